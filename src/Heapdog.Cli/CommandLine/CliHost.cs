@@ -1,0 +1,79 @@
+using System.CommandLine;
+
+namespace Heapdog.Cli.CommandLine;
+
+/// <summary>
+/// Builds the command tree and runs it. Anticipated failures (<see cref="HeapdogException"/>) print one line and
+/// their exit code; anything else is a bug: one line plus the stack trace with <c>--verbose</c>, exit code 1.
+/// </summary>
+public static class CliHost
+{
+    public static readonly Option<bool> Verbose = new("--verbose", "-v")
+    {
+        Description = "Print stack traces and extra diagnostics on failure",
+        Recursive = true,
+    };
+
+    public static RootCommand BuildRoot(CliContext context)
+    {
+        var root = new RootCommand("Heapdog: find what keeps a Node.js process's memory growing.");
+        root.Options.Add(Verbose);
+        root.Subcommands.Add(AnalyzeCommand.Create(context));
+        return root;
+    }
+
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
+    {
+        var context = new CliContext(output, error);
+        var root = BuildRoot(context);
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var e in parse.Errors)
+                await error.WriteLineAsync($"heapdog: {e.Message}");
+            await error.WriteLineAsync("Run 'heapdog --help' for usage.");
+            return ExitCodes.Usage;
+        }
+
+        using var cts = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cts.Cancel(); };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            return await parse.InvokeAsync(new InvocationConfiguration
+            {
+                Output = output,
+                Error = error,
+                EnableDefaultExceptionHandler = false,
+            }, cts.Token);
+        }
+        catch (HeapdogException ex)
+        {
+            context.Progress.Clear();
+            await error.WriteLineAsync($"heapdog: {ex.Message}");
+            if (parse.GetValue(Verbose) && ex.InnerException is not null)
+                await error.WriteLineAsync(ex.InnerException.ToString());
+            return ex.ExitCode;
+        }
+        catch (OperationCanceledException) when (cts.IsCancellationRequested)
+        {
+            context.Progress.Clear();
+            await error.WriteLineAsync("heapdog: cancelled");
+            return ExitCodes.Cancelled;
+        }
+        catch (Exception ex)
+        {
+            context.Progress.Clear();
+            await error.WriteLineAsync($"heapdog: internal error: {ex.GetType().Name}: {ex.Message}");
+            if (parse.GetValue(Verbose))
+                await error.WriteLineAsync(ex.ToString());
+            else
+                await error.WriteLineAsync("Run again with --verbose for the stack trace, and please report it.");
+            return ExitCodes.Internal;
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+}

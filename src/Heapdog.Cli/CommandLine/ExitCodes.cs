@@ -1,0 +1,25 @@
+namespace Heapdog.Cli.CommandLine;
+
+/// <summary>Process exit codes. Documented in docs/cli.md; scripts depend on them, so never renumber.</summary>
+public static class ExitCodes
+{
+    public const int Success = 0;
+    /// <summary>A bug in Heapdog (unexpected exception).</summary>
+    public const int Internal = 1;
+    /// <summary>Bad command line.</summary>
+    public const int Usage = 2;
+    /// <summary>An input file is missing or cannot be read.</summary>
+    public const int InputNotFound = 3;
+    /// <summary>An input is not a well-formed heap snapshot (truncated, corrupted, not a snapshot).</summary>
+    public const int BadInput = 4;
+    /// <summary>An input is well-formed but of a kind Heapdog does not support (e.g. a snapshot version).</summary>
+    public const int Unsupported = 5;
+    /// <summary>A target process cannot be reached (gone, not Node, permission denied, inspector unavailable).</summary>
+    public const int TargetUnavailable = 6;
+    /// <summary>Heapdog refused to act to protect the target or the user's files (override flags exist).</summary>
+    public const int Refused = 7;
+    /// <summary>An output could not be written (disk full, permission denied).</summary>
+    public const int OutputFailed = 8;
+    /// <summary>Interrupted by the user.</summary>
+    public const int Cancelled = 130;
+}

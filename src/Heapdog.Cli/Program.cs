@@ -1,0 +1,8 @@
+using Heapdog.Cli.CommandLine;
+
+namespace Heapdog.Cli;
+
+public static class Program
+{
+    public static Task<int> Main(string[] args) => CliHost.RunAsync(args, Console.Out, Console.Error);
+}

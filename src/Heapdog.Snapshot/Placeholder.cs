@@ -1,0 +1,1 @@
+namespace Heapdog.Snapshot; internal static class Placeholder {}

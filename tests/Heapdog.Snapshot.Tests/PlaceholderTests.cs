@@ -1,0 +1,1 @@
+namespace Heapdog.Snapshot.Tests; public class PlaceholderTests { [Fact] public void Builds() => true.ShouldBeTrue(); }
