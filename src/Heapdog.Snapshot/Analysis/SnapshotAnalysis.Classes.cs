@@ -1,0 +1,300 @@
+using System.Text;
+
+namespace Heapdog.Snapshot.Analysis;
+
+// Class names and keys as DevTools computes them (HeapSnapshot.calculateObjectNames, inferInterfaceDefinitions,
+// applyInterfaceDefinitions, HeapSnapshotNode.classKeyInternal), then the Summary aggregates
+// (buildAggregates, calculateClassesRetainedSize).
+public sealed partial class SnapshotAnalysis
+{
+    // DevTools' constants for naming plain objects by shape.
+    private const int MinInterfacePropertyCount = 1;
+    private const int MaxInterfaceNameLength = 120;
+    private const int MinObjectCountPerInterface = 2;
+    private const int MinObjectProportionPerInterface = 1000;
+
+    private void AssignClasses()
+    {
+        var s = Snapshot;
+        int n = s.NodeCount;
+        var classNames = ComputeClassNameIndexes();
+        ApplyInterfaceNames(classNames);
+
+        // Class ids: by class-name string for most nodes, by (location, name) for objects with a constructor location.
+        var classOf = new int[n];
+        var byName = new Dictionary<int, int>();
+        var byLocation = new Dictionary<(SourceLocation, int), int>();
+        var strings = s.Strings;
+        var locations = s.Locations;
+        int objectType = _types.Object;
+        for (int v = 0; v < n; v++)
+        {
+            int nameIndex = classNames[v];
+            int id;
+            if (s.NodeTypes[v] == objectType && locations.Count > 0 && locations.TryGet(v, out var location))
+            {
+                if (!byLocation.TryGetValue((location, nameIndex), out id))
+                {
+                    id = _classes.Count;
+                    _classes.Add(new HeapClass(id, strings[nameIndex], location));
+                    byLocation[(location, nameIndex)] = id;
+                }
+            }
+            else if (!byName.TryGetValue(nameIndex, out id))
+            {
+                id = _classes.Count;
+                _classes.Add(new HeapClass(id, strings[nameIndex], null));
+                byName[nameIndex] = id;
+            }
+            classOf[v] = id;
+        }
+        ClassOf = classOf;
+        ComputeClassAggregates();
+    }
+
+    /// <summary>calculateObjectNames: the class name string of every node.</summary>
+    private int[] ComputeClassNameIndexes()
+    {
+        var s = Snapshot;
+        var strings = s.Strings;
+        var added = new Dictionary<string, int>();
+        int Intern(string name)
+        {
+            if (!added.TryGetValue(name, out int index)) added[name] = index = strings.Add(name);
+            return index;
+        }
+        int hidden = Intern("(system)"), code = Intern("(compiled code)"), function = Intern("Function"), regexp = Intern("RegExp");
+        var byType = new int[256];
+        for (int t = 0; t < byType.Length; t++) byType[t] = -1;
+        var result = new int[s.NodeCount];
+        var names = s.NodeNames;
+        var types = s.NodeTypes;
+        for (int v = 0; v < result.Length; v++)
+        {
+            int t = types[v];
+            if (t == _types.Object || t == _types.Native)
+            {
+                int name = names[v];
+                var bytes = strings.Utf8(name);
+                if (bytes.Length > 0 && bytes[0] == '<')
+                {
+                    string text = strings[name];
+                    int space = text.IndexOf(' ');
+                    result[v] = Intern(space >= 0 ? text[..space] + ">" : text);
+                }
+                else if (bytes.StartsWith("Detached <"u8))
+                {
+                    string text = strings[name];
+                    int space = text.IndexOf(' ', 10);
+                    result[v] = Intern(space >= 0 ? text[..space] + ">" : text);
+                }
+                else result[v] = name;
+            }
+            else if (t == _types.Hidden) result[v] = hidden;
+            else if (t == _types.Code) result[v] = code;
+            else if (t == _types.Closure) result[v] = function;
+            else if (t == _types.RegExp) result[v] = regexp;
+            else result[v] = byType[t] >= 0 ? byType[t] : byType[t] = Intern("(" + s.Meta.NodeTypeName(t) + ")");
+        }
+        return result;
+    }
+
+    private bool IsPlainObject(int v, int objectName) => Snapshot.NodeTypes[v] == _types.Object && Snapshot.NodeNames[v] == objectName;
+
+    /// <summary>
+    /// inferInterfaceDefinitions + applyInterfaceDefinitions: plain <c>Object</c>s are renamed after the most common
+    /// property sets (<c>{a, b, c}</c>) that at least 2 objects, and at least 1 in 1,000 plain objects, share.
+    /// </summary>
+    private void ApplyInterfaceNames(int[] classNames)
+    {
+        var s = Snapshot;
+        var strings = s.Strings;
+        int objectName = -1;
+        for (int i = 0; i < strings.Count && objectName < 0; i++)
+            if (strings.EqualsAscii(i, "Object"u8)) objectName = i;
+        if (objectName < 0) return;
+        int proto = -1;
+        for (int i = 0; i < strings.Count && proto < 0; i++)
+            if (strings.EqualsAscii(i, "__proto__"u8)) proto = i;
+
+        var formattedLength = new Dictionary<int, string>();
+        string Formatted(int nameIndex)
+        {
+            if (!formattedLength.TryGetValue(nameIndex, out var f)) formattedLength[nameIndex] = f = FormatPropertyName(strings[nameIndex]);
+            return f;
+        }
+
+        // Infer: count property lists (in edge order, without __proto__, cut when the name grows too long).
+        var candidates = new Dictionary<string, (string Name, int[] Properties, int Count, int Order)>();
+        int totalObjects = 0;
+        var props = new List<int>();
+        var name = new StringBuilder();
+        var edgeTypes = s.EdgeTypes;
+        var edgeNames = s.EdgeNames;
+        var firstEdge = s.FirstEdge;
+        int propertyType = _types.EdgeProperty;
+        for (int v = 0; v < s.NodeCount; v++)
+        {
+            if (!IsPlainObject(v, objectName)) continue;
+            totalObjects++;
+            props.Clear();
+            name.Clear().Append('{');
+            for (int e = firstEdge[v]; e < firstEdge[v + 1]; e++)
+            {
+                if (edgeTypes[e] != propertyType || edgeNames[e] == proto) continue;
+                string formatted = Formatted(edgeNames[e]);
+                if (name.Length > MinInterfacePropertyCount && name.Length + formatted.Length > MaxInterfaceNameLength) break;
+                if (name.Length != 1) name.Append(", ");
+                name.Append(formatted);
+                props.Add(edgeNames[e]);
+            }
+            if (props.Count == 0) continue;
+            name.Append('}');
+            string key = name.ToString();
+            if (candidates.TryGetValue(key, out var candidate)) candidates[key] = candidate with { Count = candidate.Count + 1 };
+            else candidates[key] = (key, props.ToArray(), 1, candidates.Count);
+        }
+        double minCount = Math.Max(MinObjectCountPerInterface, totalObjects / (double)MinObjectProportionPerInterface);
+        var definitions = candidates.Values.OrderByDescending(c => c.Count).ThenBy(c => c.Order)
+            .TakeWhile(c => c.Count >= minCount).ToList();
+        if (definitions.Count == 0) return;
+
+        // Apply: a tree of sorted property names; each object takes the definition with the most properties
+        // that its own (sorted) properties contain, earlier definitions winning ties.
+        var root = new PropertyTreeNode();
+        for (int d = 0; d < definitions.Count; d++)
+        {
+            var sorted = definitions[d].Properties.Select(p => strings[p]).OrderBy(p => p, StringComparer.Ordinal).ToArray();
+            var node = root;
+            foreach (var property in sorted)
+            {
+                if (!node.Next.TryGetValue(property, out var next))
+                {
+                    next = new PropertyTreeNode();
+                    node.Next[property] = next;
+                    if (node.GreatestNext is null || string.CompareOrdinal(node.GreatestNext, property) < 0) node.GreatestNext = property;
+                }
+                node = next;
+            }
+            node.Match ??= (definitions[d].Name, sorted.Length, d);
+        }
+        var interfaceIndex = new Dictionary<string, int>();
+        var objectProps = new List<string>();
+        var states = new List<PropertyTreeNode>();
+        var snapshotStates = new List<PropertyTreeNode>();
+        for (int v = 0; v < s.NodeCount; v++)
+        {
+            if (!IsPlainObject(v, objectName)) continue;
+            objectProps.Clear();
+            for (int e = firstEdge[v]; e < firstEdge[v + 1]; e++)
+                if (edgeTypes[e] == propertyType) objectProps.Add(strings[edgeNames[e]]);
+            objectProps.Sort(StringComparer.Ordinal);
+            states.Clear();
+            states.Add(root);
+            (string Name, int Count, int Index)? match = Better(null, root.Match);
+            foreach (var property in objectProps)
+            {
+                snapshotStates.Clear();
+                snapshotStates.AddRange(states);
+                foreach (var state in snapshotStates)
+                {
+                    if (state.GreatestNext is null || string.CompareOrdinal(property, state.GreatestNext) >= 0) states.Remove(state);
+                    if (state.Next.TryGetValue(property, out var next))
+                    {
+                        if (!states.Contains(next)) states.Add(next);
+                        match = Better(match, next.Match);
+                    }
+                }
+            }
+            if (match is null) continue;
+            if (!interfaceIndex.TryGetValue(match.Value.Name, out int index))
+                interfaceIndex[match.Value.Name] = index = strings.Add(match.Value.Name);
+            classNames[v] = index;
+        }
+    }
+
+    /// <summary>selectBetterMatch: more properties wins, then the earlier definition. Null stands for plain "Object".</summary>
+    private static (string Name, int Count, int Index)? Better((string Name, int Count, int Index)? a, (string Name, int Count, int Index)? b)
+    {
+        if (b is null) return a;
+        if (a is null) return b;
+        if (b.Value.Count > a.Value.Count) return b;
+        if (a.Value.Count > b.Value.Count) return a;
+        return a.Value.Index <= b.Value.Index ? a : b;
+    }
+
+    private sealed class PropertyTreeNode
+    {
+        public Dictionary<string, PropertyTreeNode> Next { get; } = new(StringComparer.Ordinal);
+        public string? GreatestNext { get; set; }
+        public (string Name, int Count, int Index)? Match { get; set; }
+    }
+
+    /// <summary>DevTools' formatPropertyName: names with , ' " { or } are shown JSON-quoted.</summary>
+    internal static string FormatPropertyName(string name)
+    {
+        if (name.AsSpan().IndexOfAny(",'\"{}") < 0) return name;
+        return System.Text.Json.JsonSerializer.Serialize(name, JsonQuoting);
+    }
+
+    private static readonly System.Text.Json.JsonSerializerOptions JsonQuoting = new()
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    /// <summary>Summary aggregates: count, shallow size and distance over non-zero-size objects; retained size of topmost instances.</summary>
+    private void ComputeClassAggregates()
+    {
+        var s = Snapshot;
+        var sizes = s.SelfSizes;
+        var classOf = ClassOf;
+        var distances = Distances;
+        var classes = _classes;
+        for (int v = 0; v < s.NodeCount; v++)
+        {
+            uint size = sizes[v];
+            if (size == 0) continue;
+            var c = classes[classOf[v]];
+            c.Count++;
+            c.ShallowSize += size;
+            if (distances[v] < c.Distance) c.Distance = distances[v];
+        }
+
+        // Walk the dominator tree keeping, per class, how many counted instances are on the current path:
+        // an object counts only if no dominator of it of the same class was counted.
+        var active = new int[classes.Count];
+        var stack = new int[Math.Max(16, s.NodeCount)];
+        int top = 0;
+        stack[top++] = RootOrdinal;
+        var retained = RetainedSizes;
+        var first = FirstDominated;
+        var children = DominatedNodes;
+        while (top > 0)
+        {
+            int entry = stack[--top];
+            if (entry < 0)
+            {
+                // Leaving a counted node's subtree.
+                active[classOf[~entry]]--;
+                continue;
+            }
+            int v = entry;
+            int cls = classOf[v];
+            bool hasChildren = first[v] != first[v + 1];
+            if (active[cls] == 0 && sizes[v] != 0)
+            {
+                classes[cls].RetainedSize += retained[v];
+                if (hasChildren)
+                {
+                    active[cls]++;
+                    stack[top++] = ~v;
+                }
+            }
+            for (int i = first[v]; i < first[v + 1]; i++)
+            {
+                if (top == stack.Length) Array.Resize(ref stack, stack.Length * 2);
+                stack[top++] = children[i];
+            }
+        }
+    }
+}

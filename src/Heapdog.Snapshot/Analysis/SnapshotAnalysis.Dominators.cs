@@ -1,0 +1,227 @@
+namespace Heapdog.Snapshot.Analysis;
+
+// Dominators by the semi-NCA algorithm (Georgiadis & Tarjan): Lengauer–Tarjan's semidominators with path
+// compression, then immediate dominators as nearest common ancestors. Near-linear, iterative throughout.
+// Over DevTools' graph: only "essential" edges; nodes with no essential retainer hang under the root;
+// whatever stays unreachable (cliques retaining one another) is dominated by the root.
+public sealed partial class SnapshotAnalysis
+{
+    /// <summary>DevTools' HeapSnapshot.computeIsEssentialEdge, for every edge.</summary>
+    private void ComputeEssentialEdges()
+    {
+        var s = Snapshot;
+        var essential = new BitSet(s.EdgeCount);
+        var targets = s.EdgeTargets;
+        var types = s.EdgeTypes;
+        var names = s.EdgeNames;
+        var firstEdge = s.FirstEdge;
+        var ids = s.NodeIds;
+        var owned = _pageOwned;
+        int root = RootOrdinal;
+        int weak = _types.EdgeWeak, shortcut = _types.EdgeShortcut, internalType = _types.EdgeInternal;
+        for (int v = 0; v < s.NodeCount; v++)
+        {
+            bool fromRoot = v == root;
+            bool sourceOwned = owned[v] != 0;
+            for (int e = firstEdge[v], end = firstEdge[v + 1]; e < end; e++)
+            {
+                int type = types[e];
+                // A WeakMap value is held by key and table together: keep the key's edge, drop the table's.
+                if (type == internalType && _weakMaps.TryParse(names[e], out uint tableId, out _) && ids[v] == tableId) continue;
+                if (type == weak) continue;
+                int child = targets[e];
+                if (child == v) continue;
+                if (!fromRoot)
+                {
+                    // Shortcuts mark global objects only when they leave the root.
+                    if (type == shortcut) continue;
+                    if (owned[child] != 0 && !sourceOwned) continue;
+                }
+                essential.Set(e);
+            }
+        }
+        _essential = essential;
+    }
+
+    private void ComputeDominatorsAndRetainedSizes(CancellationToken cancellation)
+    {
+        var s = Snapshot;
+        int n = s.NodeCount;
+        var targets = s.EdgeTargets;
+        var firstEdge = s.FirstEdge;
+        var essential = _essential;
+        var retainerFirst = Retainers.First;
+        var retainerNodes = Retainers.Nodes;
+        var retainerEdges = Retainers.Edges;
+
+        // DFS numbers start at 1; 0 means "not visited". Arrays indexed by DFS number unless named *ByNode.
+        var numberByNode = new int[n];
+        var vertex = new int[n + 1];      // DFS number -> node
+        var parent = new int[n + 1];      // DFS number -> parent's DFS number
+        var nextEdge = new int[n];        // per node: next edge to look at during the DFS
+        int count = 0;
+
+        void Dfs(int start, int parentNumber)
+        {
+            // Walks with an explicit stack of nodes; nextEdge remembers where each node's scan stopped.
+            var stack = _dfsStack ??= new int[Math.Max(16, n)];
+            int top = 0;
+            numberByNode[start] = ++count;
+            vertex[count] = start;
+            parent[count] = parentNumber;
+            nextEdge[start] = firstEdge[start];
+            stack[top++] = start;
+            while (top > 0)
+            {
+                int v = stack[top - 1];
+                int e = nextEdge[v], end = firstEdge[v + 1];
+                int pushed = -1;
+                for (; e < end; e++)
+                {
+                    if (!essential.Get(e)) continue;
+                    int w = targets[e];
+                    if (numberByNode[w] != 0) continue;
+                    numberByNode[w] = ++count;
+                    vertex[count] = w;
+                    parent[count] = numberByNode[v];
+                    nextEdge[w] = firstEdge[w];
+                    pushed = w;
+                    e++;
+                    break;
+                }
+                nextEdge[v] = e;
+                if (pushed >= 0) stack[top++] = pushed;
+                else top--;
+            }
+        }
+
+        int root = RootOrdinal;
+        Dfs(root, 0);
+        if (count < n)
+        {
+            // Objects held only through weak (non-essential) edges: hang them under the root, as DevTools does.
+            for (int v = 0; v < n; v++)
+            {
+                if (numberByNode[v] != 0 || HasEssentialRetainer(v)) continue;
+                Dfs(v, 1);
+            }
+        }
+        if (count < n)
+        {
+            // Still unreachable: cliques holding each other. Each is numbered directly under the root.
+            for (int v = 0; v < n; v++)
+            {
+                if (numberByNode[v] != 0) continue;
+                numberByNode[v] = ++count;
+                vertex[count] = v;
+                parent[count] = 1;
+            }
+        }
+        _dfsStack = null;
+        cancellation.ThrowIfCancellationRequested();
+
+        // Semidominators, in decreasing DFS order. `label` holds, along compressed paths, the number with the least semi.
+        var semi = new int[n + 1];
+        nextEdge = null!;
+        var label = new int[n + 1];
+        var ancestor = new int[n + 1];
+        for (int i = 1; i <= n; i++) { semi[i] = i; label[i] = i; }
+        var compressStack = new int[64];
+        for (int i = n; i >= 2; i--)
+        {
+            int w = vertex[i];
+            int best = semi[i];
+            bool orphan = true;
+            for (int r = retainerFirst[w], end = retainerFirst[w + 1]; r < end; r++)
+            {
+                if (!essential.Get(retainerEdges[r])) continue;
+                orphan = false;
+                int v = numberByNode[retainerNodes[r]];
+                int u;
+                if (ancestor[v] == 0) u = v;
+                else
+                {
+                    Compress(v, ancestor, label, semi, ref compressStack);
+                    u = label[v];
+                }
+                if (semi[u] < best) best = semi[u];
+            }
+            semi[i] = orphan ? 1 : best;
+            ancestor[i] = parent[i];
+            if ((i & 0xFFFFF) == 0) cancellation.ThrowIfCancellationRequested();
+        }
+
+        // Immediate dominators: the nearest ancestor of the DFS parent whose number is at most the semidominator.
+        var idom = ancestor; // reuse: ancestor is no longer needed
+        idom[1] = 1;
+        for (int i = 2; i <= n; i++)
+        {
+            int d = parent[i];
+            while (d > semi[i]) d = idom[d];
+            idom[i] = d;
+        }
+
+        var dominators = new int[n];
+        var retained = new long[n];
+        var sizes = s.SelfSizes;
+        for (int i = 1; i <= n; i++)
+        {
+            int v = vertex[i];
+            dominators[v] = vertex[idom[i]];
+            retained[v] = sizes[v];
+        }
+        // Children come after their dominator in DFS order, so one reverse pass accumulates whole subtrees.
+        for (int i = n; i >= 2; i--)
+        {
+            int v = vertex[i];
+            retained[dominators[v]] += retained[v];
+        }
+        Dominators = dominators;
+        RetainedSizes = retained;
+    }
+
+    private int[]? _dfsStack;
+
+    private static void Compress(int v, int[] ancestor, int[] label, int[] semi, ref int[] stack)
+    {
+        int top = 0;
+        while (ancestor[ancestor[v]] != 0)
+        {
+            if (top == stack.Length) Array.Resize(ref stack, stack.Length * 2);
+            stack[top++] = v;
+            v = ancestor[v];
+        }
+        while (top > 0)
+        {
+            int w = stack[--top];
+            int a = ancestor[w];
+            if (semi[label[a]] < semi[label[w]]) label[w] = label[a];
+            ancestor[w] = ancestor[a];
+        }
+    }
+
+    private bool HasEssentialRetainer(int v)
+    {
+        var first = Retainers.First;
+        var edges = Retainers.Edges;
+        for (int r = first[v], end = first[v + 1]; r < end; r++)
+            if (_essential.Get(edges[r])) return true;
+        return false;
+    }
+
+    /// <summary>Dominator tree children lists by a counting sort over <see cref="Dominators"/>.</summary>
+    private void BuildDominatorTree()
+    {
+        int n = Snapshot.NodeCount, root = RootOrdinal;
+        var dominators = Dominators;
+        var first = new int[n + 1];
+        for (int v = 0; v < n; v++) if (v != root) first[dominators[v] + 1]++;
+        for (int i = 0; i < n; i++) first[i + 1] += first[i];
+        var fill = new int[n];
+        Array.Copy(first, fill, n);
+        var children = new int[Math.Max(0, n - 1)];
+        for (int v = 0; v < n; v++) if (v != root) children[fill[dominators[v]]++] = v;
+        FirstDominated = first;
+        DominatedNodes = children;
+    }
+}

@@ -1,0 +1,92 @@
+namespace Heapdog.Snapshot;
+
+/// <summary>
+/// A loaded heap snapshot as flat per-field arrays (struct of arrays), never one object per node.
+/// Per node: type (1 B), name (4 B), id (4 B), self size (4 B), first edge (4 B), optional trace node id (4 B) and
+/// detachedness (1 B): 17–22 bytes. Per edge: type (1 B), name or index (4 B), target ordinal (4 B): 9 bytes.
+/// Nodes are addressed by ordinal (offset ÷ field count); node <c>i</c> owns edges
+/// <c>FirstEdge[i] .. FirstEdge[i+1]</c>. Every index was validated while loading, so kernels may trust them.
+/// </summary>
+public sealed class HeapSnapshot
+{
+    internal HeapSnapshot(SnapshotMeta meta, int nodeCount, int edgeCount)
+    {
+        Meta = meta;
+        NodeCount = nodeCount;
+        EdgeCount = edgeCount;
+        NodeTypes = new byte[nodeCount];
+        NodeNames = new int[nodeCount];
+        NodeIds = new uint[nodeCount];
+        SelfSizes = new uint[nodeCount];
+        FirstEdge = new int[nodeCount + 1];
+        EdgeTypes = new byte[edgeCount];
+        EdgeNames = new int[edgeCount];
+        EdgeTargets = new int[edgeCount];
+    }
+
+    public SnapshotMeta Meta { get; }
+    public int NodeCount { get; }
+    public int EdgeCount { get; }
+    public int RootOrdinal => Meta.RootIndex / Meta.NodeFieldCount;
+
+    public byte[] NodeTypes { get; }
+    /// <summary>String index of each node's name.</summary>
+    public int[] NodeNames { get; }
+    public uint[] NodeIds { get; }
+    /// <summary>
+    /// Each node's self size. Raw <c>self_size</c> after loading; <see cref="SnapshotAnalysis"/> moves the sizes of
+    /// singly owned hidden/array stores into their owners (DevTools' shallow size) in place.
+    /// </summary>
+    public uint[] SelfSizes { get; }
+    public int[] FirstEdge { get; }
+    /// <summary>Allocation trace node per node, or null when the snapshot has none (allocation tracking off).</summary>
+    public int[]? TraceNodeIds { get; internal set; }
+    /// <summary>0 unknown, 1 attached, 2 detached (a browser notion); null when the snapshot has no such field.</summary>
+    public byte[]? Detachedness { get; internal set; }
+
+    public byte[] EdgeTypes { get; }
+    /// <summary>String index of the edge name, or the element/slot index for element and hidden edges.</summary>
+    public int[] EdgeNames { get; }
+    /// <summary>Target node ordinal.</summary>
+    public int[] EdgeTargets { get; }
+
+    public StringTable Strings { get; internal set; } = null!;
+    public SourceLocations Locations { get; internal set; } = SourceLocations.Empty;
+
+    /// <summary>Size of the file this was read from, in bytes (-1 if unknown).</summary>
+    public long FileSize { get; internal set; } = -1;
+
+    public bool ShallowSizesTransferred { get; internal set; }
+
+    public int EdgeCountOf(int ordinal) => FirstEdge[ordinal + 1] - FirstEdge[ordinal];
+
+    public string NodeTypeName(int ordinal) => Meta.NodeTypeName(NodeTypes[ordinal]);
+
+    public string NodeName(int ordinal) => Strings[NodeNames[ordinal]];
+
+    /// <summary>The edge's name as DevTools prints it: element and hidden edges by index, others by string.</summary>
+    public string EdgeName(int edge)
+    {
+        int type = EdgeTypes[edge];
+        return type == _edgeElement || type == _edgeHidden ? EdgeNames[edge].ToString(System.Globalization.CultureInfo.InvariantCulture) : Strings[EdgeNames[edge]];
+    }
+
+    public bool EdgeHasStringName(int edge)
+    {
+        int type = EdgeTypes[edge];
+        return type != _edgeElement && type != _edgeHidden;
+    }
+
+    private int _edgeElement = -2, _edgeHidden = -2;
+
+    internal void CacheTypeIndexes()
+    {
+        _edgeElement = Meta.EdgeType("element");
+        _edgeHidden = Meta.EdgeType("hidden");
+    }
+
+    /// <summary>Bytes held by this snapshot's arrays and strings (what the README's per-node budget counts).</summary>
+    public long MemoryBytes =>
+        (long)NodeCount * (1 + 4 + 4 + 4 + 4) + (TraceNodeIds?.LongLength ?? 0) * 4 + (Detachedness?.LongLength ?? 0)
+        + (long)EdgeCount * (1 + 4 + 4) + Math.Max(0, Strings?.ByteSize ?? 0) + (Strings?.Count ?? 0) * 12L;
+}

@@ -1,0 +1,359 @@
+using System.Text.Json;
+using Heapdog.Snapshot.Reading;
+
+namespace Heapdog.Snapshot;
+
+/// <summary>
+/// Reads a V8 <c>.heapsnapshot</c> by streaming its UTF-8 bytes through one bounded buffer: never the whole file as a
+/// string, never a JSON DOM (only the small header object is parsed as a document). Sections it does not know are
+/// skipped; every index is validated once here so the analysis kernels can trust them. Any problem surfaces as
+/// <see cref="SnapshotFormatException"/> with the byte offset.
+/// </summary>
+public static class HeapSnapshotReader
+{
+    public const int DefaultBufferSize = 1 << 20;
+
+    public static HeapSnapshot Read(string path, IProgress<double>? progress = null, CancellationToken cancellation = default,
+        SnapshotLimits? limits = null)
+    {
+        FileStream stream;
+        try
+        {
+            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new FileNotFoundException($"cannot open '{path}': {ex.Message}", path, ex);
+        }
+        using (stream)
+        {
+            var snapshot = Read(stream, progress, cancellation, limits);
+            snapshot.FileSize = stream.Length;
+            return snapshot;
+        }
+    }
+
+    public static HeapSnapshot Read(Stream stream, IProgress<double>? progress = null, CancellationToken cancellation = default,
+        SnapshotLimits? limits = null, int bufferSize = DefaultBufferSize)
+    {
+        limits ??= SnapshotLimits.Default;
+        long length = stream.CanSeek ? stream.Length : -1;
+        Action<long>? onRefill = progress is null || length <= 0 ? null : offset => progress.Report(Math.Min(1.0, (double)offset / length));
+        var reader = new ByteReader(stream, Math.Max(bufferSize, 256), cancellation, onRefill);
+        var snapshot = ReadDocument(reader, limits, length);
+        if (length >= 0) snapshot.FileSize = length;
+        progress?.Report(1.0);
+        return snapshot;
+    }
+
+    private static HeapSnapshot ReadDocument(ByteReader reader, SnapshotLimits limits, long length)
+    {
+        int first = reader.PeekToken();
+        if (first < 0) reader.Fail("the file is empty, not a heap snapshot");
+        if (first != '{') reader.Fail($"not a heap snapshot: expected '{{' at the start, found {ByteReader.Describe(first)}");
+        reader.Pos++;
+
+        HeapSnapshot? snapshot = null;
+        FieldRole[]? nodeRoles = null, edgeRoles = null;
+        bool sawNodes = false, sawEdges = false;
+        StringTable? strings = null;
+        IntListSink locations = default;
+        bool sawLocations = false;
+        long nodesEndOffset = -1, edgesEndOffset = -1;
+
+        if (reader.PeekToken() == '}') reader.Fail("not a heap snapshot: the top-level object is empty");
+        while (true)
+        {
+            long keyOffset = reader.Offset;
+            string key = reader.ReadShortString("as a top-level key");
+            reader.Expect((byte)':', $"after the key \"{key}\"");
+            switch (key)
+            {
+                case "snapshot":
+                    (snapshot, nodeRoles, edgeRoles) = ReadHeader(reader, limits, length);
+                    break;
+                case "nodes":
+                    if (snapshot is null) reader.FailAt("'nodes' comes before the 'snapshot' header", keyOffset);
+                    var nodeSink = new NodeSink(snapshot, nodeRoles!);
+                    long nodeElements = NumberArrayReader.Read(reader, ref nodeSink, "nodes");
+                    if (nodeElements != (long)snapshot.NodeCount * nodeRoles!.Length)
+                        reader.Fail($"'nodes' has {nodeElements:N0} elements, but the header declares {snapshot.NodeCount:N0} nodes × {nodeRoles.Length} fields");
+                    if (nodeSink.EdgeSum != snapshot.EdgeCount)
+                        reader.Fail($"node edge counts add up to {nodeSink.EdgeSum:N0}, but the header declares {snapshot.EdgeCount:N0} edges");
+                    snapshot.FirstEdge[snapshot.NodeCount] = snapshot.EdgeCount;
+                    nodesEndOffset = reader.Offset;
+                    sawNodes = true;
+                    break;
+                case "edges":
+                    if (snapshot is null) reader.FailAt("'edges' comes before the 'snapshot' header", keyOffset);
+                    var edgeSink = new EdgeSink(snapshot, edgeRoles!);
+                    long edgeElements = NumberArrayReader.Read(reader, ref edgeSink, "edges");
+                    if (edgeElements != (long)snapshot.EdgeCount * edgeRoles!.Length)
+                        reader.Fail($"'edges' has {edgeElements:N0} elements, but the header declares {snapshot.EdgeCount:N0} edges × {edgeRoles.Length} fields");
+                    edgesEndOffset = reader.Offset;
+                    sawEdges = true;
+                    break;
+                case "locations":
+                    locations = new IntListSink();
+                    NumberArrayReader.Read(reader, ref locations, "locations");
+                    sawLocations = true;
+                    break;
+                case "strings":
+                    strings = ReadStrings(reader, limits);
+                    break;
+                default:
+                    // trace_function_infos, trace_tree, samples and anything newer writers add.
+                    reader.SkipValue($"in '{key}'");
+                    break;
+            }
+            int next = reader.PeekToken();
+            if (next == ',') { reader.Pos++; continue; }
+            if (next == '}') { reader.Pos++; break; }
+            if (next < 0) reader.Fail($"the file ends after the '{key}' section (truncated snapshot)");
+            reader.Fail($"expected ',' or '}}' after the '{key}' section, found {ByteReader.Describe(next)}");
+        }
+        if (reader.PeekToken() >= 0) reader.Fail($"unexpected {ByteReader.Describe(reader.Buffer[reader.Pos])} after the end of the snapshot");
+
+        long end = reader.Offset;
+        if (snapshot is null) throw new SnapshotFormatException("not a heap snapshot: no 'snapshot' header", end);
+        if (!sawNodes) throw new SnapshotFormatException("the snapshot has no 'nodes' section", end);
+        if (!sawEdges) throw new SnapshotFormatException("the snapshot has no 'edges' section", end);
+        if (strings is null) throw new SnapshotFormatException("the snapshot has no 'strings' section", end);
+
+        snapshot.Strings = strings;
+        snapshot.CacheTypeIndexes();
+        ValidateStringIndexes(snapshot, nodesEndOffset, edgesEndOffset);
+        if (sawLocations) snapshot.Locations = BuildLocations(snapshot, locations, end);
+        return snapshot;
+    }
+
+    private static (HeapSnapshot, FieldRole[], FieldRole[]) ReadHeader(ByteReader reader, SnapshotLimits limits, long length)
+    {
+        long start = reader.Offset;
+        var buffer = new MemoryStream();
+        reader.SkipValue("in the 'snapshot' header", buffer, limits.MaxHeaderBytes);
+        SnapshotMeta meta;
+        try
+        {
+            using var doc = JsonDocument.Parse(buffer.ToArray());
+            meta = ParseMeta(doc.RootElement, limits);
+        }
+        catch (JsonException ex)
+        {
+            throw new SnapshotFormatException($"the 'snapshot' header is not valid JSON: {ex.Message}", start);
+        }
+        catch (HeaderException ex)
+        {
+            throw new SnapshotFormatException(ex.Message, start, ex.Unsupported);
+        }
+
+        // Each node needs at least two bytes per field in the file ("0,"), each edge too: a header claiming more
+        // than the file can hold is corrupted, and is refused before anything is allocated.
+        if (length > 0)
+        {
+            if ((long)meta.DeclaredNodeCount * meta.NodeFieldCount * 2 > length + 16)
+                throw new SnapshotFormatException($"the header declares {meta.DeclaredNodeCount:N0} nodes, more than a {length:N0}-byte file can hold", start);
+            if ((long)meta.DeclaredEdgeCount * meta.EdgeFieldCount * 2 > length + 16)
+                throw new SnapshotFormatException($"the header declares {meta.DeclaredEdgeCount:N0} edges, more than a {length:N0}-byte file can hold", start);
+        }
+        if (meta.RootIndex % meta.NodeFieldCount != 0 || (meta.DeclaredNodeCount > 0 && meta.RootIndex / meta.NodeFieldCount >= meta.DeclaredNodeCount))
+            throw new SnapshotFormatException($"the header's root_index {meta.RootIndex} is not a node offset", start);
+        if (meta.DeclaredNodeCount == 0)
+            throw new SnapshotFormatException("the header declares no nodes", start);
+
+        var nodeRoles = meta.NodeFields.Select(f => f switch
+        {
+            "type" => FieldRole.Type,
+            "name" => FieldRole.Name,
+            "id" => FieldRole.Id,
+            "self_size" => FieldRole.SelfSize,
+            "edge_count" => FieldRole.EdgeCount,
+            "trace_node_id" => FieldRole.TraceNodeId,
+            "detachedness" => FieldRole.Detachedness,
+            _ => FieldRole.Ignore,
+        }).ToArray();
+        var edgeRoles = meta.EdgeFields.Select(f => f switch
+        {
+            "type" => FieldRole.Type,
+            "name_or_index" => FieldRole.EdgeNameOrIndex,
+            "to_node" => FieldRole.EdgeTarget,
+            _ => FieldRole.Ignore,
+        }).ToArray();
+        return (new HeapSnapshot(meta, meta.DeclaredNodeCount, meta.DeclaredEdgeCount), nodeRoles, edgeRoles);
+    }
+
+    private sealed class HeaderException(string message, bool unsupported) : Exception(message)
+    {
+        public bool Unsupported { get; } = unsupported;
+    }
+
+    private static SnapshotMeta ParseMeta(JsonElement header, SnapshotLimits limits)
+    {
+        if (header.ValueKind != JsonValueKind.Object) throw new HeaderException("the 'snapshot' header is not an object", false);
+        if (!header.TryGetProperty("meta", out var meta) || meta.ValueKind != JsonValueKind.Object)
+            throw new HeaderException("the 'snapshot' header has no 'meta' object", false);
+
+        string[] nodeFields = StringArray(meta, "node_fields");
+        string[] edgeFields = StringArray(meta, "edge_fields");
+        string[] locationFields = meta.TryGetProperty("location_fields", out _) ? StringArray(meta, "location_fields") : [];
+        foreach (var required in new[] { "type", "name", "id", "self_size", "edge_count" })
+            if (Array.IndexOf(nodeFields, required) < 0)
+                throw new HeaderException($"unsupported snapshot version: meta.node_fields has no '{required}' (fields: {string.Join(", ", nodeFields)})", true);
+        foreach (var required in new[] { "type", "name_or_index", "to_node" })
+            if (Array.IndexOf(edgeFields, required) < 0)
+                throw new HeaderException($"unsupported snapshot version: meta.edge_fields has no '{required}' (fields: {string.Join(", ", edgeFields)})", true);
+        if (nodeFields.Length > limits.MaxFieldCount || edgeFields.Length > limits.MaxFieldCount)
+            throw new HeaderException($"meta declares more than {limits.MaxFieldCount} fields per node or edge", true);
+        if (locationFields.Length > 0)
+            foreach (var required in new[] { "object_index", "script_id", "line", "column" })
+                if (Array.IndexOf(locationFields, required) < 0)
+                    throw new HeaderException($"unsupported snapshot version: meta.location_fields has no '{required}'", true);
+
+        string[] nodeTypes = TypeNames(meta, "node_types", Array.IndexOf(nodeFields, "type"));
+        string[] edgeTypes = TypeNames(meta, "edge_types", Array.IndexOf(edgeFields, "type"));
+
+        long nodeCount = Count(header, "node_count", required: true);
+        long edgeCount = Count(header, "edge_count", required: true);
+        if (nodeCount > limits.MaxNodeCount) throw new HeaderException($"node_count {nodeCount:N0} exceeds the limit of {limits.MaxNodeCount:N0}", true);
+        if (edgeCount > limits.MaxEdgeCount) throw new HeaderException($"edge_count {edgeCount:N0} exceeds the limit of {limits.MaxEdgeCount:N0}", true);
+        return new SnapshotMeta
+        {
+            NodeFields = nodeFields,
+            EdgeFields = edgeFields,
+            LocationFields = locationFields,
+            NodeTypes = nodeTypes,
+            EdgeTypes = edgeTypes,
+            DeclaredNodeCount = (int)nodeCount,
+            DeclaredEdgeCount = (int)edgeCount,
+            TraceFunctionCount = (int)Math.Min(int.MaxValue, Count(header, "trace_function_count", required: false)),
+            RootIndex = (int)Math.Min(int.MaxValue, Count(header, "root_index", required: false)),
+            ExtraNativeBytes = Count(header, "extra_native_bytes", required: false),
+        };
+    }
+
+    private static string[] StringArray(JsonElement meta, string name)
+    {
+        if (!meta.TryGetProperty(name, out var array) || array.ValueKind != JsonValueKind.Array)
+            throw new HeaderException($"meta has no '{name}' array", false);
+        var result = new string[array.GetArrayLength()];
+        int i = 0;
+        foreach (var item in array.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.String) throw new HeaderException($"meta.{name}[{i}] is not a string", false);
+            result[i++] = item.GetString()!;
+        }
+        return result;
+    }
+
+    /// <summary>The type names of the field at <paramref name="typeField"/>: <c>meta.node_types[typeField]</c>.</summary>
+    private static string[] TypeNames(JsonElement meta, string name, int typeField)
+    {
+        if (!meta.TryGetProperty(name, out var types) || types.ValueKind != JsonValueKind.Array || types.GetArrayLength() <= typeField)
+            throw new HeaderException($"meta has no '{name}' list for the 'type' field", false);
+        var list = types[typeField];
+        if (list.ValueKind != JsonValueKind.Array) throw new HeaderException($"meta.{name}[{typeField}] is not a list of type names", false);
+        return list.EnumerateArray().Select(t => t.ValueKind == JsonValueKind.String ? t.GetString()! : "unknown").ToArray();
+    }
+
+    private static long Count(JsonElement header, string name, bool required)
+    {
+        if (!header.TryGetProperty(name, out var value))
+        {
+            if (required) throw new HeaderException($"the 'snapshot' header has no '{name}'", false);
+            return 0;
+        }
+        // edge_count is sometimes written as a double ("1.23e+06").
+        if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out double d) || d < 0 || d != Math.Floor(d) || d > long.MaxValue)
+            throw new HeaderException($"the header's '{name}' is not a non-negative integer", false);
+        return (long)d;
+    }
+
+    private static StringTable ReadStrings(ByteReader reader, SnapshotLimits limits)
+    {
+        var builder = new StringTableBuilder();
+        reader.Expect((byte)'[', "to open 'strings'");
+        if (reader.PeekToken() == ']')
+        {
+            reader.Pos++;
+            return builder.Build();
+        }
+        while (true)
+        {
+            int b = reader.PeekToken();
+            if (b != '"')
+            {
+                if (b < 0) reader.Fail($"the file ends inside 'strings' after {builder.Count:N0} strings");
+                reader.Fail($"expected a string in 'strings' at element {builder.Count:N0}, found {ByteReader.Describe(b)}");
+            }
+            if (builder.Count >= limits.MaxStringCount) reader.Fail($"more than {limits.MaxStringCount:N0} strings");
+            reader.Pos++;
+            builder.BeginString();
+            while (true)
+            {
+                if (reader.Pos == reader.Len && reader.Ensure(1) == 0)
+                    reader.Fail($"the file ends inside string {builder.Count:N0}");
+                var span = reader.Buffer.AsSpan(reader.Pos, reader.Len - reader.Pos);
+                int stop = span.IndexOfAny((byte)'"', (byte)'\\');
+                if (stop < 0)
+                {
+                    builder.Append(span);
+                    reader.Pos = reader.Len;
+                    continue;
+                }
+                builder.Append(span[..stop]);
+                reader.Pos += stop + 1;
+                if (span[stop] == '"') break;
+                builder.AppendCodePoint(reader.ReadEscape($"in string {builder.Count:N0}"));
+            }
+            builder.EndString();
+            int next = reader.PeekToken();
+            if (next == ',') { reader.Pos++; continue; }
+            if (next == ']') { reader.Pos++; break; }
+            if (next < 0) reader.Fail($"the file ends inside 'strings' after {builder.Count:N0} strings");
+            reader.Fail($"expected ',' or ']' in 'strings' after element {builder.Count - 1:N0}, found {ByteReader.Describe(next)}");
+        }
+        return builder.Build();
+    }
+
+    private static void ValidateStringIndexes(HeapSnapshot snapshot, long nodesEnd, long edgesEnd)
+    {
+        int stringCount = snapshot.Strings.Count;
+        var names = snapshot.NodeNames;
+        for (int i = 0; i < names.Length; i++)
+            if ((uint)names[i] >= (uint)stringCount)
+                throw new SnapshotFormatException($"node {i:N0} names string {names[i]:N0}, but there are only {stringCount:N0} strings", nodesEnd);
+        int element = snapshot.Meta.EdgeType("element"), hidden = snapshot.Meta.EdgeType("hidden");
+        var types = snapshot.EdgeTypes;
+        var edgeNames = snapshot.EdgeNames;
+        for (int e = 0; e < edgeNames.Length; e++)
+        {
+            int t = types[e];
+            if (t != element && t != hidden && (uint)edgeNames[e] >= (uint)stringCount)
+                throw new SnapshotFormatException($"edge {e:N0} names string {edgeNames[e]:N0}, but there are only {stringCount:N0} strings", edgesEnd);
+        }
+    }
+
+    private static SourceLocations BuildLocations(HeapSnapshot snapshot, IntListSink raw, long offset)
+    {
+        var fields = snapshot.Meta.LocationFields;
+        if (fields.Length == 0) return SourceLocations.Empty;
+        if (raw.Count % fields.Length != 0)
+            throw new SnapshotFormatException($"'locations' has {raw.Count:N0} elements, not a multiple of {fields.Length} fields", offset);
+        int objectIndex = Array.IndexOf(fields, "object_index"), script = Array.IndexOf(fields, "script_id");
+        int line = Array.IndexOf(fields, "line"), column = Array.IndexOf(fields, "column");
+        int count = raw.Count / fields.Length;
+        var ordinals = new int[count];
+        var locations = new SourceLocation[count];
+        int nodeFieldCount = snapshot.Meta.NodeFieldCount;
+        for (int i = 0; i < count; i++)
+        {
+            int b = i * fields.Length;
+            int nodeOffset = raw.Values[b + objectIndex];
+            if (nodeOffset % nodeFieldCount != 0 || nodeOffset / nodeFieldCount >= snapshot.NodeCount)
+                throw new SnapshotFormatException($"location {i:N0} points at {nodeOffset}, which is not a node offset", offset);
+            ordinals[i] = nodeOffset / nodeFieldCount;
+            locations[i] = new SourceLocation(raw.Values[b + script], raw.Values[b + line], raw.Values[b + column]);
+        }
+        return new SourceLocations(ordinals, locations);
+    }
+}

@@ -1,1 +1,0 @@
-namespace Heapdog.Snapshot; internal static class Placeholder {}

@@ -1,0 +1,32 @@
+namespace Heapdog.Snapshot;
+
+/// <summary>A source position V8 recorded for a closure or an object's constructor (0-based line and column).</summary>
+public readonly record struct SourceLocation(int ScriptId, int Line, int Column);
+
+/// <summary>
+/// The snapshot's <c>locations</c>, sorted by node ordinal for binary search: 16 bytes per location.
+/// </summary>
+public sealed class SourceLocations
+{
+    private readonly int[] _ordinals;
+    private readonly SourceLocation[] _locations;
+
+    internal SourceLocations(int[] ordinals, SourceLocation[] locations)
+    {
+        Array.Sort(ordinals, locations);
+        _ordinals = ordinals;
+        _locations = locations;
+    }
+
+    public static SourceLocations Empty { get; } = new([], []);
+
+    public int Count => _ordinals.Length;
+
+    public bool TryGet(int ordinal, out SourceLocation location)
+    {
+        int i = Array.BinarySearch(_ordinals, ordinal);
+        if (i < 0) { location = default; return false; }
+        location = _locations[i];
+        return true;
+    }
+}

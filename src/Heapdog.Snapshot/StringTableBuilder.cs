@@ -1,0 +1,83 @@
+namespace Heapdog.Snapshot;
+
+/// <summary>Accumulates decoded strings into <see cref="StringTable"/> chunks while the reader streams the file.</summary>
+internal sealed class StringTableBuilder
+{
+    private readonly List<byte[]> _chunks = [];
+    private byte[] _chunk;
+    private int _used;
+    private int _stringStart;
+    private long[] _starts = new long[1024];
+    private int[] _lengths = new int[1024];
+    private int _count;
+    private long _totalBytes;
+
+    public StringTableBuilder()
+    {
+        _chunk = new byte[1 << 16];
+        _chunks.Add(_chunk);
+    }
+
+    public int Count => _count;
+
+    public void BeginString() => _stringStart = _used;
+
+    public void Append(ReadOnlySpan<byte> bytes)
+    {
+        Ensure(bytes.Length);
+        bytes.CopyTo(_chunk.AsSpan(_used));
+        _used += bytes.Length;
+    }
+
+    public void AppendCodePoint(int codePoint)
+    {
+        Ensure(4);
+        _used += StringTable.EncodeCodePoint(_chunk.AsSpan(_used), codePoint);
+    }
+
+    public void EndString()
+    {
+        if (_count == _starts.Length)
+        {
+            Array.Resize(ref _starts, _count * 2);
+            Array.Resize(ref _lengths, _count * 2);
+        }
+        _starts[_count] = ((long)(_chunks.Count - 1) << StringTable.ChunkShift) | (uint)_stringStart;
+        _lengths[_count] = _used - _stringStart;
+        _totalBytes += _used - _stringStart;
+        _count++;
+    }
+
+    private void Ensure(int extra)
+    {
+        if (_used + extra <= _chunk.Length) return;
+        if (_used + extra <= StringTable.ChunkSize)
+        {
+            // Grow the current chunk (doubling) while it stays within the chunk size.
+            Array.Resize(ref _chunk, Math.Min(StringTable.ChunkSize, Math.Max(_chunk.Length * 2, _used + extra)));
+            _chunks[^1] = _chunk;
+            return;
+        }
+        int pending = _used - _stringStart;
+        if (pending + extra > StringTable.ChunkSize)
+            throw new InvalidOperationException("a string longer than 64 MiB");
+        // Start a new chunk and move the partial string into it, so no string straddles two chunks.
+        var next = new byte[Math.Max(1 << 20, pending + extra)];
+        _chunk.AsSpan(_stringStart, pending).CopyTo(next);
+        Array.Resize(ref _chunk, _stringStart);
+        _chunks[^1] = _chunk;
+        _chunk = next;
+        _chunks.Add(_chunk);
+        _stringStart = 0;
+        _used = pending;
+    }
+
+    public StringTable Build()
+    {
+        Array.Resize(ref _chunk, _used);
+        _chunks[^1] = _chunk;
+        var table = new StringTable(_chunks, _starts, _lengths, _count);
+        table.SetByteSize(_totalBytes);
+        return table;
+    }
+}

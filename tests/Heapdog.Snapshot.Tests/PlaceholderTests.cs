@@ -1,1 +1,0 @@
-namespace Heapdog.Snapshot.Tests; public class PlaceholderTests { [Fact] public void Builds() => true.ShouldBeTrue(); }
