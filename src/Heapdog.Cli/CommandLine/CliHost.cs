@@ -35,6 +35,7 @@ public static class CliHost
             return ExitCodes.Usage;
         }
 
+        context.Progress.LogPhaseTimes = parse.GetValue(Verbose);
         using var cts = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cts.Cancel(); };
         Console.CancelKeyPress += onCancel;

@@ -13,12 +13,23 @@ public sealed class StatusLine(TextWriter writer, bool interactive)
 
     public bool Enabled { get; set; } = true;
 
+    /// <summary>When set (by --verbose), each finished phase is logged with its duration.</summary>
+    public bool LogPhaseTimes { get; set; }
+
+    private long _phaseStart;
+
     /// <summary>Reports <paramref name="fraction"/> (0..1, or negative when unknown) of <paramref name="phase"/>.</summary>
     public void Report(string phase, double fraction)
     {
         if (!Enabled) return;
         lock (_gate)
         {
+            if (LogPhaseTimes && phase != _phase)
+            {
+                long phaseEnd = Environment.TickCount64;
+                if (_phase is not null) writer.WriteLine($"\r{_phase}: {phaseEnd - _phaseStart} ms".PadRight(_lastWidth + 1));
+                _phaseStart = phaseEnd;
+            }
             if (!interactive)
             {
                 if (phase != _phase) writer.WriteLine($"{phase}...");
