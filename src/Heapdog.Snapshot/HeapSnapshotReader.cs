@@ -11,7 +11,7 @@ namespace Heapdog.Snapshot;
 /// </summary>
 public static class HeapSnapshotReader
 {
-    public const int DefaultBufferSize = 1 << 20;
+    public const int DefaultBufferSize = 4 << 20;
 
     public static HeapSnapshot Read(string path, IProgress<double>? progress = null, CancellationToken cancellation = default,
         SnapshotLimits? limits = null)

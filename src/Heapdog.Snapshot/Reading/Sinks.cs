@@ -25,97 +25,128 @@ internal struct NodeSink(HeapSnapshot snapshot, FieldRole[] roles) : INumberSink
 
     public string Problem { get; private set; } = "";
 
-    public bool Add(long index, ulong value)
-    {
-        if (index >= _limit) { Problem = $"more elements than the header's node_count ({snapshot.NodeCount:N0} nodes × {roles.Length} fields)"; return false; }
-        if (value > uint.MaxValue) { Problem = $"value {value} is out of range"; return false; }
-        uint v = (uint)value;
-        switch (roles[_field])
-        {
-            case FieldRole.Type:
-                if (v > byte.MaxValue) { Problem = $"node type {v} is out of range"; return false; }
-                snapshot.NodeTypes[_ordinal] = (byte)v;
-                break;
-            case FieldRole.Name:
-                if (v > int.MaxValue) { Problem = $"string index {v} is out of range"; return false; }
-                snapshot.NodeNames[_ordinal] = (int)v;
-                break;
-            case FieldRole.Id:
-                snapshot.NodeIds[_ordinal] = v;
-                break;
-            case FieldRole.SelfSize:
-                snapshot.SelfSizes[_ordinal] = v;
-                break;
-            case FieldRole.EdgeCount:
-                snapshot.FirstEdge[_ordinal] = (int)_edgeSum;
-                _edgeSum += v;
-                if (_edgeSum > snapshot.EdgeCount) { Problem = $"edge counts add up to more than the header's edge_count ({snapshot.EdgeCount:N0})"; return false; }
-                break;
-            case FieldRole.TraceNodeId:
-                if (v != 0)
-                {
-                    if (v > int.MaxValue) { Problem = $"trace node id {v} is out of range"; return false; }
-                    (snapshot.TraceNodeIds ??= new int[snapshot.NodeCount])[_ordinal] = (int)v;
-                }
-                break;
-            case FieldRole.Detachedness:
-                (snapshot.Detachedness ??= new byte[snapshot.NodeCount])[_ordinal] = (byte)Math.Min(v, 255u);
-                break;
-        }
-        if (++_field == roles.Length)
-        {
-            _field = 0;
-            _ordinal++;
-        }
-        return true;
-    }
-
     public readonly long EdgeSum => _edgeSum;
+
+    public int AddRange(long firstIndex, ReadOnlySpan<uint> values)
+    {
+        if (firstIndex + values.Length > _limit)
+        {
+            Problem = $"more elements than the header's node_count ({snapshot.NodeCount:N0} nodes × {roles.Length} fields)";
+            return (int)Math.Max(0, _limit - firstIndex);
+        }
+        var types = snapshot.NodeTypes;
+        var names = snapshot.NodeNames;
+        var ids = snapshot.NodeIds;
+        var sizes = snapshot.SelfSizes;
+        var firstEdge = snapshot.FirstEdge;
+        int field = _field, ordinal = _ordinal, fieldCount = roles.Length;
+        long edgeSum = _edgeSum, edgeLimit = snapshot.EdgeCount;
+        for (int k = 0; k < values.Length; k++)
+        {
+            uint v = values[k];
+            switch (roles[field])
+            {
+                case FieldRole.Type:
+                    if (v > byte.MaxValue) { Problem = $"node type {v} is out of range"; return k; }
+                    types[ordinal] = (byte)v;
+                    break;
+                case FieldRole.Name:
+                    if (v > int.MaxValue) { Problem = $"string index {v} is out of range"; return k; }
+                    names[ordinal] = (int)v;
+                    break;
+                case FieldRole.Id:
+                    ids[ordinal] = v;
+                    break;
+                case FieldRole.SelfSize:
+                    sizes[ordinal] = v;
+                    break;
+                case FieldRole.EdgeCount:
+                    firstEdge[ordinal] = (int)edgeSum;
+                    edgeSum += v;
+                    if (edgeSum > edgeLimit) { Problem = $"edge counts add up to more than the header's edge_count ({edgeLimit:N0})"; return k; }
+                    break;
+                case FieldRole.TraceNodeId:
+                    if (v != 0)
+                    {
+                        if (v > int.MaxValue) { Problem = $"trace node id {v} is out of range"; return k; }
+                        (snapshot.TraceNodeIds ??= new int[snapshot.NodeCount])[ordinal] = (int)v;
+                    }
+                    break;
+                case FieldRole.Detachedness:
+                    if (v != 0) (snapshot.Detachedness ??= new byte[snapshot.NodeCount])[ordinal] = (byte)Math.Min(v, 255u);
+                    break;
+            }
+            if (++field == fieldCount)
+            {
+                field = 0;
+                ordinal++;
+            }
+        }
+        _field = field;
+        _ordinal = ordinal;
+        _edgeSum = edgeSum;
+        return -1;
+    }
 }
 
 /// <summary>Stores <c>edges</c> elements, turning <c>to_node</c> offsets into validated ordinals.</summary>
 internal struct EdgeSink(HeapSnapshot snapshot, FieldRole[] roles) : INumberSink
 {
     private readonly long _limit = (long)snapshot.EdgeCount * roles.Length;
-    private readonly int _nodeFieldCount = snapshot.Meta.NodeFieldCount;
     private int _field;
     private int _edge;
 
     public string Problem { get; private set; } = "";
 
-    public bool Add(long index, ulong value)
+    public int AddRange(long firstIndex, ReadOnlySpan<uint> values)
     {
-        if (index >= _limit) { Problem = $"more elements than the header's edge_count ({snapshot.EdgeCount:N0} edges × {roles.Length} fields)"; return false; }
-        if (value > uint.MaxValue) { Problem = $"value {value} is out of range"; return false; }
-        switch (roles[_field])
+        if (firstIndex + values.Length > _limit)
         {
-            case FieldRole.Type:
-                if (value > byte.MaxValue) { Problem = $"edge type {value} is out of range"; return false; }
-                snapshot.EdgeTypes[_edge] = (byte)value;
-                break;
-            case FieldRole.EdgeNameOrIndex:
-                if (value > int.MaxValue) { Problem = $"edge name or index {value} is out of range"; return false; }
-                snapshot.EdgeNames[_edge] = (int)value;
-                break;
-            case FieldRole.EdgeTarget:
-                if (value % (uint)_nodeFieldCount != 0 || value / (uint)_nodeFieldCount >= (ulong)snapshot.NodeCount)
-                {
-                    Problem = $"to_node {value} is not the offset of a node (node count {snapshot.NodeCount:N0}, {_nodeFieldCount} fields)";
-                    return false;
-                }
-                snapshot.EdgeTargets[_edge] = (int)(value / (uint)_nodeFieldCount);
-                break;
+            Problem = $"more elements than the header's edge_count ({snapshot.EdgeCount:N0} edges × {roles.Length} fields)";
+            return (int)Math.Max(0, _limit - firstIndex);
         }
-        if (++_field == roles.Length)
+        var types = snapshot.EdgeTypes;
+        var names = snapshot.EdgeNames;
+        var targets = snapshot.EdgeTargets;
+        uint nodeFieldCount = (uint)snapshot.Meta.NodeFieldCount;
+        ulong nodeLimit = (ulong)snapshot.NodeCount * nodeFieldCount;
+        int field = _field, edge = _edge, fieldCount = roles.Length;
+        for (int k = 0; k < values.Length; k++)
         {
-            _field = 0;
-            _edge++;
+            uint v = values[k];
+            switch (roles[field])
+            {
+                case FieldRole.Type:
+                    if (v > byte.MaxValue) { Problem = $"edge type {v} is out of range"; return k; }
+                    types[edge] = (byte)v;
+                    break;
+                case FieldRole.EdgeNameOrIndex:
+                    if (v > int.MaxValue) { Problem = $"edge name or index {v} is out of range"; return k; }
+                    names[edge] = (int)v;
+                    break;
+                case FieldRole.EdgeTarget:
+                    uint ordinal = v / nodeFieldCount;
+                    if (ordinal * nodeFieldCount != v || v >= nodeLimit)
+                    {
+                        Problem = $"to_node {v} is not the offset of a node (node count {snapshot.NodeCount:N0}, {nodeFieldCount} fields)";
+                        return k;
+                    }
+                    targets[edge] = (int)ordinal;
+                    break;
+            }
+            if (++field == fieldCount)
+            {
+                field = 0;
+                edge++;
+            }
         }
-        return true;
+        _field = field;
+        _edge = edge;
+        return -1;
     }
 }
 
-/// <summary>Collects a numeric array of unknown length (locations, samples) into a growable int buffer.</summary>
+/// <summary>Collects a numeric array of unknown length (locations) into a growable int buffer.</summary>
 internal struct IntListSink : INumberSink
 {
     public int[] Values;
@@ -125,11 +156,14 @@ internal struct IntListSink : INumberSink
 
     public string Problem { get; private set; } = "";
 
-    public bool Add(long index, ulong value)
+    public int AddRange(long firstIndex, ReadOnlySpan<uint> values)
     {
-        if (value > int.MaxValue) { Problem = $"value {value} is out of range"; return false; }
-        if (Count == Values.Length) Array.Resize(ref Values, Count * 2);
-        Values[Count++] = (int)value;
-        return true;
+        if (Count + values.Length > Values.Length) Array.Resize(ref Values, Math.Max(Values.Length * 2, Count + values.Length));
+        for (int k = 0; k < values.Length; k++)
+        {
+            if (values[k] > int.MaxValue) { Problem = $"value {values[k]} is out of range"; return k; }
+            Values[Count++] = (int)values[k];
+        }
+        return -1;
     }
 }
