@@ -52,7 +52,7 @@ public sealed partial class SnapshotAnalysis
         var essential = _essential;
         var retainerFirst = Retainers.First;
         var retainerNodes = Retainers.Nodes;
-        var retainerEdges = Retainers.Edges;
+        var essentialRetainer = Retainers.Essential;
 
         // DFS numbers start at 1; 0 means "not visited". Arrays indexed by DFS number unless named *ByNode.
         var numberByNode = new int[n];
@@ -118,11 +118,12 @@ public sealed partial class SnapshotAnalysis
             }
         }
         _dfsStack = null;
+        nextEdge = null!;
+        ReleaseTransientMemory();
         cancellation.ThrowIfCancellationRequested();
 
         // Semidominators, in decreasing DFS order. `label` holds, along compressed paths, the number with the least semi.
         var semi = new int[n + 1];
-        nextEdge = null!;
         var label = new int[n + 1];
         var ancestor = new int[n + 1];
         for (int i = 1; i <= n; i++) { semi[i] = i; label[i] = i; }
@@ -134,7 +135,7 @@ public sealed partial class SnapshotAnalysis
             bool orphan = true;
             for (int r = retainerFirst[w], end = retainerFirst[w + 1]; r < end; r++)
             {
-                if (!essential.Get(retainerEdges[r])) continue;
+                if (!essentialRetainer.Get(r)) continue;
                 orphan = false;
                 int v = numberByNode[retainerNodes[r]];
                 int u;
@@ -161,15 +162,18 @@ public sealed partial class SnapshotAnalysis
             idom[i] = d;
         }
 
-        var dominators = new int[n];
+        // Free what is no longer needed before allocating the results, to keep the peak low.
+        semi = null!;
+        label = null!;
+        parent = null!;
+        var dominators = numberByNode; // reuse: each entry is read once, then overwritten
+        for (int v = 0; v < n; v++) dominators[v] = vertex[idom[dominators[v]]];
+        idom = null!;
+        ancestor = null!;
+        ReleaseTransientMemory();
         var retained = new long[n];
         var sizes = s.SelfSizes;
-        for (int i = 1; i <= n; i++)
-        {
-            int v = vertex[i];
-            dominators[v] = vertex[idom[i]];
-            retained[v] = sizes[v];
-        }
+        for (int v = 0; v < n; v++) retained[v] = sizes[v];
         // Children come after their dominator in DFS order, so one reverse pass accumulates whole subtrees.
         for (int i = n; i >= 2; i--)
         {
@@ -203,9 +207,9 @@ public sealed partial class SnapshotAnalysis
     private bool HasEssentialRetainer(int v)
     {
         var first = Retainers.First;
-        var edges = Retainers.Edges;
+        var essential = Retainers.Essential;
         for (int r = first[v], end = first[v + 1]; r < end; r++)
-            if (_essential.Get(edges[r])) return true;
+            if (essential.Get(r)) return true;
         return false;
     }
 

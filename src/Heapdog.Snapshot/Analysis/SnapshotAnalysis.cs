@@ -65,24 +65,33 @@ public sealed partial class SnapshotAnalysis
             progress?.Report(new AnalysisProgress(name, -1));
         }
         Phase("Building retainers");
-        analysis.Retainers = Retainers.Build(snapshot);
-        Phase("Marking page-owned objects");
         analysis.MarkPageOwned();
+        analysis.ComputeEssentialEdges();
+        analysis.Retainers = Retainers.Build(snapshot, analysis._essential);
+        analysis._pageOwned = [];
+        ReleaseTransientMemory();
         Phase("Calculating shallow sizes");
         analysis.TransferShallowSizes();
+        ReleaseTransientMemory();
         Phase("Calculating distances");
         analysis.Distances = analysis.ComputeDistances(null);
+        ReleaseTransientMemory();
         Phase("Building dominator tree");
-        analysis.ComputeEssentialEdges();
         analysis.ComputeDominatorsAndRetainedSizes(cancellation);
+        analysis._essential = null!;
         analysis.BuildDominatorTree();
         Phase("Naming classes");
         analysis.AssignClasses();
         Phase("Calculating statistics");
         analysis.Statistics = analysis.ComputeStatistics();
-        analysis._pageOwned = [];
         return analysis;
     }
+
+    /// <summary>
+    /// Returns the big scratch arrays of a finished phase to the GC now, so the next phase's allocations reuse the
+    /// memory instead of raising the peak (a collection here is cheap: the heap is a few hundred large arrays).
+    /// </summary>
+    private static void ReleaseTransientMemory() => GC.Collect(2, GCCollectionMode.Forced, blocking: true);
 
     public uint ShallowSize(int ordinal) => Snapshot.SelfSizes[ordinal];
 
