@@ -22,6 +22,11 @@ public sealed class SourceLocations
 
     public int Count => _ordinals.Length;
 
+    /// <summary>Node ordinals that have a location, ascending (for merge-walks in node order).</summary>
+    internal ReadOnlySpan<int> Ordinals => _ordinals;
+
+    internal SourceLocation At(int index) => _locations[index];
+
     public bool TryGet(int ordinal, out SourceLocation location)
     {
         int i = Array.BinarySearch(_ordinals, ordinal);

@@ -22,17 +22,25 @@ public sealed partial class SnapshotAnalysis
 
         // Class ids: by class-name string for most nodes, by (location, name) for objects with a constructor location.
         var classOf = new int[n];
-        var byName = new Dictionary<int, int>();
+        // Class id by class-name string: a flat table over the snapshot's strings, a dictionary for added ones.
+        var byName = new int[s.Strings.Count];
+        Array.Fill(byName, -1);
+        var byNameExtra = new Dictionary<int, int>();
         var byLocation = new Dictionary<(SourceLocation, int), int>();
         var strings = s.Strings;
-        var locations = s.Locations;
+        var locationOrdinals = s.Locations.Ordinals;
+        int cursor = 0;
         int objectType = _types.Object;
         for (int v = 0; v < n; v++)
         {
             int nameIndex = classNames[v];
+            // Locations are sorted by ordinal: advance a cursor instead of searching per node.
+            while (cursor < locationOrdinals.Length && locationOrdinals[cursor] < v) cursor++;
+            bool located = cursor < locationOrdinals.Length && locationOrdinals[cursor] == v;
             int id;
-            if (s.NodeTypes[v] == objectType && locations.Count > 0 && locations.TryGet(v, out var location))
+            if (located && s.NodeTypes[v] == objectType)
             {
+                var location = s.Locations.At(cursor);
                 if (!byLocation.TryGetValue((location, nameIndex), out id))
                 {
                     id = _classes.Count;
@@ -40,11 +48,12 @@ public sealed partial class SnapshotAnalysis
                     byLocation[(location, nameIndex)] = id;
                 }
             }
-            else if (!byName.TryGetValue(nameIndex, out id))
+            else if ((uint)nameIndex < (uint)byName.Length ? (id = byName[nameIndex]) < 0 : !byNameExtra.TryGetValue(nameIndex, out id))
             {
                 id = _classes.Count;
                 _classes.Add(new HeapClass(id, strings[nameIndex], null));
-                byName[nameIndex] = id;
+                if ((uint)nameIndex < (uint)byName.Length) byName[nameIndex] = id;
+                else byNameExtra[nameIndex] = id;
             }
             classOf[v] = id;
         }
@@ -117,12 +126,11 @@ public sealed partial class SnapshotAnalysis
         for (int i = 0; i < strings.Count && proto < 0; i++)
             if (strings.EqualsAscii(i, "__proto__"u8)) proto = i;
 
-        var formattedLength = new Dictionary<int, string>();
-        string Formatted(int nameIndex)
-        {
-            if (!formattedLength.TryGetValue(nameIndex, out var f)) formattedLength[nameIndex] = f = FormatPropertyName(strings[nameIndex]);
-            return f;
-        }
+        // Property names are decoded once each, not once per object.
+        var decoded = new string?[strings.Count];
+        var formattedNames = new string?[strings.Count];
+        string Decoded(int nameIndex) => decoded[nameIndex] ??= strings[nameIndex];
+        string Formatted(int nameIndex) => formattedNames[nameIndex] ??= FormatPropertyName(Decoded(nameIndex));
 
         // Infer: count property lists (in edge order, without __proto__, cut when the name grows too long).
         var candidates = new Dictionary<string, (string Name, int[] Properties, int Count, int Order)>();
@@ -187,7 +195,7 @@ public sealed partial class SnapshotAnalysis
             if (!IsPlainObject(v, objectName)) continue;
             objectProps.Clear();
             for (int e = firstEdge[v]; e < firstEdge[v + 1]; e++)
-                if (edgeTypes[e] == propertyType) objectProps.Add(strings[edgeNames[e]]);
+                if (edgeTypes[e] == propertyType) objectProps.Add(Decoded(edgeNames[e]));
             objectProps.Sort(StringComparer.Ordinal);
             states.Clear();
             states.Add(root);
