@@ -29,11 +29,9 @@ internal struct NodeSink(HeapSnapshot snapshot, FieldRole[] roles) : INumberSink
 
     public int AddRange(long firstIndex, ReadOnlySpan<uint> values)
     {
-        if (firstIndex + values.Length > _limit)
-        {
-            Problem = $"more elements than the header's node_count ({snapshot.NodeCount:N0} nodes × {roles.Length} fields)";
-            return (int)Math.Max(0, _limit - firstIndex);
-        }
+        // Elements past the declared count are reported after the ones before them were checked.
+        int take = (int)Math.Min(values.Length, Math.Max(0, _limit - firstIndex));
+        string tooMany = $"more elements than the header's node_count ({snapshot.NodeCount:N0} nodes × {roles.Length} fields)";
         var types = snapshot.NodeTypes;
         var names = snapshot.NodeNames;
         var ids = snapshot.NodeIds;
@@ -41,7 +39,7 @@ internal struct NodeSink(HeapSnapshot snapshot, FieldRole[] roles) : INumberSink
         var firstEdge = snapshot.FirstEdge;
         int field = _field, ordinal = _ordinal, fieldCount = roles.Length;
         long edgeSum = _edgeSum, edgeLimit = snapshot.EdgeCount;
-        for (int k = 0; k < values.Length; k++)
+        for (int k = 0; k < take; k++)
         {
             uint v = values[k];
             switch (roles[field])
@@ -85,6 +83,7 @@ internal struct NodeSink(HeapSnapshot snapshot, FieldRole[] roles) : INumberSink
         _field = field;
         _ordinal = ordinal;
         _edgeSum = edgeSum;
+        if (take < values.Length) { Problem = tooMany; return take; }
         return -1;
     }
 }
@@ -100,18 +99,15 @@ internal struct EdgeSink(HeapSnapshot snapshot, FieldRole[] roles) : INumberSink
 
     public int AddRange(long firstIndex, ReadOnlySpan<uint> values)
     {
-        if (firstIndex + values.Length > _limit)
-        {
-            Problem = $"more elements than the header's edge_count ({snapshot.EdgeCount:N0} edges × {roles.Length} fields)";
-            return (int)Math.Max(0, _limit - firstIndex);
-        }
+        int take = (int)Math.Min(values.Length, Math.Max(0, _limit - firstIndex));
+        string tooMany = $"more elements than the header's edge_count ({snapshot.EdgeCount:N0} edges × {roles.Length} fields)";
         var types = snapshot.EdgeTypes;
         var names = snapshot.EdgeNames;
         var targets = snapshot.EdgeTargets;
         uint nodeFieldCount = (uint)snapshot.Meta.NodeFieldCount;
         ulong nodeLimit = (ulong)snapshot.NodeCount * nodeFieldCount;
         int field = _field, edge = _edge, fieldCount = roles.Length;
-        for (int k = 0; k < values.Length; k++)
+        for (int k = 0; k < take; k++)
         {
             uint v = values[k];
             switch (roles[field])
@@ -142,6 +138,7 @@ internal struct EdgeSink(HeapSnapshot snapshot, FieldRole[] roles) : INumberSink
         }
         _field = field;
         _edge = edge;
+        if (take < values.Length) { Problem = tooMany; return take; }
         return -1;
     }
 }

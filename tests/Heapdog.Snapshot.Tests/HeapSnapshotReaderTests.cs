@@ -1,0 +1,181 @@
+using System.Security.Cryptography;
+using System.Text;
+using Heapdog.Snapshot.Tests.Infrastructure;
+
+namespace Heapdog.Snapshot.Tests;
+
+[Collection(SnapshotCollection.Name)]
+public sealed class HeapSnapshotReaderTests(SnapshotFixtures fixtures)
+{
+    // Every kind of string escape, a lone surrogate, unknown node type names, an unknown top-level section
+    // (before and after the arrays) and a location.
+    private static readonly string Sample = new SnapshotBuilder() is var b
+        && b.AddNode("synthetic", "(GC roots)", 0) is var gcRoots
+        && b.AddNode("object", "Obj \"quoted\" \\ \n\t\u00e9 \u6f22 \ud83d\ude00", 32) is var obj
+        && b.AddNode("string", "lone \ud800 surrogate", 24) is var str
+        && b.AddNode("hidden", "system / Context", 16) is var ctx
+        && b.AddEdge(0, "element", "1", gcRoots).AddEdge(0, "shortcut", "global", obj)
+            .AddEdge(obj, "property", "name", str).AddEdge(obj, "internal", "context", ctx).AddEdge(obj, "weak", "w", ctx) is not null
+        ? b.Build().Replace("\"trace_tree\":[]", "\"trace_tree\":[1,[2,[3]]],\"future_section\":{\"a\":[1,{\"b\":\"]}\"}]}")
+            .Replace("\"locations\":[]", $"\"locations\":[{obj * 7},4,10,2]")
+        : throw new InvalidOperationException();
+
+    private static string Fingerprint(HeapSnapshot s)
+    {
+        var sb = new StringBuilder();
+        sb.Append(s.NodeCount).Append('/').Append(s.EdgeCount).Append('/');
+        sb.AppendJoin(',', s.NodeTypes).Append('|').AppendJoin(',', s.NodeNames).Append('|').AppendJoin(',', s.NodeIds).Append('|')
+          .AppendJoin(',', s.SelfSizes).Append('|').AppendJoin(',', s.FirstEdge).Append('|').AppendJoin(',', s.EdgeTypes).Append('|')
+          .AppendJoin(',', s.EdgeNames).Append('|').AppendJoin(',', s.EdgeTargets).Append('|');
+        for (int i = 0; i < s.Strings.Count; i++) sb.Append(Convert.ToHexString(s.Strings.Utf8(i))).Append(',');
+        sb.Append(s.Locations.Count);
+        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(sb.ToString())));
+    }
+
+    [Fact]
+    public void Read_SplitAtEveryByte_GivesIdenticalResult()
+    {
+        byte[] data = Encoding.UTF8.GetBytes(Sample);
+        string expected = Fingerprint(HeapSnapshotReader.Read(new MemoryStream(data)));
+        for (int split = 1; split < data.Length; split++)
+            Fingerprint(HeapSnapshotReader.Read(new ChunkedStream(data, int.MaxValue, split), bufferSize: 256)).ShouldBe(expected, $"split at {split}");
+    }
+
+    [Fact]
+    public void Read_OneByteChunks_GivesIdenticalResult()
+    {
+        byte[] data = Encoding.UTF8.GetBytes(Sample);
+        string expected = Fingerprint(HeapSnapshotReader.Read(new MemoryStream(data)));
+        Fingerprint(HeapSnapshotReader.Read(new ChunkedStream(data, 1), bufferSize: 256)).ShouldBe(expected);
+    }
+
+    [Fact]
+    public void Read_RealSnapshotInOddChunks_GivesIdenticalResult()
+    {
+        byte[] data = File.ReadAllBytes(fixtures.Get("small.js"));
+        string expected = Fingerprint(HeapSnapshotReader.Read(new MemoryStream(data)));
+        Fingerprint(HeapSnapshotReader.Read(new ChunkedStream(data, 4093), bufferSize: 777)).ShouldBe(expected);
+        Fingerprint(HeapSnapshotReader.Read(new ChunkedStream(data, 1 << 20), bufferSize: 1 << 16)).ShouldBe(expected);
+    }
+
+    [Fact]
+    public void Read_Strings_DecodedLikeJavaScriptIncludingLoneSurrogates()
+    {
+        var s = SnapshotBuilder.Read(Sample);
+        s.NodeName(2).ShouldBe("Obj \"quoted\" \\ \n\t\u00e9 \u6f22 \ud83d\ude00");
+        s.NodeName(3).ShouldBe("lone \ud800 surrogate");
+        s.NodeName(3).Length.ShouldBe(16);
+        char.IsHighSurrogate(s.NodeName(3)[5]).ShouldBeTrue();
+    }
+
+    [Fact]
+    public void Read_UnknownSectionsAndLocations_SkippedOrKept()
+    {
+        var s = SnapshotBuilder.Read(Sample);
+        s.NodeCount.ShouldBe(5);
+        s.EdgeCount.ShouldBe(5);
+        s.Locations.TryGet(2, out var location).ShouldBeTrue();
+        location.ShouldBe(new SourceLocation(4, 10, 2));
+        s.EdgeTargets.ShouldBe([1, 2, 3, 4, 4]);
+    }
+
+    [Fact]
+    public void Read_UnknownNodeTypeNamesAndExtraFields_Tolerated()
+    {
+        var builder = new SnapshotBuilder { ExtraNodeField = true };
+        int obj = builder.AddNode("object", "Thing", 40);
+        builder.AddEdge(0, "shortcut", "global", obj);
+        string json = builder.Build().Replace("\"node_types\":[[\"hidden\"", "\"node_types\":[[\"brand new type\"");
+        var s = SnapshotBuilder.Read(json);
+        s.Meta.NodeTypes[0].ShouldBe("brand new type");
+        s.Meta.NodeFieldCount.ShouldBe(8);
+        s.SelfSizes[obj].ShouldBe(40u);
+        s.EdgeTargets[0].ShouldBe(obj);
+    }
+
+    public static TheoryData<string, string, string> Malformed => new()
+    {
+        { "empty", "", "the file is empty" },
+        { "array", "[1,2,3]", "not a heap snapshot: expected '{' at the start, found '['" },
+        { "no header", "{\"nodes\":[]}", "'nodes' comes before the 'snapshot' header" },
+        { "not json", "{\"snapshot\" 1}", "expected ':' after the key \"snapshot\"" },
+        { "negative", "<nodes>-1", "expected a number, found '-' in 'nodes' at element 0" },
+        { "float", "<nodes>9.5", "expected a non-negative integer in 'nodes' at element 0" },
+        { "letters", "<nodes>x", "expected a number, found 'x' in 'nodes' at element 0" },
+        { "double comma", "<nodes>9,,", "expected a number, found ',' in 'nodes' at element 1" },
+        { "missing comma", "<nodes>9 1", "expected ',' or ']', found '1' in 'nodes' at element 1" },
+        { "huge", "<nodes>99999999999", "number out of range (more than 32 bits) in 'nodes' at element 0" },
+        { "to_node", "<edges>1,1,3", "to_node 3 is not the offset of a node" },
+        { "too many nodes", "<nodes>9,1,1,0,0,0,0", "more elements than the header's node_count (5 nodes × 7 fields) in 'nodes' at element 35" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Malformed))]
+    public void Read_Malformed_ThrowsFormatExceptionSayingWhatAndWhere(string name, string mutation, string expected)
+    {
+        string json = mutation.StartsWith('<') ? Mutate(Sample, mutation) : mutation;
+        var ex = Should.Throw<SnapshotFormatException>(() => SnapshotBuilder.Read(json), name);
+        ex.Message.ShouldContain(expected, Case.Sensitive, name);
+        if (json.Length > 0) ex.ByteOffset.ShouldBeInRange(0, json.Length, name);
+    }
+
+    private static string Mutate(string json, string mutation)
+    {
+        int close = mutation.IndexOf('>');
+        string section = mutation[1..close], values = mutation[(close + 1)..];
+        int start = json.IndexOf($"\"{section}\":[", StringComparison.Ordinal) + section.Length + 4;
+        return json[..start] + values + "," + json[start..];
+    }
+
+    [Fact]
+    public void Read_HeaderDeclaringMoreThanTheFileHolds_RefusedBeforeAllocating()
+    {
+        string json = Sample.Replace("\"node_count\":5", "\"node_count\":900000000");
+        var ex = Should.Throw<SnapshotFormatException>(() => HeapSnapshotReader.Read(new MemoryStream(Encoding.UTF8.GetBytes(json))));
+        ex.Message.ShouldContain("more than a");
+    }
+
+    [Fact]
+    public void Read_MissingRequiredField_ReportedAsUnsupported()
+    {
+        string json = Sample.Replace("\"self_size\",", "\"self_sizes\",");
+        var ex = Should.Throw<SnapshotFormatException>(() => SnapshotBuilder.Read(json));
+        ex.IsUnsupported.ShouldBeTrue();
+        ex.Message.ShouldContain("meta.node_fields has no 'self_size'");
+    }
+
+    [Fact]
+    public void Read_TruncatedRealSnapshotAtManyOffsets_OnlyEverFormatException()
+    {
+        byte[] data = File.ReadAllBytes(fixtures.Get("small.js"));
+        var rng = new Random(7);
+        var offsets = Enumerable.Range(0, 300).Select(_ => rng.Next(data.Length)).Concat([0, 1, 10, data.Length - 1, data.Length - 2]);
+        foreach (int length in offsets)
+        {
+            var ex = Should.Throw<SnapshotFormatException>(() => HeapSnapshotReader.Read(new MemoryStream(data, 0, length)), $"truncated to {length}");
+            ex.ByteOffset.ShouldBeLessThanOrEqualTo(length, $"truncated to {length}");
+        }
+    }
+
+    [Fact]
+    public void Read_CorruptedRealSnapshotAtManyOffsets_FormatExceptionOrAValidSnapshot()
+    {
+        byte[] original = File.ReadAllBytes(fixtures.Get("small.js"));
+        var rng = new Random(11);
+        byte[] garbage = "x]}\",-9{[ \0\u00ff"u8.ToArray();
+        for (int i = 0; i < 300; i++)
+        {
+            byte[] data = (byte[])original.Clone();
+            int at = rng.Next(data.Length);
+            data[at] = garbage[rng.Next(garbage.Length)];
+            try
+            {
+                // A corruption can still be a well-formed snapshot (a digit changed); anything else must be the one error.
+                HeapSnapshotReader.Read(new MemoryStream(data));
+            }
+            catch (SnapshotFormatException)
+            {
+            }
+        }
+    }
+}
