@@ -14,13 +14,17 @@ public sealed record CgroupMemory(int Version, string Path, long UsageBytes, lon
     public const long V1Unlimited = 9223372036854771712;
 
     /// <summary>Reads the memory cgroup of <paramref name="pid"/>; null when the process is gone or no memory controller is mounted.</summary>
-    public static CgroupMemory? ForPid(int pid)
+    public static CgroupMemory? ForPid(int pid) => Locate(pid) is { } where ? ReadDirectory(where.Directory, where.Version) : null;
+
+    /// <summary>The directory of the process's memory cgroup and its version (1 or 2), for repeated
+    /// <see cref="ReadDirectory"/> calls without resolving it again; null when there is none.</summary>
+    public static (string Directory, int Version)? Locate(int pid)
     {
         var cgroup = ProcessReader.TryReadText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/cgroup");
         var mounts = ProcessReader.TryReadText("/proc/self/mountinfo");
         if (cgroup is null || mounts is null) return null;
         var dir = ResolveDirectory(ParseCgroupFile(cgroup), ParseMountInfo(mounts), out int version);
-        return dir is null ? null : ReadDirectory(dir, version);
+        return dir is null ? null : (dir, version);
     }
 
     /// <summary>Reads the figures from a cgroup directory of the given version; null when its usage file is missing.</summary>

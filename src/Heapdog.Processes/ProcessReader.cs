@@ -52,6 +52,12 @@ public static class ProcessReader
     public static AddressSpaceLayout? TryReadLayout(int pid) =>
         TryReadText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/maps") is { } text ? AddressSpaceLayout.Parse(text) : null;
 
+    /// <summary>Number of open file descriptors (entries of <c>/proc/PID/fd</c>); -1 when unreadable.</summary>
+    public static int CountOpenFds(int pid) => CountEntries($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/fd");
+
+    /// <summary>An integer file of the process (<c>oom_score</c>, <c>oom_score_adj</c>); -1 when unreadable.</summary>
+    public static int TryReadInt(int pid, string file) => ReadInt($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/{file}");
+
     /// <summary>Target of <c>/proc/PID/exe</c>, or null when unreadable (other users' processes without privilege).</summary>
     public static string? TryReadExe(int pid)
     {
