@@ -11,11 +11,11 @@ namespace Heapdog.Processes;
 public static class Pm2Client
 {
     /// <summary>True when an executable named pm2 is on PATH.</summary>
-    public static bool IsInstalled() => FindOnPath("pm2") is not null;
+    public static bool IsInstalled() => ExecutableSearch.Find("pm2") is not null;
 
     public static async Task<IReadOnlyList<Pm2App>?> ListAsync(CancellationToken ct = default)
     {
-        var exe = FindOnPath("pm2");
+        var exe = ExecutableSearch.Find("pm2");
         if (exe is null) return null;
         var psi = new ProcessStartInfo(exe, "jlist") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         using var process = Process.Start(psi);
@@ -80,16 +80,6 @@ public static class Pm2Client
         if (e.ValueKind != JsonValueKind.Object || !e.TryGetProperty(name, out var v)) return null;
         if (v.ValueKind == JsonValueKind.Number) return v.GetDouble();
         if (v.ValueKind == JsonValueKind.String && double.TryParse(v.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out double d)) return d;
-        return null;
-    }
-
-    internal static string? FindOnPath(string name)
-    {
-        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries))
-        {
-            var candidate = Path.Combine(dir, name);
-            if (File.Exists(candidate)) return candidate;
-        }
         return null;
     }
 }

@@ -11,7 +11,10 @@ public static class ProcessReader
     /// <summary>USER_HZ: the unit of times in <c>/proc/PID/stat</c>; 100 on every Linux architecture Node runs on.</summary>
     public const int TicksPerSecond = 100;
 
-    private static readonly Lazy<DateTimeOffset> BootTime = new(() => ParseBootTime(TryReadText("/proc/stat") ?? "") ?? DateTimeOffset.UnixEpoch);
+    private static readonly Lazy<DateTimeOffset> Boot = new(() => ParseBootTime(TryReadText("/proc/stat") ?? "") ?? DateTimeOffset.UnixEpoch);
+
+    /// <summary>When this host booted (the <c>btime</c> of <c>/proc/stat</c>): turns kernel uptimes into times.</summary>
+    public static DateTimeOffset BootTime => Boot.Value;
 
     /// <summary>Reads the process, or null when it does not exist, is a kernel thread or cannot be read.</summary>
     public static ProcessInfo? TryRead(int pid) => TryRead(pid, "/proc");
@@ -34,7 +37,7 @@ public static class ProcessReader
             CountEntries(Path.Combine(dir, "fd")),
             ReadInt(Path.Combine(dir, "oom_score")),
             ReadInt(Path.Combine(dir, "oom_score_adj")),
-            BootTime.Value.AddSeconds(stat.StartTicks / (double)TicksPerSecond));
+            Boot.Value.AddSeconds(stat.StartTicks / (double)TicksPerSecond));
         // A pid reused between the two reads would mix two processes: trust the reading only if stat still agrees.
         var again = TryReadText(Path.Combine(dir, "stat")) is { } t2 ? ProcStat.Parse(t2) : null;
         return again?.StartTicks == stat.StartTicks ? info : null;

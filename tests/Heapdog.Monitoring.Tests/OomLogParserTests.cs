@@ -51,6 +51,9 @@ public class OomLogParserTests
         r.Content.ShouldBe(LogContent.Kernel | LogContent.NodeStderr | LogContent.Pm2);
         var kills = r.Events.Where(e => e.Kind is OomEventKind.KernelOomKill or OomEventKind.CgroupOomKill).Select(e => e.Pid).ToList();
         kills.ShouldBe([6576, 28438, 799153, 23793, 63214, 651, 3902942, 473206, 461754]);
+        var cgroup = r.Events.Where(e => e.Kind == OomEventKind.CgroupOomKill).Select(e => e.Pid).ToList();
+        cgroup.ShouldBe([28438, 23793, 63214, 3902942, 461754]);
+        r.Events.Single(e => e.Pid == 3902942).TriggeredBy.ShouldBeNull(); // its block has no "invoked" line
         r.Events.Count(e => e.Kind == OomEventKind.Pm2MemoryRestart).ShouldBe(1);
         r.Events.Count(e => e.Kind == OomEventKind.V8HeapOom).ShouldBe(5); // four FATAL ERROR shapes and the xprofiler line
     }

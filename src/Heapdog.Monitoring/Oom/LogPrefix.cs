@@ -48,7 +48,10 @@ public static partial class LogPrefix
         }
         else if ((m = Syslog().Match(body)).Success && Months.TryGetValue(m.Groups["mon"].Value.ToLowerInvariant(), out int mon))
         {
-            time = Local(DefaultYear, mon, int.Parse(m.Groups["day"].Value, CultureInfo.InvariantCulture), m.Groups["time"].Value);
+            int day = int.Parse(m.Groups["day"].Value, CultureInfo.InvariantCulture);
+            time = Local(DefaultYear, mon, day, m.Groups["time"].Value);
+            // A line from December read in January belongs to last year.
+            if (time > DateTimeOffset.Now.AddDays(1)) time = Local(DefaultYear - 1, mon, day, m.Groups["time"].Value);
             body = body[m.Length..];
         }
         else if ((m = Pm2Time().Match(body)).Success)

@@ -194,6 +194,8 @@ public sealed partial class OomLogParser(string source, DateTimeOffset? bootTime
             e.TaskMemcg ??= _episode.TaskInMemcg;
             e.MemcgLimitBytes ??= _episode.LimitBytes;
             e.MemcgUsageBytes ??= _episode.UsageBytes;
+            // Each kill comes with its own header lines; what this one said must not leak into the next.
+            _episode = new Episode();
         }
         _events.Add(e);
     }
