@@ -1,0 +1,48 @@
+using System.Globalization;
+
+namespace Heapdog.Cli.CommandLine;
+
+/// <summary>Durations on the command line: a number with a unit, <c>ms</c>, <c>s</c>, <c>m</c>, <c>h</c> or <c>d</c>
+/// (<c>500ms</c>, <c>30s</c>, <c>5m</c>, <c>1h</c>, <c>1.5h</c>), or several run together (<c>1h30m</c>).</summary>
+public static class DurationText
+{
+    public static bool TryParse(string text, out TimeSpan value)
+    {
+        value = TimeSpan.Zero;
+        var s = text.Trim().ToLowerInvariant();
+        if (s.Length == 0) return false;
+        int i = 0;
+        double totalMs = 0;
+        while (i < s.Length)
+        {
+            int start = i;
+            while (i < s.Length && (char.IsAsciiDigit(s[i]) || s[i] == '.')) i++;
+            if (i == start || !double.TryParse(s.AsSpan(start, i - start), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out double n)) return false;
+            int unitStart = i;
+            while (i < s.Length && char.IsAsciiLetter(s[i])) i++;
+            double unitMs = s[unitStart..i] switch
+            {
+                "ms" => 1,
+                "s" => 1000,
+                "m" or "min" => 60_000,
+                "h" => 3_600_000,
+                "d" => 86_400_000,
+                _ => -1,
+            };
+            if (unitMs < 0) return false;
+            totalMs += n * unitMs;
+        }
+        if (totalMs > TimeSpan.MaxValue.TotalMilliseconds / 2) return false;
+        value = TimeSpan.FromMilliseconds(totalMs);
+        return true;
+    }
+
+    /// <summary>An option value parser for System.CommandLine that reports a one-line error for bad text.</summary>
+    public static TimeSpan Parse(System.CommandLine.Parsing.ArgumentResult result)
+    {
+        var token = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+        if (TryParse(token, out var value) && value > TimeSpan.Zero) return value;
+        result.AddError($"'{token}' is not a duration: use a number with a unit, e.g. 500ms, 30s, 5m, 1h");
+        return TimeSpan.Zero;
+    }
+}

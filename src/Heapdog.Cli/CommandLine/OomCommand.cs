@@ -1,0 +1,211 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Heapdog.Cli.Output;
+using Heapdog.Monitoring;
+using Heapdog.Monitoring.Analysis;
+using Heapdog.Monitoring.Oom;
+using Heapdog.Monitoring.Store;
+
+namespace Heapdog.Cli.CommandLine;
+
+/// <summary><c>heapdog oom</c>: finds processes that died for lack of memory and explains them with what
+/// <c>heapdog watch</c> recorded. See docs/oom.md.</summary>
+public static class OomCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var since = new Option<string?>("--since") { Description = "Only events after this: a duration back from now (2h, 3d) or a time (2026-11-21T10:00:00Z)" };
+        var logs = new Option<string[]>("--log", "-l") { Description = "Read this log instead of the kernel's (kernel log, a Node process's stderr, or a pm2 log; repeatable)" };
+        var db = new Option<string?>("--db") { Description = "Store written by heapdog watch (default: the default store, if it exists)" };
+        var json = new Option<bool>("--json") { Description = "Print the events as JSON (shape in docs/oom.md)" };
+        var command = new Command("oom", "Find processes killed for lack of memory (kernel, cgroup, V8 heap, pm2) and what they looked like before");
+        foreach (var o in new Option[] { since, logs, db, json }) command.Options.Add(o);
+        command.SetAction(async (parse, ct) =>
+        {
+            DateTimeOffset? from = parse.GetValue(since) is { } s ? ParseSince(s) : null;
+            var files = parse.GetValue(logs) ?? [];
+            foreach (var f in files)
+                if (!File.Exists(f)) throw new HeapdogException($"--log {f}: no such file", ExitCodes.InputNotFound);
+
+            using var store = OpenExistingStore(parse.GetValue(db));
+            var reads = new List<OomSources.SourceRead>();
+            if (files.Length > 0) reads.AddRange(files.Select(OomSources.ReadFile));
+            else reads.AddRange(await OomSources.ReadKernelAsync(from, ct));
+            foreach (var r in reads)
+                if (r.Note is { } note) context.Error.WriteLine("heapdog: " + note);
+
+            var all = reads.Where(r => r.Result is not null).SelectMany(r => r.Result!.Events);
+            if (store is not null) all = all.Concat(OomInvestigator.FromStore(store, from?.ToUnixTimeMilliseconds() ?? long.MinValue));
+            var events = OomSources.Deduplicate(all)
+                .Where(e => from is null || e.Time is null || e.Time >= from)
+                .OrderBy(e => e.Time ?? DateTimeOffset.MaxValue)
+                .ToList();
+            var findings = events.Select(e => OomInvestigator.Investigate(e, store)).ToList();
+            int skipped = reads.Sum(r => r.Result?.Skipped ?? 0);
+
+            if (parse.GetValue(json)) WriteJson(context.Out, reads, findings, skipped);
+            else WriteText(context.Out, reads, findings, skipped);
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    internal static DateTimeOffset ParseSince(string text)
+    {
+        if (DurationText.TryParse(text, out var back)) return DateTimeOffset.UtcNow - back;
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeLocal, out var t)) return t;
+        throw new HeapdogException($"--since '{text}' is neither a duration (2h, 3d) nor a time (2026-11-21T10:00:00Z)", ExitCodes.Usage);
+    }
+
+    private static SampleStore? OpenExistingStore(string? path)
+    {
+        if (path is not null && !File.Exists(path)) throw new HeapdogException($"--db {path}: no such file", ExitCodes.InputNotFound);
+        path ??= StorePaths.Default();
+        return File.Exists(path) ? WatchCommand.OpenStore(path) : null;
+    }
+
+    private static void WriteText(TextWriter o, List<OomSources.SourceRead> reads, List<OomFinding> findings, int skipped)
+    {
+        if (findings.Count == 0) o.WriteLine("No OOM deaths found.");
+        foreach (var f in findings)
+        {
+            var e = f.Event;
+            string when = e.Time is { } t ? t.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture)
+                : e.UptimeSeconds is { } up ? $"uptime {up:0.0} s" : "time unknown";
+            string who = e.Pid is { } pid ? $"pid {pid}" : e.Pm2Id is { } id ? $"pm2 app {id}" : "pid unknown";
+            o.WriteLine($"{when}  {OomEvent.KindName(e.Kind)}  {who}{(e.Name is null ? "" : $" ({e.Name})")}  [{e.Source}{(e.LineNumber > 0 ? ":" + e.LineNumber : "")}]");
+            var details = new List<string>();
+            if (e.AnonRssBytes is { } anon) details.Add($"anon-rss {Format.Size(anon)}");
+            if (e.FileRssBytes is { } file) details.Add($"file-rss {Format.Size(file)}");
+            if (e.MemcgLimitBytes is { } lim) details.Add($"cgroup limit {Format.Size(lim)}");
+            if ((e.OomMemcg ?? e.TaskMemcg) is { } memcg) details.Add($"cgroup {memcg}");
+            if (e.TriggeredBy is { } trig && trig != e.Name) details.Add($"allocation by {trig}");
+            if (e.Reason is { } reason) details.Add(reason);
+            if (e.CurrentMemoryBytes is { } cur && e.MaxMemoryBytes is { } max) details.Add($"memory {Format.Size(cur)} over the {Format.Size(max)} limit");
+            if (details.Count > 0) o.WriteLine("    " + string.Join(", ", details));
+            foreach (var gc in e.LastGcs) o.WriteLine("    gc: " + gc);
+            foreach (var snap in e.Snapshots) o.WriteLine("    snapshot written near the heap limit: " + snap);
+            if (f.Process is { } p)
+            {
+                o.WriteLine($"    watched as {p.Name} (started {WatchPlainLog.Iso(p.StartTimeMs)}): {f.Verdict?.Text ?? "no verdict"}");
+                foreach (var s in f.LastSamples)
+                    o.WriteLine($"      {WatchPlainLog.Iso(s.TimeMs)}  rss {Format.Size(s.Rss)}  js heap {(s.HeapUsed >= 0 ? Format.Size(s.HeapUsed) : s.V8Heap >= 0 ? Format.Size(s.V8Heap) : "-")}  native {(s.Native >= 0 ? Format.Size(s.Native) : "-")}");
+                foreach (var snap in f.Snapshots) o.WriteLine($"    snapshot taken {WatchPlainLog.Iso(snap.TimeMs)}: {snap.Detail}");
+            }
+        }
+        o.WriteLine();
+        o.WriteLine($"{findings.Count} event(s) from {reads.Count(r => r.Result is not null)} source(s); {skipped} line(s) skipped as malformed or unrelated.");
+    }
+
+    private static void WriteJson(TextWriter output, List<OomSources.SourceRead> reads, List<OomFinding> findings, int skipped)
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        {
+            w.WriteStartObject();
+            w.WriteStartArray("sources");
+            foreach (var r in reads)
+            {
+                w.WriteStartObject();
+                if (r.Result is { } res)
+                {
+                    w.WriteString("source", res.Source);
+                    w.WriteStartArray("content");
+                    if (res.Content.HasFlag(LogContent.Kernel)) w.WriteStringValue("kernel");
+                    if (res.Content.HasFlag(LogContent.NodeStderr)) w.WriteStringValue("node-stderr");
+                    if (res.Content.HasFlag(LogContent.Pm2)) w.WriteStringValue("pm2");
+                    w.WriteEndArray();
+                    w.WriteNumber("lines", res.Lines);
+                    w.WriteNumber("recognized", res.Recognized);
+                    w.WriteNumber("skipped", res.Skipped);
+                    w.WriteNull("note");
+                }
+                else
+                {
+                    w.WriteNull("source");
+                    w.WriteString("note", r.Note);
+                }
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteNumber("skippedLines", skipped);
+            w.WriteStartArray("events");
+            foreach (var f in findings) WriteEvent(w, f);
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        output.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
+    }
+
+    private static void WriteEvent(Utf8JsonWriter w, OomFinding f)
+    {
+        var e = f.Event;
+        w.WriteStartObject();
+        w.WriteString("kind", OomEvent.KindName(e.Kind));
+        Num(w, "pid", e.Pid);
+        Str(w, "name", e.Name);
+        Str(w, "time", e.Time?.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture));
+        if (e.UptimeSeconds is { } up) w.WriteNumber("uptimeSeconds", up); else w.WriteNull("uptimeSeconds");
+        w.WriteString("source", e.Source);
+        w.WriteNumber("line", e.LineNumber);
+        Str(w, "triggeredBy", e.TriggeredBy);
+        Str(w, "constraint", e.Constraint);
+        Str(w, "oomMemcg", e.OomMemcg);
+        Str(w, "taskMemcg", e.TaskMemcg);
+        Num(w, "totalVmBytes", e.TotalVmBytes);
+        Num(w, "anonRssBytes", e.AnonRssBytes);
+        Num(w, "fileRssBytes", e.FileRssBytes);
+        Num(w, "shmemRssBytes", e.ShmemRssBytes);
+        Num(w, "memcgLimitBytes", e.MemcgLimitBytes);
+        Num(w, "memcgUsageBytes", e.MemcgUsageBytes);
+        Num(w, "oomScoreAdj", e.OomScoreAdj);
+        Num(w, "uid", e.Uid);
+        Str(w, "reason", e.Reason);
+        Num(w, "pm2Id", e.Pm2Id);
+        Num(w, "currentMemoryBytes", e.CurrentMemoryBytes);
+        Num(w, "maxMemoryBytes", e.MaxMemoryBytes);
+        w.WriteStartArray("lastGcs");
+        foreach (var g in e.LastGcs) w.WriteStringValue(g);
+        w.WriteEndArray();
+        w.WriteStartArray("snapshots");
+        foreach (var s in e.Snapshots) w.WriteStringValue(s);
+        foreach (var s in f.Snapshots)
+            if (JsonDocument.Parse(s.Detail).RootElement.TryGetProperty("path", out var path)) w.WriteStringValue(path.GetString());
+        w.WriteEndArray();
+        if (f.Process is { } p)
+        {
+            w.WriteStartObject("watched");
+            w.WriteString("name", p.Name);
+            w.WriteString("commandLine", p.CommandLine);
+            w.WriteString("startTime", WatchPlainLog.Iso(p.StartTimeMs));
+            w.WriteStartArray("lastSamples");
+            foreach (var s in f.LastSamples)
+            {
+                w.WriteStartObject();
+                w.WriteString("time", WatchPlainLog.Iso(s.TimeMs));
+                w.WriteNumber("rss", s.Rss);
+                Num(w, "v8Heap", s.V8Heap >= 0 ? s.V8Heap : null);
+                Num(w, "native", s.Native >= 0 ? s.Native : null);
+                Num(w, "heapUsed", s.HeapUsed >= 0 ? s.HeapUsed : null);
+                Num(w, "cgroupUsage", s.CgroupUsage >= 0 ? s.CgroupUsage : null);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            if (f.Verdict is { } v) WatchJsonReport.WriteVerdict(w, v); else w.WriteNull("verdict");
+            w.WriteEndObject();
+        }
+        else w.WriteNull("watched");
+        w.WriteEndObject();
+    }
+
+    private static void Str(Utf8JsonWriter w, string name, string? value)
+    {
+        if (value is null) w.WriteNull(name); else w.WriteString(name, value);
+    }
+
+    private static void Num(Utf8JsonWriter w, string name, long? value)
+    {
+        if (value is { } v) w.WriteNumber(name, v); else w.WriteNull(name);
+    }
+}

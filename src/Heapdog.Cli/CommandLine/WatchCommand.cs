@@ -1,0 +1,113 @@
+using System.CommandLine;
+using Heapdog.Cli.Output;
+using Heapdog.Monitoring;
+using Heapdog.Monitoring.Sampling;
+using Heapdog.Monitoring.Store;
+using Heapdog.Processes;
+
+namespace Heapdog.Cli.CommandLine;
+
+/// <summary><c>heapdog watch</c>: samples Node processes over time into the store and says whether their memory grows,
+/// and where (JS heap or off-heap / native). See docs/watch.md.</summary>
+public static class WatchCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var pids = new Option<int[]>("--pid", "-p") { Description = "Watch this process (repeat for several)", AllowMultipleArgumentsPerToken = true };
+        var all = new Option<bool>("--all") { Description = "Watch every Node process on the host (found again every 30 s)" };
+        var pm2 = new Option<bool>("--pm2") { Description = "Watch every running pm2 app (needs pm2 on PATH)" };
+        var interval = new Option<TimeSpan>("--interval", "-i")
+        {
+            Description = "Time between samples, e.g. 1s, 5s, 1m",
+            CustomParser = DurationText.Parse,
+            DefaultValueFactory = _ => TimeSpan.FromSeconds(5),
+        };
+        var duration = new Option<TimeSpan?>("--duration", "-d") { Description = "Stop after this long (default: until Ctrl+C)", CustomParser = r => DurationText.Parse(r) };
+        var db = new Option<string?>("--db") { Description = "Store file (default: $XDG_DATA_HOME/heapdog/heapdog.db or ~/.local/share/heapdog/heapdog.db)" };
+        var json = new Option<bool>("--json") { Description = "Print a JSON report per process at the end (with --duration) instead of the live view" };
+        var hooks = HookOptions.Create();
+
+        var command = new Command("watch", "Sample Node processes over time and say whether memory grows, and where (JS heap or off-heap)");
+        foreach (var o in new Option[] { pids, all, pm2, interval, duration, db, json }) command.Options.Add(o);
+        hooks.AddTo(command);
+        command.SetAction(async (parse, ct) =>
+        {
+            var pidList = parse.GetValue(pids) ?? [];
+            int modes = (pidList.Length > 0 ? 1 : 0) + (parse.GetValue(all) ? 1 : 0) + (parse.GetValue(pm2) ? 1 : 0);
+            if (modes != 1)
+                throw new HeapdogException("say what to watch: --pid PID (one or more), --all, or --pm2 (exactly one of them)", ExitCodes.Usage);
+            var every = parse.GetValue(interval);
+            if (every < TimeSpan.FromMilliseconds(100))
+                throw new HeapdogException($"--interval {every.TotalMilliseconds} ms is too short: use 100ms or more", ExitCodes.Usage);
+            bool asJson = parse.GetValue(json);
+            var mode = pidList.Length > 0 ? TargetMode.Pids : parse.GetValue(all) ? TargetMode.All : TargetMode.Pm2;
+            if (mode == TargetMode.Pm2 && !Pm2Client.IsInstalled())
+                throw new HeapdogException("--pm2: pm2 is not on PATH", ExitCodes.TargetUnavailable);
+            var options = new WatchOptions { Mode = mode, Pids = pidList, Interval = every, Duration = parse.GetValue(duration) };
+
+            string dbPath = parse.GetValue(db) ?? StorePaths.Default();
+            using var store = OpenStore(dbPath);
+            var sampler = new ProcessSampler();
+            var listeners = new List<IWatchListener>();
+            Watcher? watcher = null;
+            bool live = !asJson && ReferenceEquals(context.Out, Console.Out) && !Console.IsOutputRedirected;
+            if (live) listeners.Add(new WatchLiveView(context.Out, () => watcher!.Tracks, $"heapdog watch ({dbPath})"));
+            else if (!asJson) listeners.Add(new WatchPlainLog(context.Out));
+            var actions = hooks.Build(parse, store, context.Error);
+            if (actions is not null) listeners.Add(actions);
+            watcher = new Watcher(options, store, sampler, listeners);
+
+            var missing = await watcher.StartAsync(ct);
+            if (missing.Count > 0)
+                throw new HeapdogException($"no such process: {string.Join(", ", missing)} (not running, or not readable in /proc)", ExitCodes.TargetUnavailable);
+            if (watcher.Tracks.Count == 0 && mode == TargetMode.Pm2)
+                context.Error.WriteLine("heapdog: pm2 lists no running app yet; waiting for one");
+            if (watcher.Tracks.Count == 0 && mode == TargetMode.All)
+                context.Error.WriteLine("heapdog: no Node process found yet; looking again every 30 s");
+            if (asJson && options.Duration is null)
+                context.Error.WriteLine("heapdog: --json prints its report when the watch ends (Ctrl+C or --duration)");
+            if (!live) context.Progress.Report($"watching {watcher.Tracks.Count} process(es) every {Format.Duration(every)}, store {dbPath}", -1);
+
+            try
+            {
+                await watcher.RunAsync(ct);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                // Ctrl+C ends a watch normally: the report below still describes what was recorded.
+                watcher.UpdateVerdicts();
+            }
+            if (actions is not null) await actions.DrainAsync();
+            context.Progress.Clear();
+            if (asJson)
+            {
+                using var stdout = new MemoryStream();
+                WatchJsonReport.Write(stdout, store.Path, options, watcher.Tracks);
+                context.Out.WriteLine(System.Text.Encoding.UTF8.GetString(stdout.ToArray()));
+            }
+            else WriteSummary(context.Out, watcher.Tracks);
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    internal static SampleStore OpenStore(string path)
+    {
+        try { return SampleStore.Open(path); }
+        catch (StoreException e) { throw new HeapdogException(e.Message, ExitCodes.BadInput, e); }
+    }
+
+    private static void WriteSummary(TextWriter output, IReadOnlyList<ProcessTrack> tracks)
+    {
+        output.WriteLine();
+        var table = new TextTable(("PID", true), ("NAME", false), ("SAMPLES", true), ("RSS", true), ("GROWTH", false), ("VERDICT", false));
+        foreach (var t in tracks)
+        {
+            table.AddRow(t.Process.Identity.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture), t.Process.Pm2Name ?? t.Process.Name,
+                Format.Count(t.SamplesWritten), t.Last is { } s ? Format.Size(s.Rss) : "-",
+                t.Verdict is { } v ? Monitoring.Analysis.VerdictAnalyzer.Name(v.Growth) : "-",
+                (t.Exited ? "exited; " : "") + (t.Verdict?.Text ?? "no samples"));
+        }
+        table.Write(output);
+    }
+}

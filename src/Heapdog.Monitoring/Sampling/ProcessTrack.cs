@@ -1,0 +1,38 @@
+using Heapdog.Monitoring.Analysis;
+
+namespace Heapdog.Monitoring.Sampling;
+
+/// <summary>What a watch knows about one process: its row in the store, its recent samples (oldest first), the
+/// latest verdict, and whether it has exited.</summary>
+public sealed class ProcessTrack(WatchedProcess process)
+{
+    private readonly List<Sample> _history = [];
+
+    public WatchedProcess Process { get; } = process;
+    public IReadOnlyList<Sample> History => _history;
+    public Sample? Last => _history.Count > 0 ? _history[^1] : null;
+
+    /// <summary>The latest sample that carries the heap/native split (it is read every few seconds, not every sample).</summary>
+    public Sample? LastWithLayout
+    {
+        get
+        {
+            for (int i = _history.Count - 1; i >= 0; i--)
+                if (_history[i].V8Heap >= 0 || _history[i].HeapUsed >= 0) return _history[i];
+            return null;
+        }
+    }
+    public Verdict? Verdict { get; internal set; }
+    public bool Exited { get; internal set; }
+    public long ExitedAtMs { get; internal set; } = -1;
+    /// <summary>The process vanished while its cgroup's oom_kill counter rose: most likely killed by the OOM killer.</summary>
+    public bool OomKillSuspected { get; internal set; }
+    /// <summary>Samples written for this process during this watch (the in-memory history may hold fewer).</summary>
+    public long SamplesWritten { get; internal set; }
+
+    internal void Add(Sample s, int limit)
+    {
+        _history.Add(s);
+        if (_history.Count > limit) _history.RemoveRange(0, _history.Count - limit);
+    }
+}

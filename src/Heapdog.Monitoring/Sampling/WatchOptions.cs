@@ -1,0 +1,19 @@
+using Heapdog.Monitoring.Analysis;
+using Heapdog.Monitoring.Store;
+
+namespace Heapdog.Monitoring.Sampling;
+
+/// <summary>How a watch runs. <see cref="Duration"/> null means until cancelled. Verdicts are recomputed every
+/// <see cref="VerdictEvery"/> (and at the end) from at most <see cref="HistoryLimit"/> recent samples per process.</summary>
+public sealed record WatchOptions
+{
+    public TargetMode Mode { get; init; } = TargetMode.Pids;
+    public IReadOnlyList<int> Pids { get; init; } = [];
+    public TimeSpan Interval { get; init; } = TimeSpan.FromSeconds(5);
+    public TimeSpan? Duration { get; init; }
+    public TimeSpan DiscoverEvery { get; init; } = TimeSpan.FromSeconds(30);
+    public TimeSpan VerdictEvery { get; init; } = TimeSpan.FromSeconds(30);
+    public int HistoryLimit { get; init; } = 720;
+    public VerdictOptions Verdict { get; init; } = VerdictOptions.Default;
+    public RetentionPolicy Retention { get; init; } = RetentionPolicy.Default;
+}

@@ -1,0 +1,142 @@
+using System.Diagnostics;
+using Heapdog.Monitoring.Analysis;
+using Heapdog.Monitoring.Store;
+using Heapdog.Processes;
+
+namespace Heapdog.Monitoring.Sampling;
+
+/// <summary>
+/// The watch loop: every interval, samples each target, writes the round to the store in one transaction, updates
+/// verdicts now and then, and tells the listeners. A process whose pid is reused is a new process; one that exits is
+/// reported once and dropped.
+/// </summary>
+public sealed class Watcher(WatchOptions options, SampleStore store, ProcessSampler sampler, IReadOnlyList<IWatchListener> listeners)
+{
+    private readonly Dictionary<ProcessIdentity, ProcessTrack> _tracks = [];
+    private readonly List<ProcessTrack> _finished = [];
+    private Dictionary<int, string> _pm2Names = [];
+
+    /// <summary>Every process seen during the watch (running and exited), in the order first seen.</summary>
+    public IReadOnlyList<ProcessTrack> Tracks => [.. _finished, .. _tracks.Values];
+
+    /// <summary>Resolves the initial targets. Returns the pids asked for that do not exist (for the caller to report).</summary>
+    public async Task<IReadOnlyList<int>> StartAsync(CancellationToken ct)
+    {
+        store.ApplyRetention(options.Retention, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        var missing = new List<int>();
+        if (options.Mode == TargetMode.Pids)
+        {
+            foreach (var pid in options.Pids)
+            {
+                if (ProcessReader.TryRead(pid) is { } info) Track(info, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+                else missing.Add(pid);
+            }
+        }
+        else await DiscoverAsync(ct);
+        return missing;
+    }
+
+    /// <summary>Runs rounds until the duration is over, every target has exited (pid mode), or <paramref name="ct"/> fires.</summary>
+    public async Task RunAsync(CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        long startMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var lastDiscovery = TimeSpan.Zero;
+        var lastVerdicts = TimeSpan.Zero;
+        int round = 0;
+        while (true)
+        {
+            var due = options.Interval * round;
+            if (options.Duration is { } d && due > d) break;
+            var wait = due - clock.Elapsed;
+            if (wait > TimeSpan.Zero) await Task.Delay(wait, ct);
+            ct.ThrowIfCancellationRequested();
+
+            if (options.Mode != TargetMode.Pids && clock.Elapsed - lastDiscovery >= options.DiscoverEvery)
+            {
+                await DiscoverAsync(ct);
+                lastDiscovery = clock.Elapsed;
+            }
+            long now = startMs + (long)clock.Elapsed.TotalMilliseconds;
+            bool last = options.Duration is { } dd && options.Interval * (round + 1) > dd;
+            bool verdicts = round > 0 && (clock.Elapsed - lastVerdicts >= options.VerdictEvery || last);
+            await RoundAsync(now, round, verdicts, ct);
+            if (verdicts) lastVerdicts = clock.Elapsed;
+            round++;
+            if (options.Mode == TargetMode.Pids && _tracks.Count == 0) break;
+        }
+        UpdateVerdicts();
+    }
+
+    private async Task RoundAsync(long now, int number, bool verdicts, CancellationToken ct)
+    {
+        sampler.BeginRound();
+        var batch = new List<(long, Sample)>(_tracks.Count);
+        var sampled = new List<ProcessTrack>(_tracks.Count);
+        var exited = new List<ProcessTrack>();
+        foreach (var (identity, track) in _tracks)
+        {
+            var s = await sampler.SampleAsync(identity, now, ct);
+            if (s is null)
+            {
+                exited.Add(track);
+                continue;
+            }
+            batch.Add((track.Process.Id, s));
+            sampled.Add(track);
+            track.Add(s, options.HistoryLimit);
+        }
+        store.AddSamples(batch);
+        foreach (var t in sampled) t.SamplesWritten++;
+        foreach (var t in exited)
+        {
+            t.Exited = true;
+            t.ExitedAtMs = now;
+            long kills = sampler.CgroupOomKillsNow(t.Process.Identity);
+            t.OomKillSuspected = kills > 0 && t.Last is { CgroupOomKills: >= 0 } lastSeen && kills > lastSeen.CgroupOomKills;
+            _tracks.Remove(t.Process.Identity);
+            _finished.Add(t);
+            await sampler.ForgetAsync(t.Process.Identity);
+            store.AddEvent(t.Process.Id, now, t.OomKillSuspected ? "exited-oom-kill" : "exited", "{}");
+        }
+        if (verdicts) UpdateVerdicts();
+        var report = new WatchRound(now, number, sampled, exited, verdicts);
+        foreach (var l in listeners) await l.OnRoundAsync(report, ct);
+    }
+
+    /// <summary>Recomputes every running process's verdict from its in-memory history.</summary>
+    public void UpdateVerdicts()
+    {
+        long available = HostMemory.Read()?.AvailableBytes ?? -1;
+        foreach (var t in _tracks.Values)
+            t.Verdict = VerdictAnalyzer.Analyze(t.History, t.Process.StartTimeMs, options.Verdict, available);
+        foreach (var t in _finished)
+            t.Verdict ??= VerdictAnalyzer.Analyze(t.History, t.Process.StartTimeMs, options.Verdict, -1);
+    }
+
+    private async Task DiscoverAsync(CancellationToken ct)
+    {
+        long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        if (options.Mode == TargetMode.All)
+        {
+            foreach (var info in NodeProcessFinder.FindAll())
+                if (!_tracks.ContainsKey(info.Identity)) Track(info, now);
+            return;
+        }
+        var apps = await Pm2Client.ListAsync(ct) ?? [];
+        _pm2Names = apps.Where(a => a.Pid > 0).ToDictionary(a => a.Pid, a => a.Name);
+        foreach (var app in apps)
+        {
+            if (app.Pid <= 0 || ProcessReader.TryRead(app.Pid) is not { } info || _tracks.ContainsKey(info.Identity)) continue;
+            Track(info, now);
+        }
+    }
+
+    private void Track(ProcessInfo info, long now)
+    {
+        if (_tracks.ContainsKey(info.Identity)) return;
+        var row = store.UpsertProcess(info.Identity, info.Comm, info.CommandLineText, info.StartTime.ToUnixTimeMilliseconds(),
+            _pm2Names.GetValueOrDefault(info.Pid), now);
+        _tracks[info.Identity] = new ProcessTrack(row);
+    }
+}
