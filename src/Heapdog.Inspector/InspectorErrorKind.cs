@@ -23,6 +23,8 @@ public enum InspectorErrorKind
     Timeout,
     /// <summary>The connection closed while a reply was awaited.</summary>
     Disconnected,
+    /// <summary>The snapshot the process sent is truncated or inconsistent; no file was kept.</summary>
+    BadSnapshot,
     /// <summary>The process answered with a protocol error or an exception in evaluated code.</summary>
     Protocol,
 }
