@@ -34,7 +34,7 @@ public static partial class NodeInspector
                 opened = true;
             }
             var connection = await InspectorConnection.ConnectAsync(endpoint.WebSocketUrl, $"pid {pid}",
-                () => ProcFs.IsAlive(pid) ? $"the inspector connection to pid {pid} closed" : $"pid {pid} exited",
+                () => ProcFs.WaitForExit(pid, TimeSpan.FromSeconds(1)) ? $"pid {pid} exited" : $"the inspector connection to pid {pid} closed",
                 cancellationToken: cancellationToken).ConfigureAwait(false);
             var process = new InspectedProcess(connection, endpoint, pid, opened, sessionLock);
             try

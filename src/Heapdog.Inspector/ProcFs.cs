@@ -29,6 +29,21 @@ internal static class ProcFs
         }
     }
 
+    /// <summary>
+    /// Whether <paramref name="pid"/> is gone within <paramref name="wait"/>: a killed process closes its sockets a moment
+    /// before it leaves the process table, so a dropped connection alone does not tell.
+    /// </summary>
+    public static bool WaitForExit(int pid, TimeSpan wait)
+    {
+        long deadline = Environment.TickCount64 + (long)wait.TotalMilliseconds;
+        while (IsAlive(pid))
+        {
+            if (Environment.TickCount64 > deadline) return false;
+            Thread.Sleep(20);
+        }
+        return true;
+    }
+
     public static string Comm(int pid)
     {
         try { return File.ReadAllText($"/proc/{pid}/comm").TrimEnd('\n'); }
