@@ -1,0 +1,48 @@
+namespace Heapdog.Processes.Tests;
+
+public class ProcessReaderTests
+{
+    [Fact]
+    public void TryRead_RunningNode_ReadsIdentityNameAndMemory()
+    {
+        using var node = new NodeProgram("titled.js");
+        node.WaitReady();
+        var info = ProcessReader.TryRead(node.Pid)!;
+        info.Pid.ShouldBe(node.Pid);
+        info.Comm.ShouldBe("billing-svc");
+        info.CommandLine.ShouldNotBeEmpty();
+        info.Status.RssBytes.ShouldBeGreaterThan(10_000_000);
+        info.Status.Threads.ShouldBeGreaterThan(1);
+        info.OpenFds.ShouldBeGreaterThan(2);
+        info.OomScore.ShouldBeGreaterThanOrEqualTo(0);
+        info.OomScoreAdj.ShouldBe(0);
+        info.StartTime.ShouldBeInRange(DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddSeconds(1));
+        ProcessReader.TryRead(node.Pid)!.Identity.ShouldBe(info.Identity);
+    }
+
+    [Fact]
+    public void TryRead_NoSuchProcess_ReturnsNull() => ProcessReader.TryRead(int.MaxValue).ShouldBeNull();
+
+    [Fact]
+    public void TryReadLayout_RunningNode_FindsV8Pages()
+    {
+        using var node = new NodeProgram("titled.js");
+        node.WaitReady();
+        var layout = ProcessReader.TryReadLayout(node.Pid)!;
+        layout.V8Mappings.ShouldBeGreaterThan(5);
+        layout.V8CommittedBytes.ShouldBeGreaterThan(1_000_000);
+    }
+
+    [Theory]
+    [InlineData("node\0app.js\0", new[] { "node", "app.js" })]
+    [InlineData("billing-svc worker     ", new[] { "billing-svc worker     " })]
+    [InlineData("", new string[0])]
+    public void ParseCommandLine_Text_SplitsOnNul(string text, string[] expected) => ProcessReader.ParseCommandLine(text).ShouldBe(expected);
+
+    [Fact]
+    public void ParseBootTime_CapturedStat_ReadsBtime() =>
+        ProcessReader.ParseBootTime(TestFiles.Read("stat-btime"))!.Value.Year.ShouldBeGreaterThan(2020);
+
+    [Fact]
+    public void ParseBootTime_Missing_ReturnsNull() => ProcessReader.ParseBootTime("cpu 1 2 3\n").ShouldBeNull();
+}
