@@ -36,7 +36,15 @@ public static class HeapSnapshotCapture
 
         var chunks = Channel.CreateBounded<string>(new BoundedChannelOptions(QueuedChunks) { SingleReader = true, SingleWriter = true });
         using var check = new HeapSnapshotStreamCheck();
-        var file = new FileStream(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, 0);
+        // A snapshot holds every string of the process (tokens, passwords): readable by its owner only, as Node does.
+        var file = new FileStream(partial, new FileStreamOptions
+        {
+            Mode = FileMode.CreateNew,
+            Access = FileAccess.Write,
+            Share = FileShare.None,
+            BufferSize = 0,
+            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+        });
         bool kept = false;
         var writer = Task.Run(() => WriteChunksAsync(chunks.Reader, file, check, progress));
         try

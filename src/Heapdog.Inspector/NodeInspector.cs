@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
+using Heapdog.Processes;
 
 namespace Heapdog.Inspector;
 
@@ -94,8 +95,11 @@ public static partial class NodeInspector
         if (!ProcFs.IsAlive(pid))
             throw new InspectorException(InspectorErrorKind.ProcessGone, $"no process with pid {pid}");
         // SIGUSR1 kills a process that does not handle it, so nothing is signalled unless it is certainly Node.
-        if (!ProcFs.IsNode(pid, out string executable))
-            throw new InspectorException(InspectorErrorKind.NotNode, $"pid {pid} ({ProcFs.Comm(pid)}) is not a Node.js process (executable {executable})");
+        string? exe = ProcessReader.TryReadExe(pid);
+        var commandLine = ProcFs.CommandLine(pid);
+        if (!NodeProcessFinder.IsNode(exe, commandLine))
+            throw new InspectorException(InspectorErrorKind.NotNode,
+                $"pid {pid} ({ProcFs.Comm(pid)}) is not a Node.js process (executable {exe ?? commandLine.FirstOrDefault() ?? "unknown"})");
     }
 
     /// <summary>The inspector <paramref name="pid"/> already listens on, whatever its port (<c>--inspect=0</c> too).</summary>

@@ -44,33 +44,16 @@ internal static class ProcFs
         return true;
     }
 
+    public static IReadOnlyList<string> CommandLine(int pid)
+    {
+        try { return Heapdog.Processes.ProcessReader.ParseCommandLine(File.ReadAllText($"/proc/{pid}/cmdline")); }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { return []; }
+    }
+
     public static string Comm(int pid)
     {
         try { return File.ReadAllText($"/proc/{pid}/comm").TrimEnd('\n'); }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { return "?"; }
-    }
-
-    public static string[] CommandLine(int pid)
-    {
-        try { return File.ReadAllText($"/proc/{pid}/cmdline").Split('\0', StringSplitOptions.RemoveEmptyEntries); }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { return []; }
-    }
-
-    public static string? Executable(int pid)
-    {
-        try { return new FileInfo($"/proc/{pid}/exe").LinkTarget; }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { return null; }
-    }
-
-    /// <summary>
-    /// Whether the executable (or, when it cannot be read, argv[0]) is a node binary. <c>comm</c> is not used:
-    /// <c>process.title</c> rewrites it.
-    /// </summary>
-    public static bool IsNode(int pid, out string executable)
-    {
-        executable = Executable(pid) ?? CommandLine(pid).FirstOrDefault() ?? "?";
-        string name = Path.GetFileName(executable.Replace(" (deleted)", "", StringComparison.Ordinal));
-        return name.StartsWith("node", StringComparison.Ordinal);
     }
 
     /// <summary>The TCP sockets <paramref name="pid"/> listens on, in its own network namespace.</summary>
@@ -105,13 +88,6 @@ internal static class ProcFs
             }
         }
         return null;
-    }
-
-    public static bool IsListening(int port)
-    {
-        foreach (var (endpoint, _) in ListeningSockets("/proc/net"))
-            if (endpoint.Port == port) return true;
-        return false;
     }
 
     private static HashSet<long> SocketInodes(int pid)
