@@ -37,14 +37,9 @@ public static class HeapSnapshotCapture
         var chunks = Channel.CreateBounded<string>(new BoundedChannelOptions(QueuedChunks) { SingleReader = true, SingleWriter = true });
         using var check = new HeapSnapshotStreamCheck();
         // A snapshot holds every string of the process (tokens, passwords): readable by its owner only, as Node does.
-        var file = new FileStream(partial, new FileStreamOptions
-        {
-            Mode = FileMode.CreateNew,
-            Access = FileAccess.Write,
-            Share = FileShare.None,
-            BufferSize = 0,
-            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-        });
+        var fileOptions = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None, BufferSize = 0 };
+        if (!OperatingSystem.IsWindows()) fileOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        var file = new FileStream(partial, fileOptions);
         bool kept = false;
         var writer = Task.Run(() => WriteChunksAsync(chunks.Reader, file, check, progress));
         try
