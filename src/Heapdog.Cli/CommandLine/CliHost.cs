@@ -20,6 +20,8 @@ public static class CliHost
         root.Options.Add(Verbose);
         root.Subcommands.Add(AnalyzeCommand.Create(context));
         root.Subcommands.Add(SnapshotCommand.Create(context));
+        root.Subcommands.Add(SampleCommand.Create(context));
+        root.Subcommands.Add(ArmCommand.Create(context));
         return root;
     }
 

@@ -19,4 +19,29 @@ internal static class OutputPath
             throw new HeapdogException($"cannot write {full}: directory {directory} does not exist", ExitCodes.OutputFailed);
         return full;
     }
+
+    /// <summary>Writes through a hidden temporary file in the same directory, renamed only once complete.</summary>
+    public static async Task WriteAsync(string path, bool overwrite, Func<Stream, Task> write)
+    {
+        string partial = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.partial");
+        bool done = false;
+        try
+        {
+            await using (var stream = new FileStream(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            {
+                await write(stream);
+                stream.Flush(flushToDisk: true);
+            }
+            File.Move(partial, path, overwrite);
+            done = true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new HeapdogException($"cannot write {path}: {ex.Message}", ExitCodes.OutputFailed, ex);
+        }
+        finally
+        {
+            if (!done) File.Delete(partial);
+        }
+    }
 }
