@@ -56,6 +56,29 @@ public static partial class NodeInspector
         }
     }
 
+    /// <summary>
+    /// The port <paramref name="pid"/>'s inspector listens on, or null when it is off, without connecting a session.
+    /// Only ports that can be the inspector's are asked (the SIGUSR1 port, or any when the process has an
+    /// <c>--inspect</c> flag), so listing processes sends nothing to their application ports.
+    /// </summary>
+    public static async Task<int?> FindListeningPortAsync(int pid, CancellationToken cancellationToken = default)
+    {
+        List<IPEndPoint> listening;
+        try { listening = ProcFs.ListeningEndpoints(pid); }
+        catch (UnauthorizedAccessException) { return null; }
+        int expected = ExpectedPort(pid);
+        bool flagged = HasInspectFlag(pid);
+        foreach (var socket in listening)
+        {
+            if (socket.Port != expected && !flagged) continue;
+            var address = socket.Address.Equals(IPAddress.Any) ? IPAddress.Loopback
+                : socket.Address.Equals(IPAddress.IPv6Any) ? IPAddress.IPv6Loopback : socket.Address;
+            if (await InspectorEndpoint.ProbeAsync(new IPEndPoint(address, socket.Port), cancellationToken).ConfigureAwait(false) is not null)
+                return socket.Port;
+        }
+        return null;
+    }
+
     private static async Task<InspectedProcess> AttachExplicitAsync(AttachOptions options, CancellationToken cancellationToken)
     {
         InspectorEndpoint endpoint;
@@ -155,8 +178,18 @@ public static partial class NodeInspector
         new(InspectorErrorKind.PortHeld,
             $"port {port} is held by pid {holder} ({ProcFs.Comm(holder)}), so the target cannot open its inspector there; stop that process's inspector or pass --port");
 
+    private static bool HasInspectFlag(int pid) =>
+        NodeOptions(pid).Contains("--inspect", StringComparison.Ordinal) || NodeOptions(pid).Contains("--debug", StringComparison.Ordinal);
+
     /// <summary>The port SIGUSR1 will open: <c>--inspect-port</c> from the command line or NODE_OPTIONS, else 9229.</summary>
     internal static int ExpectedPort(int pid)
+    {
+        var match = InspectPortPattern().Match(NodeOptions(pid));
+        return match.Success ? int.Parse(match.Groups[1].ValueSpan, CultureInfo.InvariantCulture) : DefaultPort;
+    }
+
+    /// <summary>The command line with NODE_OPTIONS in front (where Node reads options from).</summary>
+    private static string NodeOptions(int pid)
     {
         string args = string.Join(' ', ProcFs.CommandLine(pid));
         try
@@ -167,8 +200,7 @@ public static partial class NodeInspector
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
         }
-        var match = InspectPortPattern().Match(args);
-        return match.Success ? int.Parse(match.Groups[1].ValueSpan, CultureInfo.InvariantCulture) : DefaultPort;
+        return args;
     }
 
     [GeneratedRegex(@"--(?:inspect|debug)-port[= ](?:[^\s:]+:)?(\d+)")]

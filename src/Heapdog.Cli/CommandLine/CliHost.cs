@@ -22,6 +22,7 @@ public static class CliHost
         root.Subcommands.Add(SnapshotCommand.Create(context));
         root.Subcommands.Add(SampleCommand.Create(context));
         root.Subcommands.Add(ArmCommand.Create(context));
+        root.Subcommands.Add(PsCommand.Create(context));
         return root;
     }
 
