@@ -23,6 +23,8 @@ public static class CliHost
         root.Subcommands.Add(SampleCommand.Create(context));
         root.Subcommands.Add(ArmCommand.Create(context));
         root.Subcommands.Add(PsCommand.Create(context));
+        root.Subcommands.Add(HuntCommand.Create(context));
+        root.Subcommands.Add(DemoCommand.Create(context));
         return root;
     }
 
