@@ -21,6 +21,12 @@ public static class CliHost
         root.Subcommands.Add(AnalyzeCommand.Create(context));
         root.Subcommands.Add(WatchCommand.Create(context));
         root.Subcommands.Add(OomCommand.Create(context));
+        root.Subcommands.Add(SnapshotCommand.Create(context));
+        root.Subcommands.Add(SampleCommand.Create(context));
+        root.Subcommands.Add(ArmCommand.Create(context));
+        root.Subcommands.Add(PsCommand.Create(context));
+        root.Subcommands.Add(HuntCommand.Create(context));
+        root.Subcommands.Add(DemoCommand.Create(context));
         return root;
     }
 

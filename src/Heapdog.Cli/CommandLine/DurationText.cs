@@ -3,7 +3,8 @@ using System.Globalization;
 namespace Heapdog.Cli.CommandLine;
 
 /// <summary>Durations on the command line: a number with a unit, <c>ms</c>, <c>s</c>, <c>m</c>, <c>h</c> or <c>d</c>
-/// (<c>500ms</c>, <c>30s</c>, <c>5m</c>, <c>1h</c>, <c>1.5h</c>), or several run together (<c>1h30m</c>).</summary>
+/// (<c>500ms</c>, <c>30s</c>, <c>5m</c>, <c>1h</c>, <c>1.5h</c>), several run together (<c>1h30m</c>), or a bare
+/// number of seconds.</summary>
 public static class DurationText
 {
     public static bool TryParse(string text, out TimeSpan value)
@@ -22,6 +23,7 @@ public static class DurationText
             while (i < s.Length && char.IsAsciiLetter(s[i])) i++;
             double unitMs = s[unitStart..i] switch
             {
+                "" when i == s.Length && start == 0 => 1000,
                 "ms" => 1,
                 "s" => 1000,
                 "m" or "min" => 60_000,
@@ -35,6 +37,13 @@ public static class DurationText
         if (totalMs > TimeSpan.MaxValue.TotalMilliseconds / 2) return false;
         value = TimeSpan.FromMilliseconds(totalMs);
         return true;
+    }
+
+    /// <summary>Parses an option's text, or fails with a usage error naming the option.</summary>
+    public static TimeSpan Parse(string text, string option)
+    {
+        if (TryParse(text, out var value) && value > TimeSpan.Zero) return value;
+        throw new HeapdogException($"{option} must be a positive duration such as 500ms, 30s, 2m or 1h, got '{text}'", ExitCodes.Usage);
     }
 
     /// <summary>An option value parser for System.CommandLine that reports a one-line error for bad text.</summary>

@@ -1,0 +1,65 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Heapdog.Inspector;
+
+namespace Heapdog.Cli.CommandLine;
+
+/// <summary>
+/// <c>heapdog demo</c>: starts the leaking Node service shipped with Heapdog, hunts it, prints the report and stops it.
+/// The service is started like any production process (no inspector), so the demo also shows the SIGUSR1 attach.
+/// </summary>
+public static class DemoCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var command = new Command("demo", "Start a small leaking Node service, hunt its leak, print the report and stop it");
+        var snapshots = new Option<int>("--snapshots", "-n") { Description = "How many snapshots", DefaultValueFactory = _ => 3 };
+        var interval = new Option<string>("--interval", "-i") { Description = "Time between snapshots", DefaultValueFactory = _ => "10s" };
+        var json = new Option<bool>("--json") { Description = "Print the report as JSON" };
+        var keep = new Option<string?>("--keep") { Description = "Keep the snapshots in this directory" };
+        command.Options.Add(snapshots);
+        command.Options.Add(interval);
+        command.Options.Add(json);
+        command.Options.Add(keep);
+
+        command.SetAction(async (parse, ct) =>
+        {
+            var wait = DurationText.Parse(parse.GetValue(interval)!, "--interval");
+            string script = Path.Combine(AppContext.BaseDirectory, "Demo", "leaky-service.js");
+            if (!File.Exists(script)) throw new HeapdogException($"the demo service is missing: {script}", ExitCodes.InputNotFound);
+
+            // --inspect-port=0: SIGUSR1 then opens the inspector on a free port, so the demo never competes for 9229.
+            var start = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            start.ArgumentList.Add("--inspect-port=0");
+            start.ArgumentList.Add(script);
+            Process service;
+            try { service = Process.Start(start)!; }
+            catch (System.ComponentModel.Win32Exception ex)
+            {
+                throw new HeapdogException("cannot start the demo: 'node' is not on PATH", ExitCodes.TargetUnavailable, ex);
+            }
+            using var _ = service;
+            service.ErrorDataReceived += (_, _) => { };
+            service.BeginErrorReadLine();
+            try
+            {
+                string? line = await service.StandardOutput.ReadLineAsync(ct).AsTask().WaitAsync(TimeSpan.FromSeconds(15), ct);
+                if (line is null || !line.StartsWith("port ", StringComparison.Ordinal))
+                    throw new HeapdogException("the demo service did not start", ExitCodes.TargetUnavailable);
+                await context.Error.WriteLineAsync($"Demo service running as pid {service.Id} on http://127.0.0.1:{line[5..]}/ (it sends itself requests and leaks).");
+                return await HuntCommand.RunAsync(new AttachOptions { Pid = service.Id }, parse.GetValue(snapshots), wait,
+                    parse.GetValue(json), parse.GetValue(keep), force: false, context, ct);
+            }
+            finally
+            {
+                if (!service.HasExited)
+                {
+                    service.Kill(entireProcessTree: true);
+                    await service.WaitForExitAsync(CancellationToken.None);
+                }
+                await context.Error.WriteLineAsync($"Demo service (pid {service.Id}) stopped.");
+            }
+        });
+        return command;
+    }
+}

@@ -1,0 +1,37 @@
+using System.CommandLine;
+using Heapdog.Cli.Output;
+
+namespace Heapdog.Cli.CommandLine;
+
+/// <summary><c>heapdog snapshot PID [-o FILE]</c>: a heap snapshot of a running Node process, streamed safely to disk.</summary>
+public static class SnapshotCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var command = new Command("snapshot", "Write a heap snapshot of a running Node process (no restart, no flag needed)");
+        var target = new TargetOptions(command);
+        var output = new Option<string?>("--output", "-o") { Description = "Snapshot file (default: heapdog-PID-TIME.heapsnapshot here)" };
+        var noGc = new Option<bool>("--no-gc") { Description = "Do not run a full garbage collection first" };
+        var force = new Option<bool>("--force") { Description = "Take the snapshot even if the target's memory headroom or the disk looks too small" };
+        var overwrite = new Option<bool>("--overwrite") { Description = "Replace the output file if it exists" };
+        command.Options.Add(output);
+        command.Options.Add(noGc);
+        command.Options.Add(force);
+        command.Options.Add(overwrite);
+
+        command.SetAction(async (parse, ct) =>
+        {
+            var options = target.Read(parse);
+            bool replace = parse.GetValue(overwrite);
+            string path = OutputPath.Check(parse.GetValue(output) ?? OutputPath.Default(options.Pid, ".heapsnapshot"), replace);
+            await using var process = await TargetOptions.AttachAsync(options, context, ct);
+            await SnapshotTaker.CheckCostAsync(process, TargetOptions.LocalPid(options), Path.GetDirectoryName(path)!, parse.GetValue(force), context, ct);
+            var result = await SnapshotTaker.TakeAsync(process, path, !parse.GetValue(noGc), replace, $"snapshot of pid {process.Pid}", context, ct);
+            context.Progress.Clear();
+            await context.Out.WriteLineAsync(
+                $"{result.Path}: {Format.Size(result.Bytes)}, {Format.Count(result.NodeCount)} nodes, {Format.Count(result.EdgeCount)} edges, in {Format.Duration(result.Elapsed)}");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,60 @@
+using System.CommandLine;
+using Heapdog.Inspector;
+
+namespace Heapdog.Cli.CommandLine;
+
+/// <summary>
+/// How a command names its target: a PID (bare or <c>--pid</c>) on this host, or an inspector at <c>--port</c>/<c>--url</c>
+/// (a <c>kubectl port-forward</c>, say), where a given pid is only checked against what the process reports.
+/// </summary>
+internal sealed class TargetOptions
+{
+    private readonly Argument<int?> _pidArgument = new("PID") { Description = "The Node process (same as --pid)", Arity = ArgumentArity.ZeroOrOne };
+    private readonly Option<int?> _pid = new("--pid") { Description = "The Node process to inspect" };
+    private readonly Option<int?> _port = new("--port") { Description = "Use the inspector already listening on this port of 127.0.0.1" };
+    private readonly Option<string?> _url = new("--url") { Description = "Use the inspector at this http:// (discovery) or ws:// (session) URL" };
+
+    public TargetOptions(Command command, bool positional = true)
+    {
+        if (positional) command.Arguments.Add(_pidArgument);
+        command.Options.Add(_pid);
+        command.Options.Add(_port);
+        command.Options.Add(_url);
+    }
+
+    public AttachOptions Read(ParseResult parse)
+    {
+        int? argument = parse.GetValue(_pidArgument), option = parse.GetValue(_pid);
+        if (argument is int a && option is int o && a != o)
+            throw new HeapdogException($"two different pids given: {a} and --pid {o}", ExitCodes.Usage);
+        int? pid = argument ?? option;
+        int? port = parse.GetValue(_port);
+        Uri? url = null;
+        if (parse.GetValue(_url) is { } text && (!Uri.TryCreate(text, UriKind.Absolute, out url) || url.Scheme is not ("http" or "ws")))
+            throw new HeapdogException($"--url must be an http:// or ws:// URL, got '{text}'", ExitCodes.Usage);
+        if (pid is null && port is null && url is null)
+            throw new HeapdogException("no target: give a PID, --port or --url", ExitCodes.Usage);
+        if (pid is <= 0) throw new HeapdogException($"not a pid: {pid}", ExitCodes.Usage);
+        if (port is <= 0 or > 65535) throw new HeapdogException($"not a port: {port}", ExitCodes.Usage);
+        return new AttachOptions { Pid = pid, Port = port, Url = url };
+    }
+
+    /// <summary>The pid whose memory and cgroup are on this host, when the target was named by pid alone.</summary>
+    public static int? LocalPid(AttachOptions options) => options.Port is null && options.Url is null ? options.Pid : null;
+
+    public static async Task<InspectedProcess> AttachAsync(AttachOptions options, CliContext context, CancellationToken cancellationToken)
+    {
+        context.Progress.Report(options.Pid is int pid ? $"attaching to pid {pid}" : "attaching", -1);
+        try
+        {
+            return await NodeInspector.AttachAsync(options, cancellationToken);
+        }
+        catch (InspectorException ex)
+        {
+            throw Translate(ex);
+        }
+    }
+
+    public static HeapdogException Translate(InspectorException ex) =>
+        new(ex.Message, ex.Kind == InspectorErrorKind.BadSnapshot ? ExitCodes.BadInput : ExitCodes.TargetUnavailable, ex);
+}

@@ -1,0 +1,135 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+
+namespace Heapdog.Inspector;
+
+/// <summary>
+/// Takes a heap snapshot through the inspector and streams it to disk. The file appears under its final name only when
+/// the target has finished, the text is one complete JSON object and the header's counts match the arrays; until then it
+/// is a hidden <c>.partial</c> file in the same directory, removed on any failure.
+/// </summary>
+public static class HeapSnapshotCapture
+{
+    // CDP has no flow control: chunks (~100 kB of text each) come as fast as V8 writes them. A bounded queue keeps
+    // Heapdog's memory flat; when the disk lags, the socket stops being read and the rest waits in the kernel buffers.
+    private const int QueuedChunks = 32;
+
+    public static async Task<SnapshotCaptureResult> CaptureAsync(CdpSession session, string path, bool collectGarbage, bool overwrite,
+        IProgress<SnapshotProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var clock = Stopwatch.StartNew();
+        string fullPath = Path.GetFullPath(path);
+        string directory = Path.GetDirectoryName(fullPath)!;
+        string partial = Path.Combine(directory, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.partial");
+
+        await session.SendAsync("HeapProfiler.enable", cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (collectGarbage)
+        {
+            progress?.Report(new SnapshotProgress(SnapshotPhase.CollectingGarbage, 0, 0));
+            await session.SendAsync("HeapProfiler.collectGarbage", timeout: TimeSpan.FromMinutes(5), cancellationToken: cancellationToken)
+                .ConfigureAwait(false);
+        }
+
+        var chunks = Channel.CreateBounded<string>(new BoundedChannelOptions(QueuedChunks) { SingleReader = true, SingleWriter = true });
+        using var check = new HeapSnapshotStreamCheck();
+        // A snapshot holds every string of the process (tokens, passwords): readable by its owner only, as Node does.
+        var fileOptions = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None, BufferSize = 0 };
+        if (!OperatingSystem.IsWindows()) fileOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        var file = new FileStream(partial, fileOptions);
+        bool kept = false;
+        var writer = Task.Run(() => WriteChunksAsync(chunks.Reader, file, check, progress));
+        try
+        {
+            using var onProgress = session.On("HeapProfiler.reportHeapSnapshotProgress", p =>
+            {
+                progress?.Report(new SnapshotProgress(SnapshotPhase.Building, p.GetProperty("done").GetInt64(), p.GetProperty("total").GetInt64()));
+                return ValueTask.CompletedTask;
+            });
+            using var onChunk = session.On("HeapProfiler.addHeapSnapshotChunk", async p =>
+            {
+                try { await chunks.Writer.WriteAsync(p.GetProperty("chunk").GetString() ?? "", cancellationToken).ConfigureAwait(false); }
+                catch (ChannelClosedException) { }
+            });
+
+            try
+            {
+                await session.SendAsync("HeapProfiler.takeHeapSnapshot", new JsonObject
+                {
+                    ["reportProgress"] = true,
+                    ["captureNumericValue"] = false,
+                }, Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
+            }
+            catch (InspectorException ex) when (ex.Kind == InspectorErrorKind.Disconnected)
+            {
+                throw new InspectorException(InspectorErrorKind.ProcessGone,
+                    $"{ex.Message.Split(" (while", 2)[0]} during the snapshot; no snapshot was written", ex);
+            }
+            chunks.Writer.TryComplete();
+            if (await writer.ConfigureAwait(false) is { } writeFailure)
+                throw new IOException($"cannot write {partial}: {writeFailure.Message}", writeFailure);
+
+            string? problem = check.Complete();
+            if (problem is not null)
+                throw new InspectorException(InspectorErrorKind.BadSnapshot, $"the snapshot {session.TargetName} sent is not usable: {problem}; no snapshot was written");
+
+            await file.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+            file.Flush(flushToDisk: true);
+            await file.DisposeAsync().ConfigureAwait(false);
+            File.Move(partial, fullPath, overwrite);
+            kept = true;
+            return new SnapshotCaptureResult(fullPath, check.Length, check.NodeCount, check.EdgeCount, clock.Elapsed);
+        }
+        finally
+        {
+            chunks.Writer.TryComplete();
+            await writer.ConfigureAwait(false);
+            await file.DisposeAsync().ConfigureAwait(false);
+            if (!kept) File.Delete(partial);
+        }
+    }
+
+    /// <summary>Drains the queue to disk and through the check; returns the failure instead of throwing it.</summary>
+    private static async Task<Exception?> WriteChunksAsync(ChannelReader<string> chunks, FileStream file, HeapSnapshotStreamCheck check,
+        IProgress<SnapshotProgress>? progress)
+    {
+        var encoder = Encoding.UTF8.GetEncoder();
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(256 * 1024);
+        try
+        {
+            long written = 0;
+            while (await chunks.WaitToReadAsync().ConfigureAwait(false))
+            {
+                while (chunks.TryRead(out var chunk))
+                {
+                    int needed = Encoding.UTF8.GetMaxByteCount(chunk.Length);
+                    if (needed > buffer.Length)
+                    {
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = ArrayPool<byte>.Shared.Rent(needed);
+                    }
+                    int n = encoder.GetBytes(chunk, buffer, flush: false);
+                    await file.WriteAsync(buffer.AsMemory(0, n)).ConfigureAwait(false);
+                    check.Append(buffer.AsSpan(0, n));
+                    written += n;
+                    progress?.Report(new SnapshotProgress(SnapshotPhase.Writing, written, 0));
+                }
+            }
+            return null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Keep draining so the session's reader is never left blocked on a full queue.
+            while (await chunks.WaitToReadAsync().ConfigureAwait(false))
+                while (chunks.TryRead(out _)) { }
+            return ex;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+}
