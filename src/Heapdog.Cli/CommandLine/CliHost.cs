@@ -19,6 +19,7 @@ public static class CliHost
         var root = new RootCommand("Heapdog: find what keeps a Node.js process's memory growing.");
         root.Options.Add(Verbose);
         root.Subcommands.Add(AnalyzeCommand.Create(context));
+        root.Subcommands.Add(DiffCommand.Create(context));
         return root;
     }
 
