@@ -20,6 +20,7 @@ public static class CliHost
         root.Options.Add(Verbose);
         root.Subcommands.Add(AnalyzeCommand.Create(context));
         root.Subcommands.Add(DiffCommand.Create(context));
+        root.Subcommands.Add(LeaksCommand.Create(context));
         return root;
     }
 

@@ -30,8 +30,8 @@ public static class DiffCommand
     public static int Run(CliContext context, DiffOptions options, CancellationToken cancellation)
     {
         if (options.Top < 0) throw new HeapdogException("--top must be 0 or more", ExitCodes.Usage);
-        var @base = DigestLoader.Load(context, options.Base.FullName, cancellation);
-        var target = DigestLoader.Load(context, options.Target.FullName, cancellation);
+        var @base = DigestLoader.Load(context, options.Base.FullName, cancellation)!;
+        var target = DigestLoader.Load(context, options.Target.FullName, cancellation)!;
         context.Progress.Clear();
         DigestLoader.EnsureComparable(@base, target);
         var rows = SnapshotDiff.Compare(@base, target);

@@ -7,11 +7,11 @@ namespace Heapdog.Cli.CommandLine;
 public static class DigestLoader
 {
     /// <summary>Reads and analyses <paramref name="path"/>, hands the analysis to <paramref name="use"/>, and keeps only the digest.</summary>
-    public static SnapshotDigest Load(CliContext context, string path, CancellationToken cancellation, Action<SnapshotAnalysis>? use = null)
+    public static SnapshotDigest? Load(CliContext context, string path, CancellationToken cancellation, Action<SnapshotAnalysis>? use = null, bool createDigest = true)
     {
         var analysis = SnapshotLoader.Analyze(context, SnapshotLoader.Load(context, path, cancellation), cancellation);
         use?.Invoke(analysis);
-        return SnapshotDigest.Create(analysis, path);
+        return createDigest ? SnapshotDigest.Create(analysis, path) : null;
     }
 
     /// <summary>Throws the documented refusal when <paramref name="later"/> cannot be compared with <paramref name="earlier"/>.</summary>
