@@ -27,6 +27,8 @@ public static class CliHost
         root.Subcommands.Add(PsCommand.Create(context));
         root.Subcommands.Add(HuntCommand.Create(context));
         root.Subcommands.Add(DemoCommand.Create(context));
+        root.Subcommands.Add(DiffCommand.Create(context));
+        root.Subcommands.Add(LeaksCommand.Create(context));
         return root;
     }
 

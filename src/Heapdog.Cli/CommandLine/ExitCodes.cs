@@ -20,6 +20,8 @@ public static class ExitCodes
     public const int Refused = 7;
     /// <summary>An output could not be written (disk full, permission denied).</summary>
     public const int OutputFailed = 8;
+    /// <summary>Snapshots that cannot be compared object by object (not from one process lifetime, or not in time order).</summary>
+    public const int NotComparable = 9;
     /// <summary>Interrupted by the user.</summary>
     public const int Cancelled = 130;
 }

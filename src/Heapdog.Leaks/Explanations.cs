@@ -1,0 +1,64 @@
+using System.Globalization;
+
+namespace Heapdog.Leaks;
+
+/// <summary>The one plain sentence per suspect, written for the developer who owns the code.</summary>
+internal static class Explanations
+{
+    public static string For(Suspect s, string? subject, string? eventName, ObjectRef? emitter, string? chainVariable, long contexts)
+    {
+        string at = s.Location is { } l ? $" in `{Short(l)}`" : "";
+        string counts = s.Counts is { } c ? string.Join(" → ", c.Select(Count)) : "";
+        string bytes = string.Join(" → ", s.Bytes.Select(Size));
+        string perSnapshot = $"{Count(s.CountGrowthPerSnapshot)} per snapshot";
+        return s.Kind switch
+        {
+            SuspectKind.Listeners =>
+                $"`{eventName}` listeners on `{emitter}` grew {counts}; about {perSnapshot} are added{(s.Location is null ? "" : $" by the function{at}")} and never removed.",
+            SuspectKind.IdArray =>
+                $"`{s.PropertyPath}` grew {counts} entries and never lost one: ids are added (the holder is created{at}) and nothing removes them.",
+            SuspectKind.Collection =>
+                $"`{s.PropertyPath}` grew {counts} entries ({bytes} retained) and lost none{Entries(s, at)}.",
+            SuspectKind.Backlog =>
+                $"`{s.PropertyPath}` grew {counts} entries while {string.Join(", ", s.Removed!.Skip(1).Select(Count))} were taken out between snapshots: the consumer falls behind the producer (a backlog, not a leak){Entries(s, at)}.",
+            SuspectKind.Handles =>
+                $"`{subject ?? s.Classes[0].ClassName}` handles grew {counts} ({bytes}) and none were closed{(s.Location is null ? "" : $"; they belong to objects created{at}")}: sockets that are ended but never destroyed, or timers never cleared, keep their handles.",
+            SuspectKind.ClosureChain =>
+                $"A chain of {Count(contexts)} closure contexts hangs from `{s.PropertyPath}`: each keeps the previous one{(chainVariable is null ? "" : $" through `{chainVariable}`")}, so the closure{at} keeps every earlier one alive ({bytes} retained).",
+            SuspectKind.Class =>
+                $"`{subject ?? s.Classes[0].ClassName}` instances grew {counts} ({bytes}){(s.PropertyPath.Length > 0 ? $"; one is held by `{s.PropertyPath}`" : "")}{(s.Location is null ? "" : $", created{at}")}.",
+            _ => $"`{s.PropertyPath}` retains {bytes} and keeps growing{Entries(s, at)}.",
+        };
+    }
+
+    private static string Entries(Suspect s, string at)
+    {
+        var main = s.Classes.FirstOrDefault(c => !c.ClassName.StartsWith('(') && !c.ClassName.StartsWith("system", StringComparison.Ordinal)) ?? s.Classes.FirstOrDefault();
+        if (main is null) return "";
+        return $"; the new objects are mostly `{main.ClassName}`{(at.Length > 0 ? $", created{at}" : "")}";
+    }
+
+    public static string Short(CodeLocation l)
+    {
+        string script = l.Script;
+        int slash = script.LastIndexOf('/');
+        if (slash >= 0)
+        {
+            int parent = script.LastIndexOf('/', slash - 1 < 0 ? 0 : slash - 1);
+            script = script[(parent + 1)..];
+        }
+        return new CodeLocation(script, l.ScriptId, l.Line, l.Column).ToString();
+    }
+
+    public static string Count(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
+
+    public static string Size(long bytes)
+    {
+        if (bytes < 1000) return bytes.ToString(CultureInfo.InvariantCulture) + " B";
+        double value = bytes;
+        string[] units = ["B", "kB", "MB", "GB", "TB"];
+        int unit = 0;
+        while (value >= 1000 && unit < units.Length - 1) { value /= 1000; unit++; }
+        return value.ToString(value < 10 ? "0.00" : value < 100 ? "0.0" : "0", CultureInfo.InvariantCulture) + " " + units[unit];
+    }
+}

@@ -1,0 +1,43 @@
+namespace Heapdog.Leaks;
+
+/// <summary>
+/// The documented severity rule. Growth is measured per snapshot interval (first to last, divided by the number of
+/// intervals). <b>high</b>: grew in every interval over at least two intervals and by at least 1,000 objects/entries
+/// (100 for handles) or 1 MB or 5 % of the heap per interval. <b>medium</b>: grew in every interval and by at least
+/// 100 objects/entries (10 for handles) or 100 kB or 1 % of the heap per interval. <b>low</b>: anything else that
+/// grew from the first snapshot to the last. A backlog is at most medium (it is a capacity problem, not a leak), and
+/// with only two snapshots nothing is high (one interval is not a trend).
+/// </summary>
+public static class SeverityRule
+{
+    public const long HighCount = 1_000, MediumCount = 100;
+    public const long HighHandleCount = 100, MediumHandleCount = 10;
+    public const long HighBytes = 1_000_000, MediumBytes = 100_000;
+    public const double HighHeapShare = 0.05, MediumHeapShare = 0.01;
+
+    /// <param name="counts">Objects or entries per snapshot, or null when only bytes are known.</param>
+    /// <param name="bytes">Bytes per snapshot.</param>
+    public static Severity Rate(SuspectKind kind, long[]? counts, long[] bytes, long heapSize)
+    {
+        int intervals = bytes.Length - 1;
+        bool everyInterval = GrewEveryInterval(counts ?? bytes);
+        double countRate = counts is null ? 0 : (counts[^1] - counts[0]) / (double)intervals;
+        double byteRate = (bytes[^1] - bytes[0]) / (double)intervals;
+        double share = heapSize > 0 ? byteRate / heapSize : 0;
+        bool handles = kind == SuspectKind.Handles;
+        var severity = Severity.Low;
+        if (everyInterval && (countRate >= (handles ? MediumHandleCount : MediumCount) || byteRate >= MediumBytes || share >= MediumHeapShare))
+            severity = Severity.Medium;
+        if (everyInterval && intervals >= 2 && (countRate >= (handles ? HighHandleCount : HighCount) || byteRate >= HighBytes || share >= HighHeapShare))
+            severity = Severity.High;
+        if (kind == SuspectKind.Backlog && severity == Severity.High) severity = Severity.Medium;
+        return severity;
+    }
+
+    public static bool GrewEveryInterval(long[] series)
+    {
+        for (int k = 1; k < series.Length; k++)
+            if (series[k] <= series[k - 1]) return false;
+        return series.Length > 1;
+    }
+}
