@@ -132,47 +132,68 @@ public sealed partial class SnapshotAnalysis
         string Decoded(int nameIndex) => decoded[nameIndex] ??= strings[nameIndex];
         string Formatted(int nameIndex) => formattedNames[nameIndex] ??= FormatPropertyName(Decoded(nameIndex));
 
-        // Infer: count property lists (in edge order, without __proto__, cut when the name grows too long).
-        var candidates = new Dictionary<string, (string Name, int[] Properties, int Count, int Order)>();
-        int totalObjects = 0;
-        var props = new List<int>();
-        var name = new StringBuilder();
+        // Objects of one hidden class share their property list, so the work below is done once per distinct
+        // list ("shape") rather than once per object.
         var edgeTypes = s.EdgeTypes;
         var edgeNames = s.EdgeNames;
         var firstEdge = s.FirstEdge;
         int propertyType = _types.EdgeProperty;
+        var shapeIds = new Dictionary<PropertyList, int>();
+        var shapes = new List<(int[] Properties, int Count)>();
+        var objects = new List<(int Node, int Shape)>();
+        var buffer = new List<int>();
         for (int v = 0; v < s.NodeCount; v++)
         {
             if (!IsPlainObject(v, objectName)) continue;
-            totalObjects++;
+            buffer.Clear();
+            for (int e = firstEdge[v]; e < firstEdge[v + 1]; e++)
+                if (edgeTypes[e] == propertyType) buffer.Add(edgeNames[e]);
+            var key = new PropertyList(buffer);
+            if (!shapeIds.TryGetValue(key, out int shape))
+            {
+                shape = shapes.Count;
+                var properties = buffer.ToArray();
+                shapeIds[new PropertyList(properties)] = shape;
+                shapes.Add((properties, 0));
+            }
+            shapes[shape] = (shapes[shape].Properties, shapes[shape].Count + 1);
+            objects.Add((v, shape));
+        }
+
+        // inferInterfaceDefinitions: count property lists (edge order, without __proto__, cut when the name grows too long).
+        var candidates = new Dictionary<string, (string Name, int[] Properties, int Count, int Order)>();
+        var props = new List<int>();
+        var name = new StringBuilder();
+        foreach (var (properties, count) in shapes)
+        {
             props.Clear();
             name.Clear().Append('{');
-            for (int e = firstEdge[v]; e < firstEdge[v + 1]; e++)
+            foreach (int property in properties)
             {
-                if (edgeTypes[e] != propertyType || edgeNames[e] == proto) continue;
-                string formatted = Formatted(edgeNames[e]);
+                if (property == proto) continue;
+                string formatted = Formatted(property);
                 if (name.Length > MinInterfacePropertyCount && name.Length + formatted.Length > MaxInterfaceNameLength) break;
                 if (name.Length != 1) name.Append(", ");
                 name.Append(formatted);
-                props.Add(edgeNames[e]);
+                props.Add(property);
             }
             if (props.Count == 0) continue;
             name.Append('}');
             string key = name.ToString();
-            if (candidates.TryGetValue(key, out var candidate)) candidates[key] = candidate with { Count = candidate.Count + 1 };
-            else candidates[key] = (key, props.ToArray(), 1, candidates.Count);
+            if (candidates.TryGetValue(key, out var candidate)) candidates[key] = candidate with { Count = candidate.Count + count };
+            else candidates[key] = (key, props.ToArray(), count, candidates.Count);
         }
-        double minCount = Math.Max(MinObjectCountPerInterface, totalObjects / (double)MinObjectProportionPerInterface);
+        double minCount = Math.Max(MinObjectCountPerInterface, objects.Count / (double)MinObjectProportionPerInterface);
         var definitions = candidates.Values.OrderByDescending(c => c.Count).ThenBy(c => c.Order)
             .TakeWhile(c => c.Count >= minCount).ToList();
         if (definitions.Count == 0) return;
 
-        // Apply: a tree of sorted property names; each object takes the definition with the most properties
-        // that its own (sorted) properties contain, earlier definitions winning ties.
+        // applyInterfaceDefinitions: a tree of sorted property names; each object takes the definition with the most
+        // properties that its own (sorted) properties contain, earlier definitions winning ties.
         var root = new PropertyTreeNode();
         for (int d = 0; d < definitions.Count; d++)
         {
-            var sorted = definitions[d].Properties.Select(p => strings[p]).OrderBy(p => p, StringComparer.Ordinal).ToArray();
+            var sorted = definitions[d].Properties.Select(Decoded).OrderBy(p => p, StringComparer.Ordinal).ToArray();
             var node = root;
             foreach (var property in sorted)
             {
@@ -187,15 +208,14 @@ public sealed partial class SnapshotAnalysis
             node.Match ??= (definitions[d].Name, sorted.Length, d);
         }
         var interfaceIndex = new Dictionary<string, int>();
+        var shapeClass = new int[shapes.Count];
         var objectProps = new List<string>();
         var states = new List<PropertyTreeNode>();
         var snapshotStates = new List<PropertyTreeNode>();
-        for (int v = 0; v < s.NodeCount; v++)
+        for (int shape = 0; shape < shapes.Count; shape++)
         {
-            if (!IsPlainObject(v, objectName)) continue;
             objectProps.Clear();
-            for (int e = firstEdge[v]; e < firstEdge[v + 1]; e++)
-                if (edgeTypes[e] == propertyType) objectProps.Add(Decoded(edgeNames[e]));
+            foreach (int property in shapes[shape].Properties) objectProps.Add(Decoded(property));
             objectProps.Sort(StringComparer.Ordinal);
             states.Clear();
             states.Add(root);
@@ -214,10 +234,35 @@ public sealed partial class SnapshotAnalysis
                     }
                 }
             }
+            shapeClass[shape] = -1;
             if (match is null) continue;
             if (!interfaceIndex.TryGetValue(match.Value.Name, out int index))
                 interfaceIndex[match.Value.Name] = index = strings.Add(match.Value.Name);
-            classNames[v] = index;
+            shapeClass[shape] = index;
+        }
+        foreach (var (node, shape) in objects)
+            if (shapeClass[shape] >= 0) classNames[node] = shapeClass[shape];
+    }
+
+    /// <summary>A list of property-name string indexes, compared by content (a dictionary key for shapes).</summary>
+    private readonly struct PropertyList(IReadOnlyList<int> items) : IEquatable<PropertyList>
+    {
+        private readonly IReadOnlyList<int> _items = items;
+
+        public bool Equals(PropertyList other)
+        {
+            if (_items.Count != other._items.Count) return false;
+            for (int i = 0; i < _items.Count; i++) if (_items[i] != other._items[i]) return false;
+            return true;
+        }
+
+        public override bool Equals(object? obj) => obj is PropertyList other && Equals(other);
+
+        public override int GetHashCode()
+        {
+            var hash = new HashCode();
+            for (int i = 0; i < _items.Count; i++) hash.Add(_items[i]);
+            return hash.ToHashCode();
         }
     }
 
