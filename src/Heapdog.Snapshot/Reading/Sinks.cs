@@ -19,6 +19,13 @@ internal enum FieldRole : byte
 internal struct NodeSink(HeapSnapshot snapshot, FieldRole[] roles) : INumberSink
 {
     private readonly long _limit = (long)snapshot.NodeCount * roles.Length;
+    private readonly int _typeOffset = Array.IndexOf(roles, FieldRole.Type);
+    private readonly int _nameOffset = Array.IndexOf(roles, FieldRole.Name);
+    private readonly int _idOffset = Array.IndexOf(roles, FieldRole.Id);
+    private readonly int _sizeOffset = Array.IndexOf(roles, FieldRole.SelfSize);
+    private readonly int _countOffset = Array.IndexOf(roles, FieldRole.EdgeCount);
+    private readonly int _traceOffset = Array.IndexOf(roles, FieldRole.TraceNodeId);
+    private readonly int _detachedOffset = Array.IndexOf(roles, FieldRole.Detachedness);
     private int _field;
     private int _ordinal;
     private long _edgeSum;
@@ -39,46 +46,70 @@ internal struct NodeSink(HeapSnapshot snapshot, FieldRole[] roles) : INumberSink
         var firstEdge = snapshot.FirstEdge;
         int field = _field, ordinal = _ordinal, fieldCount = roles.Length;
         long edgeSum = _edgeSum, edgeLimit = snapshot.EdgeCount;
-        for (int k = 0; k < take; k++)
+        int k = 0;
+        while (k < take)
         {
-            uint v = values[k];
-            switch (roles[field])
+            if (field == 0)
             {
-                case FieldRole.Type:
-                    if (v > byte.MaxValue) { Problem = $"node type {v} is out of range"; return k; }
-                    types[ordinal] = (byte)v;
-                    break;
-                case FieldRole.Name:
-                    if (v > int.MaxValue) { Problem = $"string index {v} is out of range"; return k; }
-                    names[ordinal] = (int)v;
-                    break;
-                case FieldRole.Id:
-                    ids[ordinal] = v;
-                    break;
-                case FieldRole.SelfSize:
-                    sizes[ordinal] = v;
-                    break;
-                case FieldRole.EdgeCount:
+                // Fast path over whole records while they hold nothing unusual (non-zero trace ids or detachedness,
+                // out-of-range values): those go one value at a time through the general path below.
+                int typeOffset = _typeOffset, nameOffset = _nameOffset, idOffset = _idOffset, sizeOffset = _sizeOffset, countOffset = _countOffset;
+                int traceOffset = _traceOffset, detachedOffset = _detachedOffset;
+                for (; k + fieldCount <= take; k += fieldCount)
+                {
+                    uint type = values[k + typeOffset], name = values[k + nameOffset];
+                    if (type > byte.MaxValue || name > int.MaxValue) break;
+                    if ((traceOffset >= 0 && values[k + traceOffset] != 0) || (detachedOffset >= 0 && values[k + detachedOffset] != 0)) break;
+                    long nextSum = edgeSum + values[k + countOffset];
+                    if (nextSum > edgeLimit) break;
+                    types[ordinal] = (byte)type;
+                    names[ordinal] = (int)name;
+                    ids[ordinal] = values[k + idOffset];
+                    sizes[ordinal] = values[k + sizeOffset];
                     firstEdge[ordinal] = (int)edgeSum;
-                    edgeSum += v;
-                    if (edgeSum > edgeLimit) { Problem = $"edge counts add up to more than the header's edge_count ({edgeLimit:N0})"; return k; }
-                    break;
-                case FieldRole.TraceNodeId:
-                    if (v != 0)
-                    {
-                        if (v > int.MaxValue) { Problem = $"trace node id {v} is out of range"; return k; }
-                        (snapshot.TraceNodeIds ??= new int[snapshot.NodeCount])[ordinal] = (int)v;
-                    }
-                    break;
-                case FieldRole.Detachedness:
-                    if (v != 0) (snapshot.Detachedness ??= new byte[snapshot.NodeCount])[ordinal] = (byte)Math.Min(v, 255u);
-                    break;
+                    edgeSum = nextSum;
+                    ordinal++;
+                }
+                if (k == take) break;
             }
-            if (++field == fieldCount)
-            {
-                field = 0;
-                ordinal++;
-            }
+                uint v = values[k++];
+                switch (roles[field])
+                {
+                    case FieldRole.Type:
+                        if (v > byte.MaxValue) { Problem = $"node type {v} is out of range"; return k - 1; }
+                        types[ordinal] = (byte)v;
+                        break;
+                    case FieldRole.Name:
+                        if (v > int.MaxValue) { Problem = $"string index {v} is out of range"; return k - 1; }
+                        names[ordinal] = (int)v;
+                        break;
+                    case FieldRole.Id:
+                        ids[ordinal] = v;
+                        break;
+                    case FieldRole.SelfSize:
+                        sizes[ordinal] = v;
+                        break;
+                    case FieldRole.EdgeCount:
+                        firstEdge[ordinal] = (int)edgeSum;
+                        edgeSum += v;
+                        if (edgeSum > edgeLimit) { Problem = $"edge counts add up to more than the header's edge_count ({edgeLimit:N0})"; return k - 1; }
+                        break;
+                    case FieldRole.TraceNodeId:
+                        if (v != 0)
+                        {
+                            if (v > int.MaxValue) { Problem = $"trace node id {v} is out of range"; return k - 1; }
+                            (snapshot.TraceNodeIds ??= new int[snapshot.NodeCount])[ordinal] = (int)v;
+                        }
+                        break;
+                    case FieldRole.Detachedness:
+                        if (v != 0) (snapshot.Detachedness ??= new byte[snapshot.NodeCount])[ordinal] = (byte)Math.Min(v, 255u);
+                        break;
+                }
+                if (++field == fieldCount)
+                {
+                    field = 0;
+                    ordinal++;
+                }
         }
         _field = field;
         _ordinal = ordinal;
@@ -92,6 +123,9 @@ internal struct NodeSink(HeapSnapshot snapshot, FieldRole[] roles) : INumberSink
 internal struct EdgeSink(HeapSnapshot snapshot, FieldRole[] roles) : INumberSink
 {
     private readonly long _limit = (long)snapshot.EdgeCount * roles.Length;
+    private readonly int _typeOffset = Array.IndexOf(roles, FieldRole.Type);
+    private readonly int _nameOffset = Array.IndexOf(roles, FieldRole.EdgeNameOrIndex);
+    private readonly int _targetOffset = Array.IndexOf(roles, FieldRole.EdgeTarget);
     private int _field;
     private int _edge;
 
@@ -107,34 +141,51 @@ internal struct EdgeSink(HeapSnapshot snapshot, FieldRole[] roles) : INumberSink
         uint nodeFieldCount = (uint)snapshot.Meta.NodeFieldCount;
         ulong nodeLimit = (ulong)snapshot.NodeCount * nodeFieldCount;
         int field = _field, edge = _edge, fieldCount = roles.Length;
-        for (int k = 0; k < take; k++)
+        int k = 0;
+        while (k < take)
         {
-            uint v = values[k];
-            switch (roles[field])
+            if (field == 0)
             {
-                case FieldRole.Type:
-                    if (v > byte.MaxValue) { Problem = $"edge type {v} is out of range"; return k; }
-                    types[edge] = (byte)v;
-                    break;
-                case FieldRole.EdgeNameOrIndex:
-                    if (v > int.MaxValue) { Problem = $"edge name or index {v} is out of range"; return k; }
-                    names[edge] = (int)v;
-                    break;
-                case FieldRole.EdgeTarget:
-                    uint ordinal = v / nodeFieldCount;
-                    if (ordinal * nodeFieldCount != v || v >= nodeLimit)
-                    {
-                        Problem = $"to_node {v} is not the offset of a node (node count {snapshot.NodeCount:N0}, {nodeFieldCount} fields)";
-                        return k;
-                    }
+                // Fast path over whole records: the fields are where meta says, no per-value dispatch.
+                int typeOffset = _typeOffset, nameOffset = _nameOffset, targetOffset = _targetOffset;
+                for (; k + fieldCount <= take; k += fieldCount)
+                {
+                    uint type = values[k + typeOffset], name = values[k + nameOffset], target = values[k + targetOffset];
+                    uint ordinal = target / nodeFieldCount;
+                    if (type > byte.MaxValue || name > int.MaxValue || ordinal * nodeFieldCount != target || target >= nodeLimit) break;
+                    types[edge] = (byte)type;
+                    names[edge] = (int)name;
                     targets[edge] = (int)ordinal;
-                    break;
+                    edge++;
+                }
+                if (k == take) break;
             }
-            if (++field == fieldCount)
-            {
-                field = 0;
-                edge++;
-            }
+                uint v = values[k++];
+                switch (roles[field])
+                {
+                    case FieldRole.Type:
+                        if (v > byte.MaxValue) { Problem = $"edge type {v} is out of range"; return k - 1; }
+                        types[edge] = (byte)v;
+                        break;
+                    case FieldRole.EdgeNameOrIndex:
+                        if (v > int.MaxValue) { Problem = $"edge name or index {v} is out of range"; return k - 1; }
+                        names[edge] = (int)v;
+                        break;
+                    case FieldRole.EdgeTarget:
+                        uint ordinal = v / nodeFieldCount;
+                        if (ordinal * nodeFieldCount != v || v >= nodeLimit)
+                        {
+                            Problem = $"to_node {v} is not the offset of a node (node count {snapshot.NodeCount:N0}, {nodeFieldCount} fields)";
+                            return k;
+                        }
+                        targets[edge] = (int)ordinal;
+                        break;
+                }
+                if (++field == fieldCount)
+                {
+                    field = 0;
+                    edge++;
+                }
         }
         _field = field;
         _edge = edge;
