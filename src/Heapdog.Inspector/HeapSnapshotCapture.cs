@@ -55,8 +55,8 @@ public static class HeapSnapshotCapture
                 try { await chunks.Writer.WriteAsync(chunk, cancellationToken).ConfigureAwait(false); }
                 catch (Exception ex) when (ex is ChannelClosedException or OperationCanceledException)
                 {
+                    // Cancelled or finished: drop the chunk but keep the session alive, so the inspector can still be closed.
                     chunk.Return();
-                    if (ex is OperationCanceledException) throw;
                 }
             });
 
