@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
-using System.Text;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
@@ -34,7 +34,7 @@ public static class HeapSnapshotCapture
                 .ConfigureAwait(false);
         }
 
-        var chunks = Channel.CreateBounded<string>(new BoundedChannelOptions(QueuedChunks) { SingleReader = true, SingleWriter = true });
+        var chunks = Channel.CreateBounded<Chunk>(new BoundedChannelOptions(QueuedChunks) { SingleReader = true, SingleWriter = true });
         using var check = new HeapSnapshotStreamCheck();
         // A snapshot holds every string of the process (tokens, passwords): readable by its owner only, as Node does.
         var fileOptions = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None, BufferSize = 0 };
@@ -51,8 +51,13 @@ public static class HeapSnapshotCapture
             });
             using var onChunk = session.On("HeapProfiler.addHeapSnapshotChunk", async p =>
             {
-                try { await chunks.Writer.WriteAsync(p.GetProperty("chunk").GetString() ?? "", cancellationToken).ConfigureAwait(false); }
-                catch (ChannelClosedException) { }
+                var chunk = Chunk.Unescape(p.GetProperty("chunk"));
+                try { await chunks.Writer.WriteAsync(chunk, cancellationToken).ConfigureAwait(false); }
+                catch (Exception ex) when (ex is ChannelClosedException or OperationCanceledException)
+                {
+                    // Cancelled or finished: drop the chunk but keep the session alive, so the inspector can still be closed.
+                    chunk.Return();
+                }
             });
 
             try
@@ -93,43 +98,53 @@ public static class HeapSnapshotCapture
     }
 
     /// <summary>Drains the queue to disk and through the check; returns the failure instead of throwing it.</summary>
-    private static async Task<Exception?> WriteChunksAsync(ChannelReader<string> chunks, FileStream file, HeapSnapshotStreamCheck check,
+    private static async Task<Exception?> WriteChunksAsync(ChannelReader<Chunk> chunks, FileStream file, HeapSnapshotStreamCheck check,
         IProgress<SnapshotProgress>? progress)
     {
-        var encoder = Encoding.UTF8.GetEncoder();
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(256 * 1024);
-        try
+        long written = 0;
+        Exception? failure = null;
+        while (await chunks.WaitToReadAsync().ConfigureAwait(false))
         {
-            long written = 0;
-            while (await chunks.WaitToReadAsync().ConfigureAwait(false))
+            while (chunks.TryRead(out var chunk))
             {
-                while (chunks.TryRead(out var chunk))
+                try
                 {
-                    int needed = Encoding.UTF8.GetMaxByteCount(chunk.Length);
-                    if (needed > buffer.Length)
-                    {
-                        ArrayPool<byte>.Shared.Return(buffer);
-                        buffer = ArrayPool<byte>.Shared.Rent(needed);
-                    }
-                    int n = encoder.GetBytes(chunk, buffer, flush: false);
-                    await file.WriteAsync(buffer.AsMemory(0, n)).ConfigureAwait(false);
-                    check.Append(buffer.AsSpan(0, n));
-                    written += n;
+                    // After a failure the rest is only drained, so the session's reader never blocks on a full queue.
+                    if (failure is not null) continue;
+                    await file.WriteAsync(chunk.Bytes.AsMemory(0, chunk.Length)).ConfigureAwait(false);
+                    check.Append(chunk.Bytes.AsSpan(0, chunk.Length));
+                    written += chunk.Length;
                     progress?.Report(new SnapshotProgress(SnapshotPhase.Writing, written, 0));
                 }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    failure = ex;
+                }
+                finally
+                {
+                    chunk.Return();
+                }
             }
-            return null;
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        return failure;
+    }
+
+    /// <summary>
+    /// One chunk's text as UTF-8 in a pooled buffer: unescaped straight from the message bytes, so a chunk never
+    /// becomes a .NET string (each would be a ~200 kB large-object allocation, freed only by full collections).
+    /// </summary>
+    private readonly record struct Chunk(byte[] Bytes, int Length)
+    {
+        public static Chunk Unescape(JsonElement value)
         {
-            // Keep draining so the session's reader is never left blocked on a full queue.
-            while (await chunks.WaitToReadAsync().ConfigureAwait(false))
-                while (chunks.TryRead(out _)) { }
-            return ex;
+            var raw = JsonMarshal.GetRawUtf8Value(value);
+            var reader = new Utf8JsonReader(raw);
+            reader.Read();
+            byte[] bytes = ArrayPool<byte>.Shared.Rent(Math.Max(1, raw.Length));
+            int length = reader.CopyString(bytes);
+            return new Chunk(bytes, length);
         }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
+
+        public void Return() => ArrayPool<byte>.Shared.Return(Bytes);
     }
 }

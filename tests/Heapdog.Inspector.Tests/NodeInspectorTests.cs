@@ -144,4 +144,27 @@ public sealed class NodeInspectorTests
         (await worker.EvaluateAsync("globalThis.workerMark")).GetInt32().ShouldBe(42);
         (await process.Connection.EvaluateAsync("typeof globalThis.workerMark")).GetString().ShouldBe("undefined");
     }
+
+    [Fact]
+    public async Task Events_ConsoleCallsInTarget_ArriveAsAsyncStream()
+    {
+        using var node = new NodeProcess("server.js");
+        await node.PortAsync();
+        await using var process = await NodeInspector.AttachAsync(new AttachOptions { Pid = node.Pid });
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var first = FirstAsync(process.Connection.Events("Runtime.consoleAPICalled", timeout.Token));
+
+        await process.Connection.SendAsync("Runtime.enable");
+        await process.Connection.EvaluateAsync("console.log('from the target')");
+
+        var call = await first;
+        call.GetProperty("args")[0].GetProperty("value").GetString().ShouldBe("from the target");
+        await process.Connection.SendAsync("Runtime.disable");
+    }
+
+    private static async Task<System.Text.Json.JsonElement> FirstAsync(IAsyncEnumerable<System.Text.Json.JsonElement> events)
+    {
+        await foreach (var e in events) return e;
+        throw new InvalidOperationException("the stream ended without an event");
+    }
 }
