@@ -303,7 +303,8 @@ public static class HeapSnapshotReader
                 builder.Append(span[..stop]);
                 reader.Pos += stop + 1;
                 if (span[stop] == '"') break;
-                builder.AppendCodePoint(reader.ReadEscape($"in string {builder.Count:N0}"));
+                // A constant context: building a message per escape would cost more than the escape itself.
+                builder.AppendCodePoint(reader.ReadEscape("in 'strings'"));
             }
             builder.EndString();
             int next = reader.PeekToken();
