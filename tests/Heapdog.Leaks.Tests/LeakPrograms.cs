@@ -33,8 +33,6 @@ public sealed class LeakPrograms : IDisposable
         }
     }
 
-    public string Directory_ => _dir;
-
     public static string ProgramPath(string name) => Path.Combine(AppContext.BaseDirectory, "Programs", name + ".js");
 
     /// <summary>The 1-based line of the program marked <c>// leak-site</c>.</summary>
