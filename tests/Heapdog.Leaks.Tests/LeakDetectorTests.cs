@@ -67,6 +67,7 @@ public sealed class LeakDetectorTests(LeakPrograms programs)
         s.Severity.ShouldBe(Severity.High);
         s.PropertyPath.ShouldEndWith(".current");
         s.Explanation.ShouldContain("through `previous`");
+        s.Explanation.ShouldMatch(@"\d,\d{3} links deep");
         s.Bytes[2].ShouldBeGreaterThan(s.Bytes[1]);
         s.Bytes[1].ShouldBeGreaterThan(s.Bytes[0]);
         ShouldPointAtLeakSite(s, "closure-chain");
