@@ -22,7 +22,7 @@ public sealed class SignalSnapshotTests(LeakPrograms programs)
                 string? line = ReadLine(node);
                 line.ShouldBe($"ready {round}");
                 int before = Directory.GetFiles(dir, "*.heapsnapshot").Length;
-                Process.Start("kill", ["-USR2", node.Id.ToString()])!.WaitForExit();
+                using (var kill = Process.Start("kill", ["-USR2", node.Id.ToString()])!) kill.WaitForExit();
                 var clock = Stopwatch.StartNew();
                 while (Directory.GetFiles(dir, "*.heapsnapshot").Length == before && clock.Elapsed < TimeSpan.FromSeconds(60)) Thread.Sleep(20);
                 // Node writes the snapshot on its main thread: the next line is read only once the file is complete.
