@@ -47,6 +47,7 @@ internal sealed class CollectionShapes
         if (name == _arrayName) return CollectionType.Array;
         if (name == _mapName || name == _setName)
             return Table(v) >= 0 ? (name == _mapName ? CollectionType.Map : CollectionType.Set) : null;
+        if (_s.FirstEdge[v + 1] - _s.FirstEdge[v] < DictionaryMinProperties) return null;
         int properties = 0;
         for (int e = _s.FirstEdge[v]; e < _s.FirstEdge[v + 1]; e++)
             if (_s.EdgeTypes[e] == _property && _s.EdgeNames[e] != _proto && ++properties >= DictionaryMinProperties) return CollectionType.Dictionary;

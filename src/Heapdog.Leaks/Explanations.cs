@@ -5,7 +5,7 @@ namespace Heapdog.Leaks;
 /// <summary>The one plain sentence per suspect, written for the developer who owns the code.</summary>
 internal static class Explanations
 {
-    public static string For(Suspect s, string? subject, string? eventName, ObjectRef? emitter, string? chainVariable, long contexts)
+    public static string For(Suspect s, string? subject, string? eventName, ObjectRef? emitter, string? chainVariable, long chainLinks)
     {
         string at = s.Location is { } l ? $" in `{Short(l)}`" : "";
         string counts = s.Counts is { } c ? string.Join(" → ", c.Select(Count)) : "";
@@ -24,7 +24,7 @@ internal static class Explanations
             SuspectKind.Handles =>
                 $"`{subject ?? s.Classes[0].ClassName}` handles grew {counts} ({bytes}) and none were closed{(s.Location is null ? "" : $"; they belong to objects created{at}")}: sockets that are ended but never destroyed, or timers never cleared, keep their handles.",
             SuspectKind.ClosureChain =>
-                $"A chain of {Count(contexts)} closure contexts hangs from `{s.PropertyPath}`: each keeps the previous one{(chainVariable is null ? "" : $" through `{chainVariable}`")}, so the closure{at} keeps every earlier one alive ({bytes} retained).",
+                $"A chain of closure contexts {Count(chainLinks)} links deep hangs from `{s.PropertyPath}`: each keeps the previous one{(chainVariable is null ? "" : $" through `{chainVariable}`")}, so the closure{at} keeps every earlier one alive ({bytes} retained).",
             SuspectKind.Class =>
                 $"`{subject ?? s.Classes[0].ClassName}` instances grew {counts} ({bytes}){(s.PropertyPath.Length > 0 ? $"; one is held by `{s.PropertyPath}`" : "")}{(s.Location is null ? "" : $", created{at}")}.",
             _ => $"`{s.PropertyPath}` retains {bytes} and keeps growing{Entries(s, at)}.",

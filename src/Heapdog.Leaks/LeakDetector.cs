@@ -393,7 +393,7 @@ public sealed class LeakDetector
                 MergedPoints = 0,
             };
             string? subject = rootHeld ? _a.Classes[g.EntryClass].Name : null;
-            return suspect with { Explanation = Explanations.For(suspect, subject, eventName, emitter >= 0 ? Ref(emitter) : null, ChainVariable(g), g.Contexts) };
+            return suspect with { Explanation = Explanations.For(suspect, subject, eventName, emitter >= 0 ? Ref(emitter) : null, ChainVariable(g), g.MaxDepth - _paths.Depth(point)) };
         }
 
         private bool EdgeNameIs(int edge, string name) => edge >= 0 && _s.EdgeHasStringName(edge) && _s.EdgeName(edge) == name;

@@ -29,6 +29,10 @@ public static class CliHost
         root.Subcommands.Add(DemoCommand.Create(context));
         root.Subcommands.Add(DiffCommand.Create(context));
         root.Subcommands.Add(LeaksCommand.Create(context));
+        root.Subcommands.Add(InspectCommand.Create(context));
+        root.Subcommands.Add(PathsCommand.Create(context));
+        root.Subcommands.Add(DominatorsCommand.Create(context));
+        root.Subcommands.Add(StringsCommand.Create(context));
         return root;
     }
 
@@ -36,7 +40,8 @@ public static class CliHost
     {
         var context = new CliContext(output, error);
         var root = BuildRoot(context);
-        var parse = root.Parse(args);
+        // No response files: "@123" is how users write object ids.
+        var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (parse.Errors.Count > 0)
         {
             foreach (var e in parse.Errors)

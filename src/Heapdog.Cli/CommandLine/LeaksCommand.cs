@@ -43,15 +43,16 @@ public static class LeaksCommand
             SnapshotDigest? digest = null;
             DigestLoader.Load(context, path, cancellation, analysis =>
             {
+                context.Progress.Report($"Summarising {Path.GetFileName(path)}", -1);
                 digest = SnapshotDigest.Create(analysis, path);
                 if (previous is not null) DigestLoader.EnsureComparable(previous, digest);
-                context.Progress.Report($"Summarising {Path.GetFileName(path)}", -1);
                 detector.Add(analysis, digest, last);
             }, createDigest: false);
             previous = digest;
         }
         context.Progress.Report("Finding leak suspects", -1);
         var report = detector.Detect(cancellation);
+        context.Progress.Report("Writing the report", -1);
         context.Progress.Clear();
         var view = new LeaksReport(report, options.Top, clock.Elapsed);
         if (options.Html is { } htmlFile) AtomicFile.Write(htmlFile.FullName, writer => LeaksHtml.Write(report, writer), options.Force);

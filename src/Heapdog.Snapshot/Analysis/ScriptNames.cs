@@ -28,7 +28,16 @@ public sealed class ScriptNames
         var strings = snapshot.Strings;
         int closure = snapshot.Meta.NodeType("closure");
         int internalEdge = snapshot.Meta.EdgeType("internal");
-        int shared = Find(strings, "shared"u8), scriptOrDebug = Find(strings, "script_or_debug_info"u8), script = Find(strings, "script"u8), name = Find(strings, "name"u8);
+        int shared = -1, scriptOrDebug = -1, script = -1, name = -1;
+        for (int i = 0; i < strings.Count; i++)
+        {
+            var b = strings.Utf8(i);
+            if (b.Length > 20) continue;
+            if (b.SequenceEqual("shared"u8)) shared = i;
+            else if (b.SequenceEqual("script_or_debug_info"u8)) scriptOrDebug = i;
+            else if (b.SequenceEqual("script"u8)) script = i;
+            else if (b.SequenceEqual("name"u8)) name = i;
+        }
         if (shared < 0 || (scriptOrDebug < 0 && script < 0)) return new ScriptNames(names);
         var firstEdge = snapshot.FirstEdge;
         var edgeTypes = snapshot.EdgeTypes;
@@ -58,12 +67,5 @@ public sealed class ScriptNames
             names[location.ScriptId] = scriptName;
         }
         return new ScriptNames(names);
-    }
-
-    private static int Find(StringTable strings, ReadOnlySpan<byte> ascii)
-    {
-        for (int i = 0; i < strings.Count; i++)
-            if (strings.EqualsAscii(i, ascii)) return i;
-        return -1;
     }
 }

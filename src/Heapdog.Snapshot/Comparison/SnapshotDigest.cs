@@ -31,16 +31,36 @@ public sealed class SnapshotDigest
         return i < 0 ? -1 : i;
     }
 
-    public bool Contains(uint id) => Array.BinarySearch(Ids, id) >= 0;
+    /// <summary>Whether the snapshot has an object with this id: a bit test for heap (odd) ids, a search otherwise.</summary>
+    public bool Contains(uint id)
+    {
+        var bits = _heapIds ??= BuildHeapIdBits();
+        if ((id & 1) == 1 && bits.Length > 0)
+        {
+            uint slot = id >> 1;
+            return (slot >> 6) < (uint)bits.Length && (bits[slot >> 6] & (1UL << (int)(slot & 63))) != 0;
+        }
+        return Array.BinarySearch(Ids, id) >= 0;
+    }
+
+    private ulong[]? _heapIds;
+
+    /// <summary>One bit per possible odd id up to the largest (ids are dense: about two per object ever seen).</summary>
+    private ulong[] BuildHeapIdBits()
+    {
+        long slots = (MaxHeapId >> 1) + 1;
+        if (slots > 1L << 31) return [];
+        var bits = new ulong[(slots + 63) >> 6];
+        foreach (uint id in Ids)
+            if ((id & 1) == 1) bits[id >> 7] |= 1UL << (int)((id >> 1) & 63);
+        return bits;
+    }
 
     public static SnapshotDigest Create(SnapshotAnalysis analysis, string source)
     {
         var s = analysis.Snapshot;
         int n = s.NodeCount;
-        var ids = new uint[n];
-        var order = new int[n];
-        for (int v = 0; v < n; v++) { ids[v] = s.NodeIds[v]; order[v] = v; }
-        Array.Sort(ids, order);
+        var (ids, order) = SortById(s.NodeIds);
 
         var nameHash = new uint[s.Strings.Count];
         var hashed = new bool[s.Strings.Count];
@@ -84,6 +104,39 @@ public sealed class SnapshotDigest
             Classes = classes,
             MaxHeapId = maxHeapId,
         };
+    }
+
+    /// <summary>Ids ascending with their ordinals: an LSD radix sort, two 16-bit passes, linear in the node count.</summary>
+    private static (uint[] Ids, int[] Order) SortById(uint[] nodeIds)
+    {
+        int n = nodeIds.Length;
+        var ids = new uint[n];
+        var order = new int[n];
+        var tmpIds = new uint[n];
+        var tmpOrder = new int[n];
+        var low = new int[65537];
+        var high = new int[65537];
+        foreach (uint id in nodeIds)
+        {
+            low[(id & 0xFFFF) + 1]++;
+            high[(id >> 16) + 1]++;
+        }
+        for (int i = 0; i < 65536; i++) { low[i + 1] += low[i]; high[i + 1] += high[i]; }
+        for (int v = 0; v < n; v++)
+        {
+            uint id = nodeIds[v];
+            int slot = low[id & 0xFFFF]++;
+            tmpIds[slot] = id;
+            tmpOrder[slot] = v;
+        }
+        for (int i = 0; i < n; i++)
+        {
+            uint id = tmpIds[i];
+            int slot = high[id >> 16]++;
+            ids[slot] = id;
+            order[slot] = tmpOrder[i];
+        }
+        return (ids, order);
     }
 
     private static uint Fnv1a(ReadOnlySpan<byte> bytes)

@@ -103,14 +103,16 @@ public sealed class ShortestPaths
     /// Up to <paramref name="k"/> shortest paths to <paramref name="node"/>, each through a different direct retainer
     /// (as DevTools' Retainers view lists them, nearest first): the shortest path to the retainer plus the last edge.
     /// </summary>
-    public List<List<PathStep>> PathsThroughRetainers(int node, int k, int[] retainerFirst, int[] retainerNodes, int[] retainerEdges)
+    public List<List<PathStep>> PathsThroughRetainers(int node, int k, Analysis.Retainers retainers)
     {
         int weak = _snapshot.Meta.EdgeType("weak");
         var candidates = new List<(int Depth, int Retainer, int Edge)>();
-        for (int i = retainerFirst[node]; i < retainerFirst[node + 1]; i++)
+        for (int i = retainers.First[node]; i < retainers.First[node + 1]; i++)
         {
-            int r = retainerNodes[i], e = retainerEdges[i];
-            if (r == node || _snapshot.EdgeTypes[e] == weak || _depth[r] == Unreachable) continue;
+            int r = retainers.Nodes[i];
+            if (r == node || _depth[r] == Unreachable) continue;
+            int e = retainers.EdgeOf(_snapshot, node, i);
+            if (_snapshot.EdgeTypes[e] == weak) continue;
             candidates.Add((_depth[r], r, e));
         }
         candidates.Sort((a, b) => a.Depth != b.Depth ? a.Depth.CompareTo(b.Depth) : a.Edge.CompareTo(b.Edge));

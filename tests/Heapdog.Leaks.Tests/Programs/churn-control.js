@@ -10,6 +10,8 @@ class Request {
   }
 }
 
+// 200 copies of one text, built at run time so V8 does not share them (for `heapdog strings`).
+globalThis.labels = Array.from({ length: 200 }, (_, i) => ['duplicated', 'status', 'label', String(i % 1)].join('-'));
 let working = [];
 globalThis.working = () => working.length;
 let sink = 0;

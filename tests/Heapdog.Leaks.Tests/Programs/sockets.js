@@ -5,7 +5,11 @@ const net = require('node:net');
 const { run } = require('./harness');
 
 // The peer never ends its side, so an ended client socket stays half-open.
-const server = net.createServer({ allowHalfOpen: true }, socket => socket.resume());
+let accepted = 0;
+const server = net.createServer({ allowHalfOpen: true }, socket => {
+  accepted++;
+  socket.resume();
+});
 
 class SMTPConnection {
   constructor(port) { // leak-site
@@ -35,6 +39,7 @@ server.listen(0, '127.0.0.1', () => {
     const sends = [];
     for (let i = 0; i < 60; i++) sends.push(new SMTPConnection(port).send(`round ${round} mail ${i}`));
     await Promise.all(sends);
-    await new Promise(resolve => setTimeout(resolve, 50));
+    // Both ends of every connection exist before the snapshot, however slow the machine.
+    while (accepted < round * 60) await new Promise(resolve => setTimeout(resolve, 10));
   });
 });

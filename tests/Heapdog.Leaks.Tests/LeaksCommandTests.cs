@@ -1,0 +1,98 @@
+using System.Text.Json;
+using Heapdog.Cli.CommandLine;
+
+namespace Heapdog.Leaks.Tests;
+
+/// <summary><c>heapdog leaks</c> and <c>heapdog diff</c> run in-process on the leak programs' snapshots.</summary>
+[Collection(LeakProgramsCollection.Name)]
+public sealed class LeaksCommandTests(LeakPrograms programs)
+{
+    private static (int Exit, string Out, string Err) Run(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int exit = CliHost.RunAsync(args, output, error).GetAwaiter().GetResult();
+        return (exit, output.ToString(), error.ToString());
+    }
+
+    [Fact]
+    public void Leaks_Json_SuspectsMostSevereFirstWithTheDocumentedFields()
+    {
+        var (exit, stdout, stderr) = Run(["leaks", .. programs.Snapshots("listeners"), "--json"]);
+        exit.ShouldBe(0, stderr);
+        using var doc = JsonDocument.Parse(stdout);
+        var suspects = doc.RootElement.GetProperty("suspects").EnumerateArray().ToList();
+        suspects.ShouldNotBeEmpty();
+        var top = suspects[0];
+        top.GetProperty("severity").GetString().ShouldBe("high");
+        top.GetProperty("kind").GetString().ShouldBe("listeners");
+        top.GetProperty("explanation").GetString()!.ShouldContain("`error` listeners on `JobQueue@");
+        top.GetProperty("location").GetProperty("line").GetInt32().ShouldBe(LeakPrograms.LeakSiteLine("listeners"));
+        top.GetProperty("location").GetProperty("script").GetString()!.ShouldEndWith("listeners.js");
+        var path = top.GetProperty("retainerPath").EnumerateArray().ToList();
+        path[^1].GetProperty("object").GetProperty("id").GetUInt32().ShouldBe(top.GetProperty("accumulationPoint").GetProperty("id").GetUInt32());
+        top.GetProperty("growth").GetProperty("counts").EnumerateArray().Select(e => e.GetInt64()).ShouldBe([1400L, 2800L, 4200L]);
+        var order = suspects.Select(s => s.GetProperty("severity").GetString() switch { "high" => 2, "medium" => 1, _ => 0 }).ToList();
+        order.ShouldBe(order.OrderByDescending(x => x).ToList());
+    }
+
+    [Fact]
+    public void Leaks_Html_WritesOneSelfContainedFileAndNeverOverwritesWithoutForce()
+    {
+        string html = programs.TempPath("report.html");
+        var first = Run(["leaks", .. programs.Snapshots("map-cache"), "--html", html]);
+        first.Exit.ShouldBe(0, first.Err);
+        string text = File.ReadAllText(html);
+        text.ShouldStartWith("<!DOCTYPE html>");
+        text.ShouldContain("<svg");
+        text.ShouldContain("ProfileStore@");
+        text.ShouldNotContain("<script");
+        text.ShouldNotContain("<link");
+        text.Replace("http://www.w3.org/2000/svg", "").ShouldNotContain("http");
+
+        File.WriteAllText(html, "mine");
+        var refused = Run(["leaks", .. programs.Snapshots("map-cache"), "--html", html]);
+        refused.Exit.ShouldBe(ExitCodes.Refused);
+        refused.Err.ShouldContain("--force");
+        File.ReadAllText(html).ShouldBe("mine");
+
+        var forced = Run(["leaks", .. programs.Snapshots("map-cache"), "--html", html, "--force"]);
+        forced.Exit.ShouldBe(0, forced.Err);
+        File.ReadAllText(html).ShouldStartWith("<!DOCTYPE html>");
+        Directory.GetFiles(Path.GetDirectoryName(html)!, "*.tmp").ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void Leaks_SnapshotsOfTwoProcesses_RefusedWithNotComparable()
+    {
+        var (exit, _, stderr) = Run("leaks", programs.Snapshots("listeners")[0], programs.Snapshots("map-cache")[1]);
+        exit.ShouldBe(ExitCodes.NotComparable);
+        stderr.ShouldContain("cannot be compared");
+        stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries).Last().ShouldStartWith("heapdog: ");
+    }
+
+    [Fact]
+    public void Diff_SnapshotsInReverseOrder_RefusedWithNotComparable()
+    {
+        var s = programs.Snapshots("sent-events");
+        var (exit, _, stderr) = Run("diff", s[2], s[0]);
+        exit.ShouldBe(ExitCodes.NotComparable);
+        stderr.ShouldContain("wrong order");
+    }
+
+    [Fact]
+    public void Diff_Json_ListsTheGrowingClassWithItsRetainedDelta()
+    {
+        var s = programs.Snapshots("map-cache");
+        var (exit, stdout, stderr) = Run("diff", s[0], s[2], "--json", "--top", "0");
+        exit.ShouldBe(0, stderr);
+        using var doc = JsonDocument.Parse(stdout);
+        var profile = doc.RootElement.GetProperty("classes").EnumerateArray().Single(c => c.GetProperty("className").GetString() == "UserProfile");
+        profile.GetProperty("newCount").GetInt64().ShouldBe(4000);
+        profile.GetProperty("deletedCount").GetInt64().ShouldBe(0);
+        profile.GetProperty("countDelta").GetInt64().ShouldBe(4000);
+        profile.GetProperty("sizeDelta").GetInt64().ShouldBe(profile.GetProperty("allocSize").GetInt64());
+        profile.GetProperty("retainedSizeDelta").GetInt64().ShouldBeGreaterThan(profile.GetProperty("sizeDelta").GetInt64());
+        profile.GetProperty("classKey").GetString()!.ShouldEndWith(",UserProfile");
+    }
+}
