@@ -128,7 +128,8 @@ public sealed class LeakDetector
                 if (Evaluate(g) is { } suspect) candidates.Add((suspect, Signature(g), g));
             }
             var suspects = MergeSimilar(candidates, out var explained);
-            suspects.AddRange(GrowingClasses(explained));
+            var points = suspects.Where(x => x.AccumulationPoint is not null).Select(x => x.AccumulationPoint!.Id).ToHashSet();
+            suspects.AddRange(GrowingClasses(explained, points));
             suspects.Sort((x, y) => y.Severity != x.Severity ? y.Severity.CompareTo(x.Severity)
                 : y.ByteGrowthPerSnapshot != x.ByteGrowthPerSnapshot ? y.ByteGrowthPerSnapshot.CompareTo(x.ByteGrowthPerSnapshot)
                 : y.NewObjects.CompareTo(x.NewObjects));
@@ -596,7 +597,11 @@ public sealed class LeakDetector
             return result;
         }
 
-        private IEnumerable<Suspect> GrowingClasses(Dictionary<int, long> explained)
+        /// <summary>
+        /// Classes that grow without a suspect explaining them. A class whose newest instance is held through another
+        /// suspect's accumulation point is that leak's consequence (the strings inside leaked events), not a leak of its own.
+        /// </summary>
+        private IEnumerable<Suspect> GrowingClasses(Dictionary<int, long> explained, HashSet<uint> accumulationPoints)
         {
             var previous = _n >= 3 ? _owner._digests[_n - 2] : null;
             for (int cls = 0; cls < _a.Classes.Count; cls++)
@@ -617,6 +622,7 @@ public sealed class LeakDetector
                 var kind = handle ? SuspectKind.Handles : SuspectKind.Class;
                 var bytes = _classBytes[c.Key];
                 var path = _paths.PathTo(representative);
+                if (path.Exists(step => accumulationPoints.Contains(_s.NodeIds[step.Node]))) continue;
                 var holder = path.Count >= 2 ? path[^2].Node : representative;
                 CodeLocation? location = c.Location is { } l && IsUserCode(l) ? ToLocation(l) : null;
                 for (int i = path.Count - 1; location is null && i > 0; i--)

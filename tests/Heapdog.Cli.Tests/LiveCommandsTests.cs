@@ -182,7 +182,7 @@ public sealed class LiveCommandsTests
         var run = await HeapdogRun.RunAsync(dir.Path, null, "demo", "-n", "2", "-i", "1s");
 
         run.ExitCode.ShouldBe(0, run.Stderr);
-        run.Stdout.ShouldContain("Captured 2 snapshots");
+        run.Stdout.ShouldContain("Leak suspects from 2 snapshots");
         var started = System.Text.RegularExpressions.Regex.Match(run.Stderr, @"Demo service running as pid (\d+)");
         started.Success.ShouldBeTrue(run.Stderr);
         Directory.Exists($"/proc/{started.Groups[1].Value}").ShouldBeFalse();

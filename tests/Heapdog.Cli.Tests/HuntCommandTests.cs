@@ -1,0 +1,49 @@
+using System.Text.Json;
+using Heapdog.Inspector.Tests;
+
+namespace Heapdog.Cli.Tests;
+
+/// <summary><c>heapdog hunt</c> against real services started without any flag for Heapdog.</summary>
+public sealed class HuntCommandTests
+{
+    // SIGUSR1 opens a free port rather than 9229, so these tests never compete with other suites for it.
+    private static readonly string[] FreeInspectorPort = ["--inspect-port=0"];
+
+    private static async Task<List<JsonElement>> HuntAsync(NodeProcess target)
+    {
+        await target.PortAsync();
+        using var dir = new TempDirectory();
+        var run = await HeapdogRun.RunAsync(dir.Path, null, "hunt", "--pid", target.Pid.ToString(), "--snapshots", "3", "--interval", "3s", "--json");
+        run.ExitCode.ShouldBe(0, run.Stderr);
+        (await target.GetAsync()).ShouldNotBeEmpty(); // still serving after three snapshots
+        Directory.GetFiles(dir.Path).ShouldBeEmpty(); // snapshots deleted without --keep
+        using var doc = JsonDocument.Parse(run.Stdout);
+        return doc.RootElement.GetProperty("suspects").EnumerateArray().Select(e => e.Clone()).ToList();
+    }
+
+    [Fact]
+    public async Task Hunt_LeakingService_NamesItsGrowingArrayAndListeners()
+    {
+        using var target = new NodeProcess("leaky-service.js", FreeInspectorPort);
+        var suspects = await HuntAsync(target);
+
+        suspects.ShouldNotBeEmpty();
+        suspects[0].GetProperty("severity").GetString().ShouldBe("high");
+        var top = suspects.Take(3).Select(s => s.GetProperty("explanation").GetString()!).ToList();
+        top.ShouldContain(e => e.Contains("sentEvents"), string.Join("\n", top));
+        top.ShouldContain(e => e.Contains("`error` listeners"), string.Join("\n", top));
+        suspects[0].GetProperty("location").ToString().ShouldContain("leaky-service.js");
+        suspects[0].GetProperty("retainerPath").GetArrayLength().ShouldBeGreaterThan(1);
+    }
+
+    [Fact]
+    public async Task Hunt_HealthyService_AccusesNobody()
+    {
+        using var target = new NodeProcess("healthy-service.js", FreeInspectorPort);
+        var suspects = await HuntAsync(target);
+
+        var accused = suspects.Where(s => s.GetProperty("severity").GetString() is "medium" or "high")
+            .Select(s => s.GetProperty("explanation").GetString()).ToList();
+        accused.ShouldBeEmpty(string.Join("\n", accused));
+    }
+}
