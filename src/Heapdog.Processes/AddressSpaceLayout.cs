@@ -35,27 +35,27 @@ public sealed record AddressSpaceLayout(long V8CommittedBytes, int V8Mappings, l
                 continue;
             count++;
             var perms = line.Slice(space + 1, 4);
-            string? path = PathOf(line);
+            var path = PathOf(line);
             bool writable = perms[1] == 'w';
             long size = (long)(end - start);
-            if (path is null)
+            if (path.IsEmpty)
             {
                 bool bss = previousFileBacked && start == previousEnd;
                 if (writable && !bss && end <= V8HintCeiling) { v8 += size; v8Count++; }
                 else if (writable && !bss) native += size;
             }
-            else if (path == "[heap]")
+            else if (path.SequenceEqual("[heap]"))
             {
                 native += size;
             }
             previousEnd = end;
-            previousFileBacked = path is not null && !path.StartsWith('[');
+            previousFileBacked = !path.IsEmpty && path[0] != '[';
         }
         return count == 0 ? null : new AddressSpaceLayout(v8, v8Count, native, count);
     }
 
-    /// <summary>The path column (6th), or null for an anonymous mapping.</summary>
-    private static string? PathOf(ReadOnlySpan<char> line)
+    /// <summary>The path column (6th), empty for an anonymous mapping.</summary>
+    private static ReadOnlySpan<char> PathOf(ReadOnlySpan<char> line)
     {
         int field = 0;
         int i = 0;
@@ -65,6 +65,6 @@ public sealed record AddressSpaceLayout(long V8CommittedBytes, int V8Mappings, l
             while (i < line.Length && line[i] == ' ') i++;
             field++;
         }
-        return i < line.Length ? line[i..].ToString() : null;
+        return i < line.Length ? line[i..].TrimEnd() : [];
     }
 }

@@ -24,16 +24,30 @@ public sealed record ProcStat(
         if (open <= 0 || close < open) return null;
         if (!int.TryParse(text.AsSpan(0, open).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int pid)) return null;
         string comm = text.Substring(open + 1, close - open - 1);
-        // After ")": field 3 (state) is index 0 here; field N is index N - 3.
-        var rest = text[(close + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        if (rest.Length < 22 || rest[0].Length != 1) return null;
-        if (!TryLong(rest, 4 - 3, out long ppid) || !TryLong(rest, 14 - 3, out long utime) || !TryLong(rest, 15 - 3, out long stime)
-            || !TryLong(rest, 20 - 3, out long threads) || !TryLong(rest, 22 - 3, out long start)
-            || !TryLong(rest, 23 - 3, out long vsize) || !TryLong(rest, 24 - 3, out long rss))
-            return null;
-        return new ProcStat(pid, comm, rest[0][0], (int)ppid, utime, stime, (int)threads, start, vsize, rss);
+        // After ")": field 3 (state) comes first. Walk the fields as spans: this runs for every process every round.
+        var rest = text.AsSpan(close + 1);
+        Span<long> values = stackalloc long[25];
+        char state = '\0';
+        int field = 3;
+        while (field <= 24)
+        {
+            rest = rest.TrimStart(' ');
+            if (rest.IsEmpty) return null;
+            int end = rest.IndexOf(' ');
+            var token = end < 0 ? rest : rest[..end];
+            if (field == 3)
+            {
+                if (token.Length != 1) return null;
+                state = token[0];
+            }
+            else if (field is 4 or 14 or 15 or 20 or 22 or 23 or 24
+                && !long.TryParse(token, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out values[field]))
+            {
+                return null;
+            }
+            rest = end < 0 ? [] : rest[end..];
+            field++;
+        }
+        return new ProcStat(pid, comm, state, (int)values[4], values[14], values[15], (int)values[20], values[22], values[23], values[24]);
     }
-
-    private static bool TryLong(string[] fields, int index, out long value) =>
-        long.TryParse(fields[index], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value);
 }

@@ -47,6 +47,27 @@ public static class ProcessReader
     public static ProcStat? TryReadStat(int pid) =>
         TryReadText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/stat") is { } text ? ProcStat.Parse(text) : null;
 
+    /// <summary>Reads <c>statm</c>: the cheapest way to RSS and its anonymous part, as (rss, anon) in bytes.</summary>
+    public static (long Rss, long Anon)? TryReadStatm(int pid) =>
+        TryReadText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/statm") is { } text ? ParseStatm(text) : null;
+
+    /// <summary>statm fields are pages: size resident shared text lib data dt; shared = file-backed + shmem, so
+    /// resident − shared is the anonymous part (RssAnon).</summary>
+    public static (long Rss, long Anon)? ParseStatm(string text)
+    {
+        var rest = text.AsSpan().Trim();
+        Span<long> v = stackalloc long[3];
+        for (int i = 0; i < 3; i++)
+        {
+            int end = rest.IndexOf(' ');
+            var token = end < 0 ? rest : rest[..end];
+            if (!long.TryParse(token, NumberStyles.None, CultureInfo.InvariantCulture, out v[i])) return null;
+            rest = end < 0 ? [] : rest[(end + 1)..].TrimStart(' ');
+        }
+        if (v[2] > v[1]) return null;
+        return (v[1] * Environment.SystemPageSize, (v[1] - v[2]) * Environment.SystemPageSize);
+    }
+
     /// <summary>Reads only <c>status</c> (RSS and its parts).</summary>
     public static ProcStatus? TryReadStatus(int pid) =>
         TryReadText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/status") is { } text ? ProcStatus.Parse(text) : null;
@@ -83,11 +104,7 @@ public static class ProcessReader
         return null;
     }
 
-    internal static string? TryReadText(string path)
-    {
-        try { return File.ReadAllText(path); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
-    }
+    internal static string? TryReadText(string path) => ProcFile.ReadText(path);
 
     private static int ReadInt(string path) =>
         TryReadText(path) is { } text && int.TryParse(text.AsSpan().Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int v) ? v : -1;
@@ -96,8 +113,13 @@ public static class ProcessReader
     {
         try
         {
+            // Count in the filter and include nothing: no path string or attributes per entry.
             int n = 0;
-            foreach (var _ in Directory.EnumerateFileSystemEntries(dir)) n++;
+            var entries = new System.IO.Enumeration.FileSystemEnumerable<int>(dir, (ref System.IO.Enumeration.FileSystemEntry _) => 0)
+            {
+                ShouldIncludePredicate = (ref System.IO.Enumeration.FileSystemEntry _) => { n++; return false; },
+            };
+            foreach (var _ in entries) { }
             return n;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return -1; }

@@ -45,4 +45,30 @@ public class ProcessReaderTests
 
     [Fact]
     public void ParseBootTime_Missing_ReturnsNull() => ProcessReader.ParseBootTime("cpu 1 2 3\n").ShouldBeNull();
+
+    [Fact]
+    public void ParseStatm_Pages_GivesRssAndAnonymousBytes()
+    {
+        var (rss, anon) = ProcessReader.ParseStatm("319031 84031 9354 6802 0 86963 0\n")!.Value;
+        rss.ShouldBe(84031L * Environment.SystemPageSize);
+        anon.ShouldBe((84031L - 9354) * Environment.SystemPageSize);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("1 2")]
+    [InlineData("1 x 3")]
+    [InlineData("10 5 9 0 0 0 0")]
+    public void ParseStatm_Malformed_ReturnsNull(string text) => ProcessReader.ParseStatm(text).ShouldBeNull();
+
+    [Fact]
+    public void TryReadStatm_RunningNode_AgreesWithStatus()
+    {
+        using var node = new NodeProgram("titled.js");
+        node.WaitReady();
+        var statm = ProcessReader.TryReadStatm(node.Pid)!.Value;
+        var status = ProcessReader.TryReadStatus(node.Pid)!;
+        statm.Rss.ShouldBe(status.RssBytes, 2_000_000);
+        statm.Anon.ShouldBe(status.RssAnonBytes, 2_000_000);
+    }
 }

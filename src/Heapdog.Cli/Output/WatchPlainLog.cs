@@ -8,12 +8,14 @@ namespace Heapdog.Cli.Output;
 /// The watch as plain lines, for logs and pipes: one line per process per round, written only after the round is
 /// committed to the store (so every printed sample is on disk), one line per exit, one per verdict change.
 /// </summary>
-public sealed class WatchPlainLog(TextWriter writer) : IWatchListener
+public sealed class WatchPlainLog(TextWriter output) : IWatchListener
 {
     private readonly Dictionary<long, string> _lastVerdict = [];
 
     public ValueTask OnRoundAsync(WatchRound round, CancellationToken ct)
     {
+        // One write per round: a redirected console flushes every line, and the watcher's cost should not grow with it.
+        var writer = new StringWriter(CultureInfo.InvariantCulture);
         string time = Iso(round.TimeMs);
         foreach (var t in round.Sampled)
         {
@@ -29,7 +31,8 @@ public sealed class WatchPlainLog(TextWriter writer) : IWatchListener
         }
         foreach (var t in round.ExitedNow)
             writer.WriteLine($"{time} pid {t.Process.Identity.Pid} {t.Process.Name}: exited");
-        writer.Flush();
+        output.Write(writer.ToString());
+        output.Flush();
         return ValueTask.CompletedTask;
     }
 

@@ -23,8 +23,8 @@ public sealed class ActionEngine(SampleStore store, SnapshotPolicy? snapshots, I
     private sealed class SnapshotState
     {
         public int Count;
-        public long LastMs = long.MinValue;
-        public long LastPeriodicMs = long.MinValue;
+        public long? LastMs;
+        public long? LastPeriodicMs;
     }
 
     public Action<string> Report { get; } = report;
@@ -58,7 +58,7 @@ public sealed class ActionEngine(SampleStore store, SnapshotPolicy? snapshots, I
                 SnapshotTrigger.HeapShare => s.HeapLimit > 0 && s.HeapUsed >= rule.Share * s.HeapLimit,
                 SnapshotTrigger.CgroupShare => s.CgroupLimit > 0 && s.Rss >= rule.Share * s.CgroupLimit,
                 SnapshotTrigger.GrowthVerdict => t.Verdict?.Status == VerdictStatus.Growing,
-                SnapshotTrigger.Periodic => now - state.LastPeriodicMs >= rule.Period.TotalMilliseconds,
+                SnapshotTrigger.Periodic => state.LastPeriodicMs is not { } lp || now - lp >= rule.Period.TotalMilliseconds,
                 _ => false,
             };
             if (!fires) continue;
@@ -80,7 +80,7 @@ public sealed class ActionEngine(SampleStore store, SnapshotPolicy? snapshots, I
             _ => "periodic",
         };
         string? skip = state.Count >= policy.MaxCount ? $"the maximum of {policy.MaxCount} snapshots is reached"
-            : now - state.LastMs < policy.Cooldown.TotalMilliseconds ? null // within the cooldown: quietly wait
+            : state.LastMs is { } lastMs && now - lastMs < policy.Cooldown.TotalMilliseconds ? null // within the cooldown: quietly wait
             : _bytesWritten >= policy.DiskBudgetBytes ? $"the disk budget of {policy.DiskBudgetBytes} bytes is spent"
             : capturer is null ? "taking snapshots needs the inspector, which this build does not include"
             : "";

@@ -17,6 +17,7 @@ public sealed class SampleStore : IDisposable
     private readonly SqliteConnection _connection;
     private readonly SqliteCommand _insert;
     private readonly SqliteParameter[] _insertParameters;
+    private readonly Dictionary<long, long> _lastSeen = [];
 
     private SampleStore(SqliteConnection connection, string path)
     {
@@ -38,7 +39,8 @@ public sealed class SampleStore : IDisposable
 
     public int SchemaVersion => Convert.ToInt32(Scalar("SELECT COALESCE(MAX(version), 0) FROM schema_version"), CultureInfo.InvariantCulture);
 
-    /// <summary>Opens (creating it and its directory when missing) and migrates the store at <paramref name="path"/>.</summary>
+    /// <summary>Opens (creating it and its directory when missing) and migrates the store at <paramref name="path"/>.
+    /// The page cache is kept at 1 MB: the watcher appends and rarely reads, and its RSS is part of its cost.</summary>
     public static SampleStore Open(string path)
     {
         string full = System.IO.Path.GetFullPath(path);
@@ -48,7 +50,7 @@ public sealed class SampleStore : IDisposable
             if (System.IO.Path.GetDirectoryName(full) is { } dir) Directory.CreateDirectory(dir);
             connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = full, Pooling = false }.ToString());
             connection.Open();
-            Execute(connection, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;");
+            Execute(connection, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000; PRAGMA cache_size=-1024;");
             Migrate(connection, full);
             return new SampleStore(connection, full);
         }
@@ -117,7 +119,7 @@ public sealed class SampleStore : IDisposable
         using var t = _connection.BeginTransaction();
         _insert.Transaction = t;
         var columns = SampleColumns.All;
-        long lastSeen = 0;
+        _lastSeen.Clear();
         for (int i = 0; i < batch.Count; i++)
         {
             var (processId, s) = batch[i];
@@ -129,14 +131,20 @@ public sealed class SampleStore : IDisposable
                 _insertParameters[c + 2].Value = columns[c].Real ? v : (long)v;
             }
             _insert.ExecuteNonQuery();
-            lastSeen = Math.Max(lastSeen, s.TimeMs);
+            _lastSeen[processId] = Math.Max(_lastSeen.GetValueOrDefault(processId), s.TimeMs);
         }
         using (var seen = _connection.CreateCommand())
         {
             seen.Transaction = t;
-            seen.CommandText = "UPDATE processes SET last_seen_ms = MAX(last_seen_ms, $t) WHERE id IN (SELECT DISTINCT process_id FROM samples WHERE time_ms = $t)";
-            seen.Parameters.AddWithValue("$t", lastSeen);
-            seen.ExecuteNonQuery();
+            seen.CommandText = "UPDATE processes SET last_seen_ms = MAX(last_seen_ms, $t) WHERE id = $p";
+            var pt = seen.Parameters.Add("$t", SqliteType.Integer);
+            var pp = seen.Parameters.Add("$p", SqliteType.Integer);
+            foreach (var (id, time) in _lastSeen)
+            {
+                pt.Value = time;
+                pp.Value = id;
+                seen.ExecuteNonQuery();
+            }
         }
         t.Commit();
         _insert.Transaction = null;

@@ -28,7 +28,6 @@ internal static class StoreMigrations
                 time_ms INTEGER NOT NULL,
                 {SampleColumns.Definitions},
                 PRIMARY KEY (process_id, time_ms)) WITHOUT ROWID;
-            CREATE INDEX samples_time ON samples (time_ms);
             """)),
         new(2, "per-minute rollups and events", (c, t) => Exec(c, t, $"""
             CREATE TABLE samples_minute (
