@@ -64,4 +64,17 @@ public class TrendEstimatorTests
 
     [Fact]
     public void Fit_TooFewPoints_Throws() => Should.Throw<ArgumentException>(() => TrendEstimator.Fit([1, 2], [1, 2]));
+
+    [Fact]
+    public void Select_RandomArrays_EqualsSortedMedian()
+    {
+        var random = new Random(7);
+        for (int n = 1; n < 60; n++)
+        {
+            var values = Enumerable.Range(0, n).Select(_ => (double)random.Next(20)).ToArray();
+            var sorted = values.OrderBy(v => v).ToArray();
+            double expected = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+            TrendEstimator.Select(values).ShouldBe(expected, $"n={n}");
+        }
+    }
 }

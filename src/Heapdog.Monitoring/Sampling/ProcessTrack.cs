@@ -2,8 +2,8 @@ using Heapdog.Monitoring.Analysis;
 
 namespace Heapdog.Monitoring.Sampling;
 
-/// <summary>What a watch knows about one process: its row in the store, its recent samples (oldest first), the
-/// latest verdict, and whether it has exited.</summary>
+/// <summary>What a watch knows about one process: its row in the store, its samples kept in memory (oldest first; the
+/// older ones thinned once the limit is reached), the latest verdict, and whether it has exited.</summary>
 public sealed class ProcessTrack(WatchedProcess process)
 {
     private readonly List<Sample> _history = [];
@@ -33,6 +33,12 @@ public sealed class ProcessTrack(WatchedProcess process)
     internal void Add(Sample s, int limit)
     {
         _history.Add(s);
-        if (_history.Count > limit) _history.RemoveRange(0, _history.Count - limit);
+        if (_history.Count <= limit) return;
+        // Thin the older half to every other sample: recent samples stay dense, the window keeps growing back in
+        // time, and memory stays bounded (about 50 KB per process at the default limit).
+        int half = _history.Count / 2;
+        int kept = 0;
+        for (int i = 0; i < half; i += 2) _history[kept++] = _history[i];
+        _history.RemoveRange(kept, half - kept);
     }
 }

@@ -4,7 +4,8 @@ using Heapdog.Monitoring.Store;
 namespace Heapdog.Monitoring.Sampling;
 
 /// <summary>How a watch runs. <see cref="Duration"/> null means until cancelled. Verdicts are recomputed every
-/// <see cref="VerdictEvery"/> (and at the end) from at most <see cref="HistoryLimit"/> recent samples per process.</summary>
+/// <see cref="VerdictEvery"/> (and at the end) from at most <see cref="HistoryLimit"/> samples per process kept in
+/// memory (older ones thinned, so the window reaches back over the whole watch).</summary>
 public sealed record WatchOptions
 {
     public TargetMode Mode { get; init; } = TargetMode.Pids;
@@ -13,7 +14,7 @@ public sealed record WatchOptions
     public TimeSpan? Duration { get; init; }
     public TimeSpan DiscoverEvery { get; init; } = TimeSpan.FromSeconds(30);
     public TimeSpan VerdictEvery { get; init; } = TimeSpan.FromSeconds(30);
-    public int HistoryLimit { get; init; } = 720;
+    public int HistoryLimit { get; init; } = 240;
     public VerdictOptions Verdict { get; init; } = VerdictOptions.Default;
     public RetentionPolicy Retention { get; init; } = RetentionPolicy.Default;
 }
