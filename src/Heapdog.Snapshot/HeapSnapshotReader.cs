@@ -321,7 +321,7 @@ public static class HeapSnapshotReader
         int stringCount = snapshot.Strings.Count;
         var names = snapshot.NodeNames;
         for (int i = 0; i < names.Length; i++)
-            if ((uint)names[i] >= (uint)stringCount)
+            if (unchecked((uint)names[i]) >= (uint)stringCount)
                 throw new SnapshotFormatException($"node {i:N0} names string {names[i]:N0}, but there are only {stringCount:N0} strings", nodesEnd);
         int element = snapshot.Meta.EdgeType("element"), hidden = snapshot.Meta.EdgeType("hidden");
         var types = snapshot.EdgeTypes;
@@ -329,7 +329,7 @@ public static class HeapSnapshotReader
         for (int e = 0; e < edgeNames.Length; e++)
         {
             int t = types[e];
-            if (t != element && t != hidden && (uint)edgeNames[e] >= (uint)stringCount)
+            if (t != element && t != hidden && unchecked((uint)edgeNames[e]) >= (uint)stringCount)
                 throw new SnapshotFormatException($"edge {e:N0} names string {edgeNames[e]:N0}, but there are only {stringCount:N0} strings", edgesEnd);
         }
     }

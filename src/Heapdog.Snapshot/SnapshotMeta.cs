@@ -26,6 +26,6 @@ public sealed class SnapshotMeta
     public int NodeType(string name) => Array.IndexOf(NodeTypes, name);
     public int EdgeType(string name) => Array.IndexOf(EdgeTypes, name);
 
-    public string NodeTypeName(int type) => (uint)type < (uint)NodeTypes.Length ? NodeTypes[type] : "unknown";
-    public string EdgeTypeName(int type) => (uint)type < (uint)EdgeTypes.Length ? EdgeTypes[type] : "unknown";
+    public string NodeTypeName(int type) => unchecked((uint)type) < (uint)NodeTypes.Length ? NodeTypes[type] : "unknown";
+    public string EdgeTypeName(int type) => unchecked((uint)type) < (uint)EdgeTypes.Length ? EdgeTypes[type] : "unknown";
 }

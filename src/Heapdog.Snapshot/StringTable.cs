@@ -36,7 +36,7 @@ public sealed class StringTable
     /// <summary>The raw WTF-8 bytes of string <paramref name="index"/>.</summary>
     public ReadOnlySpan<byte> Utf8(int index)
     {
-        if ((uint)index >= (uint)_count) throw new ArgumentOutOfRangeException(nameof(index));
+        if (unchecked((uint)index) >= (uint)_count) throw new ArgumentOutOfRangeException(nameof(index));
         long start = _starts[index];
         return new ReadOnlySpan<byte>(_chunks[(int)(start >> ChunkShift)], (int)(start & (ChunkSize - 1)), _lengths[index]);
     }

@@ -48,11 +48,11 @@ public sealed partial class SnapshotAnalysis
                     byLocation[(location, nameIndex)] = id;
                 }
             }
-            else if ((uint)nameIndex < (uint)byName.Length ? (id = byName[nameIndex]) < 0 : !byNameExtra.TryGetValue(nameIndex, out id))
+            else if (unchecked((uint)nameIndex) < (uint)byName.Length ? (id = byName[nameIndex]) < 0 : !byNameExtra.TryGetValue(nameIndex, out id))
             {
                 id = _classes.Count;
                 _classes.Add(new HeapClass(id, strings[nameIndex], null));
-                if ((uint)nameIndex < (uint)byName.Length) byName[nameIndex] = id;
+                if (unchecked((uint)nameIndex) < (uint)byName.Length) byName[nameIndex] = id;
                 else byNameExtra[nameIndex] = id;
             }
             classOf[v] = id;

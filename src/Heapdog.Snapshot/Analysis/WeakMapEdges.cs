@@ -28,7 +28,7 @@ internal sealed partial class WeakMapEdges
     {
         tableId = 0;
         pairKey = -1;
-        if ((uint)nameIndex >= (uint)_state.Length) return false;
+        if (unchecked((uint)nameIndex) >= (uint)_state.Length) return false;
         byte state = _state[nameIndex];
         if (state == 1) return false;
         if (state == 0)

@@ -26,7 +26,9 @@ public static class SnapshotDiff
         {
             if (j >= b.Length || (i < a.Length && a[i] < b[j])) { Deleted(i++); continue; }
             if (i >= a.Length || b[j] < a[i]) { Added(j++); continue; }
-            if (baseRows[@base.ClassOf[i]] != targetRows[target.ClassOf[j]])
+            // DevTools matches only objects with a non-zero shallow size within one class: an object whose size moved
+            // to its owner (size 0 now) or that changed class counts as deleted from one list and new in the other.
+            if (baseRows[@base.ClassOf[i]] != targetRows[target.ClassOf[j]] || @base.ShallowSizes[i] == 0 || target.ShallowSizes[j] == 0)
             {
                 Deleted(i);
                 Added(j);

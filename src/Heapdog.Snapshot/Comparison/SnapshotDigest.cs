@@ -82,7 +82,7 @@ public sealed class SnapshotDigest
                 nameHash[name] = Fnv1a(s.Strings.Utf8(name));
                 hashed[name] = true;
             }
-            signatures[i] = nameHash[name] * 31 + s.NodeTypes[v];
+            signatures[i] = unchecked(nameHash[name] * 31 + s.NodeTypes[v]); // a hash: wrapping is intended
             if ((ids[i] & 1) == 1) maxHeapId = ids[i];
         }
         var classes = new ClassSummary[analysis.Classes.Count];
@@ -142,7 +142,7 @@ public sealed class SnapshotDigest
     private static uint Fnv1a(ReadOnlySpan<byte> bytes)
     {
         uint hash = 2166136261;
-        foreach (byte b in bytes) hash = (hash ^ b) * 16777619;
+        foreach (byte b in bytes) hash = unchecked((hash ^ b) * 16777619);
         return hash;
     }
 }

@@ -105,11 +105,12 @@ internal static class NumberArrayReader
                 if (++pos == n) return new(count, "expected a number", pos);
                 b = s[pos];
             }
-            uint digit = (uint)(b - '0');
+            uint digit = unchecked((uint)(b - '0')); // bytes below '0' wrap to large values
             if (digit > 9) return new(count, $"expected a number, found {ByteReader.Describe(b)}", pos);
             ulong value = digit;
             int start = pos++;
-            while (pos < n && (digit = (uint)(s[pos] - '0')) <= 9)
+            // At most 11 digits are read: more is out of range anyway, and the value cannot overflow.
+            while (pos < n && pos - start <= 10 && (digit = unchecked((uint)(s[pos] - '0'))) <= 9)
             {
                 value = value * 10 + digit;
                 pos++;
