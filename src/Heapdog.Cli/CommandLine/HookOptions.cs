@@ -56,8 +56,7 @@ internal sealed class HookOptions
             DiskBudgetBytes = parse.GetValue(_budget) * 1_000_000,
         };
         if (hooks.Count == 0 && policy is null) return null;
-        if (policy is not null) error.WriteLine("heapdog: snapshot rules need the inspector, which this build does not include: they will be recorded as skipped");
-        return new ActionEngine(store, policy, capturer: null, hooks, new HookRunner(TimeSpan.FromSeconds(30)), line => error.WriteLine("heapdog: " + line));
+        return new ActionEngine(store, policy, policy is null ? null : new InspectorSnapshotCapturer(), hooks, new HookRunner(TimeSpan.FromSeconds(30)), line => error.WriteLine("heapdog: " + line));
     }
 
     private static double Share(double v, string name) =>
