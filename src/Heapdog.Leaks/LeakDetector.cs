@@ -630,10 +630,13 @@ public sealed class LeakDetector
                     if (_a.ClassOfNode(path[i].Node).Location is { } pl && IsUserCode(pl)) location = ToLocation(pl);
                     else if (_s.Locations.TryGet(path[i].Node, out var own) && IsUserCode(own)) location = ToLocation(own);
                 }
+                // Strings, numbers and internal arrays come and go with any work a service does: their counts say
+                // little, so V8's own kinds are rated by bytes alone.
+                bool primitive = c.Name.StartsWith('(');
                 var suspect = new Suspect
                 {
                     Kind = kind,
-                    Severity = SeverityRule.Rate(kind, counts, bytes, _a.TotalSize),
+                    Severity = SeverityRule.Rate(kind, primitive ? null : counts, bytes, _a.TotalSize),
                     Title = $"{c.Name} instances",
                     Explanation = "",
                     AccumulationPoint = _s.NodeTypes[holder] == _synthetic ? null : Ref(holder),

@@ -6,7 +6,9 @@ namespace Heapdog.Leaks;
 /// (100 for handles) or 1 MB or 5 % of the heap per interval. <b>medium</b>: grew in every interval and by at least
 /// 100 objects/entries (10 for handles) or 100 kB or 1 % of the heap per interval. <b>low</b>: anything else that
 /// grew from the first snapshot to the last. A backlog is at most medium (it is a capacity problem, not a leak), and
-/// with only two snapshots nothing is high (one interval is not a trend).
+/// with only two snapshots nothing is high (one interval is not a trend). The growth of one of V8's own kinds
+/// (<c>(string)</c>, <c>(array)</c>, …) with no collection to blame is rated by bytes alone: any busy service makes
+/// more strings, so their count is no sign of a leak.
 /// </summary>
 public static class SeverityRule
 {
