@@ -151,7 +151,8 @@ public sealed class LiveCommandsTests
 
         run.ExitCode.ShouldBe(0, run.Stderr);
         using var report = JsonDocument.Parse(run.Stdout);
-        var paths = report.RootElement.GetProperty("snapshots").EnumerateArray().Select(s => s.GetProperty("path").GetString()!).ToList();
+        // The leaks report (same shape as `heapdog leaks --json`) names the snapshots it read.
+        var paths = report.RootElement.GetProperty("snapshots").EnumerateArray().Select(s => s.GetProperty("file").GetString()!).ToList();
         paths.Count.ShouldBe(2);
         paths.ShouldAllBe(p => !File.Exists(p));
         ProcFs.ListeningEndpoints(node.Pid).Select(e => e.Port).ShouldBe([httpPort]);
