@@ -100,8 +100,7 @@ public static class OomCommand
 
     private static void WriteJson(TextWriter output, List<OomSources.SourceRead> reads, List<OomFinding> findings, int skipped)
     {
-        using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        Json.Write(output, w =>
         {
             w.WriteStartObject();
             w.WriteStartArray("sources");
@@ -134,8 +133,7 @@ public static class OomCommand
             foreach (var f in findings) WriteEvent(w, f);
             w.WriteEndArray();
             w.WriteEndObject();
-        }
-        output.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
+        });
     }
 
     private static void WriteEvent(Utf8JsonWriter w, OomFinding f)

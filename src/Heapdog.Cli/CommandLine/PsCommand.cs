@@ -72,8 +72,7 @@ public static class PsCommand
 
     private static async Task WriteJsonAsync(TextWriter output, List<Row> rows)
     {
-        using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        Json.Write(output, w =>
         {
             w.WriteStartObject();
             w.WriteStartArray("processes");
@@ -95,7 +94,6 @@ public static class PsCommand
             }
             w.WriteEndArray();
             w.WriteEndObject();
-        }
-        await output.WriteLineAsync(System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
+        });
     }
 }

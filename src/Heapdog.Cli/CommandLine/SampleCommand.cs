@@ -88,8 +88,7 @@ public static class SampleCommand
 
     private static async Task WriteJsonAsync(TextWriter output, int? pid, SampledHeap sampled, List<AllocationSite> sites, string path)
     {
-        using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        Json.Write(output, w =>
         {
             w.WriteStartObject();
             if (pid is int p) w.WriteNumber("pid", p); else w.WriteNull("pid");
@@ -111,7 +110,6 @@ public static class SampleCommand
             }
             w.WriteEndArray();
             w.WriteEndObject();
-        }
-        await output.WriteLineAsync(System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
+        });
     }
 }

@@ -128,8 +128,7 @@ public sealed class AnalyzeReport
     {
         var s = _analysis.Snapshot;
         var st = _analysis.Statistics;
-        using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        Json.Write(output, w =>
         {
             w.WriteStartObject();
             w.WriteNumber("schemaVersion", 1);
@@ -189,8 +188,6 @@ public sealed class AnalyzeReport
             w.WriteNumber("analyzeMs", (long)_analyzeTime.TotalMilliseconds);
             w.WriteEndObject();
             w.WriteEndObject();
-        }
-        output.Write(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
-        output.WriteLine();
+        });
     }
 }
