@@ -84,9 +84,4 @@ public sealed class HeapSnapshot
         _edgeElement = Meta.EdgeType("element");
         _edgeHidden = Meta.EdgeType("hidden");
     }
-
-    /// <summary>Bytes held by this snapshot's arrays and strings (what the README's per-node budget counts).</summary>
-    public long MemoryBytes =>
-        (long)NodeCount * (1 + 4 + 4 + 4 + 4) + (TraceNodeIds?.LongLength ?? 0) * 4 + (Detachedness?.LongLength ?? 0)
-        + (long)EdgeCount * (1 + 4 + 4) + Math.Max(0, Strings?.ByteSize ?? 0) + (Strings?.Count ?? 0) * 12L;
 }

@@ -28,9 +28,6 @@ public sealed class StringTable
 
     public int Count => _count;
 
-    /// <summary>Total bytes of string data held.</summary>
-    public long ByteSize { get; private set; } = -1;
-
     public string this[int index] => Decode(Utf8(index));
 
     /// <summary>The raw WTF-8 bytes of string <paramref name="index"/>.</summary>
@@ -41,11 +38,7 @@ public sealed class StringTable
         return new ReadOnlySpan<byte>(_chunks[(int)(start >> ChunkShift)], (int)(start & (ChunkSize - 1)), _lengths[index]);
     }
 
-    public int ByteLength(int index) => _lengths[index];
-
     public bool EqualsAscii(int index, ReadOnlySpan<byte> ascii) => Utf8(index).SequenceEqual(ascii);
-
-    public bool StartsWithAscii(int index, ReadOnlySpan<byte> ascii) => Utf8(index).StartsWith(ascii);
 
     /// <summary>Appends a string (class names the analysis invents, such as <c>(system)</c>) and returns its index.</summary>
     public int Add(string value)
@@ -136,6 +129,4 @@ public sealed class StringTable
         dest[3] = (byte)(0x80 | (cp & 0x3F));
         return 4;
     }
-
-    internal void SetByteSize(long bytes) => ByteSize = bytes;
 }

@@ -10,7 +10,6 @@ internal sealed class StringTableBuilder
     private long[] _starts = new long[1024];
     private int[] _lengths = new int[1024];
     private int _count;
-    private long _totalBytes;
 
     public StringTableBuilder()
     {
@@ -44,7 +43,6 @@ internal sealed class StringTableBuilder
         }
         _starts[_count] = ((long)(_chunks.Count - 1) << StringTable.ChunkShift) | (uint)_stringStart;
         _lengths[_count] = _used - _stringStart;
-        _totalBytes += _used - _stringStart;
         _count++;
     }
 
@@ -76,8 +74,6 @@ internal sealed class StringTableBuilder
     {
         Array.Resize(ref _chunk, _used);
         _chunks[^1] = _chunk;
-        var table = new StringTable(_chunks, _starts, _lengths, _count);
-        table.SetByteSize(_totalBytes);
-        return table;
+        return new StringTable(_chunks, _starts, _lengths, _count);
     }
 }
