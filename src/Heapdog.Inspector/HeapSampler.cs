@@ -33,8 +33,10 @@ public static class HeapSampler
             while (clock.Elapsed < duration)
             {
                 progress?.Report(clock.Elapsed / duration);
+                // Time passes between the loop test and here: never ask Task.Delay for a negative wait.
                 var left = duration - clock.Elapsed;
-                await Task.Delay(left < TimeSpan.FromMilliseconds(250) ? left : TimeSpan.FromMilliseconds(250), cancellationToken).ConfigureAwait(false);
+                var wait = left <= TimeSpan.Zero ? TimeSpan.Zero : left < TimeSpan.FromMilliseconds(250) ? left : TimeSpan.FromMilliseconds(250);
+                await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
             }
             progress?.Report(1);
             await session.SendAsync("HeapProfiler.collectGarbage", timeout: TimeSpan.FromMinutes(5), cancellationToken: cancellationToken)
