@@ -42,7 +42,8 @@ public static class DashboardServer
             throw new HeapdogException($"cannot use the snapshot directory {options.SnapshotsDir}: {e.Message}", ExitCodes.OutputFailed, e);
         }
 
-        var app = Build(options, store, live, library, jobs, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        await using var sessions = new InspectorSessions();
+        var app = Build(options, store, live, library, jobs, sessions, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         try
         {
             await app.StartAsync(ct);
@@ -61,9 +62,10 @@ public static class DashboardServer
         await context.Out.FlushAsync(ct);
         try
         {
+            var sweep = SweepSessionsAsync(sessions, live, ct);
             // In --pid mode the watch ends when its processes have exited; the dashboard stays up to show them.
             await watcher.RunAsync(ct);
-            await Task.Delay(Timeout.Infinite, ct);
+            await sweep;
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -78,7 +80,17 @@ public static class DashboardServer
         return ExitCodes.Success;
     }
 
-    private static WebApplication Build(ServeOptions options, DashboardStore store, LiveProcesses live, SnapshotLibrary library, JobBoard jobs, long startedMs)
+    private static async Task SweepSessionsAsync(InspectorSessions sessions, LiveProcesses live, CancellationToken ct)
+    {
+        while (true)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(10), ct);
+            await sessions.SweepAsync(live.Current);
+        }
+    }
+
+    private static WebApplication Build(ServeOptions options, DashboardStore store, LiveProcesses live, SnapshotLibrary library, JobBoard jobs,
+        InspectorSessions sessions, long startedMs)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "heapdog", ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
@@ -119,7 +131,7 @@ public static class DashboardServer
         })).WithTags("health").WithSummary("Whether the server runs; never needs the token");
         ProcessEndpoints.Map(app, store, live);
         SnapshotEndpoints.Map(app, library, options.MaxUploadBytes);
-        ActionEndpoints.Map(app, store, live, library, jobs);
+        ActionEndpoints.Map(app, store, live, library, jobs, sessions);
         MetricsEndpoint.Map(app, store, live);
         WebUiFiles.Map(app);
         return app;

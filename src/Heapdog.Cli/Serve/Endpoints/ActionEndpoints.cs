@@ -17,15 +17,15 @@ public static class ActionEndpoints
 {
     private static readonly CliContext Quiet = new(TextWriter.Null, TextWriter.Null);
 
-    public static void Map(WebApplication app, DashboardStore store, LiveProcesses live, SnapshotLibrary library, JobBoard jobs)
+    public static void Map(WebApplication app, DashboardStore store, LiveProcesses live, SnapshotLibrary library, JobBoard jobs, InspectorSessions sessions)
     {
         var api = app.MapGroup("/api").WithTags("actions");
 
         api.MapPost("/processes/{id:long}/snapshot", (long id) => WithLiveProcess(live, id, (pid, processId) =>
             jobs.Start("capture", processId, async (job, ct) =>
             {
-                await using var target = await Attach(pid, job, ct);
-                var record = await CaptureAsync(target, pid, processId, "capture", library, store, job, 0.05, 0.5, ct);
+                var record = await sessions.UseAsync(processId, pid, Reporter(job), target =>
+                    CaptureAsync(target, pid, processId, "capture", library, store, job, 0.05, 0.5, ct), ct);
                 library.Analyze(record, job, ct, 0.5, 1);
                 return $"{{\"snapshotId\":{record.Id.ToString(CultureInfo.InvariantCulture)}}}";
             }))).WithSummary("Take a heap snapshot of a live process, then analyse it");
@@ -40,15 +40,13 @@ public static class ActionEndpoints
             return WithLiveProcess(live, id, (pid, processId) => jobs.Start("hunt", processId, async (job, ct) =>
             {
                 var records = new List<StoredSnapshot>();
-                // One inspector session for all of them: object ids are only comparable within a session.
-                await using (var target = await Attach(pid, job, ct))
+                double share = 0.6 / n;
+                for (int i = 0; i < n; i++)
                 {
-                    double share = 0.6 / n;
-                    for (int i = 0; i < n; i++)
-                    {
-                        if (i > 0) await WaitAsync(job, every, $"waiting {Output.Format.Duration(every)} before snapshot {i + 1} of {n}", share * i, ct);
-                        records.Add(await CaptureAsync(target, pid, processId, "hunt", library, store, job, share * i + share * 0.2, share * (i + 1), ct));
-                    }
+                    if (i > 0) await WaitAsync(job, every, $"waiting {Output.Format.Duration(every)} before snapshot {i + 1} of {n}", share * i, ct);
+                    int index = i;
+                    records.Add(await sessions.UseAsync(processId, pid, Reporter(job), target =>
+                        CaptureAsync(target, pid, processId, "hunt", library, store, job, share * index + share * 0.2, share * (index + 1), ct), ct));
                 }
                 return LeakHunt.Run(library, records, 10, job, ct, 0.6, 1);
             }));
@@ -62,13 +60,12 @@ public static class ActionEndpoints
             if (length > TimeSpan.FromMinutes(10)) return JsonResults.Error(400, "duration must be 10 minutes or less");
             return WithLiveProcess(live, id, (pid, processId) => jobs.Start("sample", processId, async (job, ct) =>
             {
-                SampledHeap sampled;
-                await using (var target = await Attach(pid, job, ct))
+                var progress = new JobProgress<double>(f => job.Report($"sampling allocations for {Output.Format.Duration(length)}", 0.05 + 0.9 * f));
+                var sampled = await sessions.UseAsync(processId, pid, Reporter(job), async target =>
                 {
-                    var progress = new JobProgress<double>(f => job.Report($"sampling allocations for {Output.Format.Duration(length)}", 0.05 + 0.9 * f));
-                    try { sampled = await HeapSampler.RunAsync(target.Connection, length, HeapSampler.DefaultInterval, progress, ct); }
+                    try { return await HeapSampler.RunAsync(target.Connection, length, HeapSampler.DefaultInterval, progress, ct); }
                     catch (InspectorException e) { throw TargetOptions.Translate(e); }
-                }
+                }, ct);
                 string path = Path.ChangeExtension(library.NewPath($"pid{pid}"), ".heapprofile");
                 await using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write))
                 await using (var writer = new Utf8JsonWriter(file))
@@ -105,11 +102,7 @@ public static class ActionEndpoints
         return SnapshotEndpoints.JobAccepted(start(process.Process.Identity.Pid, id));
     }
 
-    private static async Task<InspectedProcess> Attach(int pid, Job job, CancellationToken ct)
-    {
-        job.Report($"attaching to pid {pid}", 0.01);
-        return await TargetOptions.AttachAsync(new AttachOptions { Pid = pid }, Quiet, ct);
-    }
+    private static Action<string> Reporter(Job job) => phase => job.Report(phase, null);
 
     /// <summary>One snapshot into the library, with the same safety checks as <c>heapdog snapshot</c>, recorded as an
     /// event so charts can mark it.</summary>

@@ -1,0 +1,86 @@
+using System.Collections.Concurrent;
+using Heapdog.Cli.CommandLine;
+using Heapdog.Inspector;
+
+namespace Heapdog.Cli.Serve;
+
+/// <summary>
+/// One inspector session per process, kept between the dashboard's actions. V8 numbers heap objects per session (the
+/// numbering is dropped when the session ends), so two snapshots taken in two sessions cannot be compared object by
+/// object: keeping the session is what lets "snapshot, act, snapshot, compare" work from two button presses. A session
+/// ends when its process exits, after <see cref="IdleTimeout"/> without use (the inspector Heapdog opened is closed
+/// again then), and when the server stops. Actions on one process run one at a time.
+/// </summary>
+public sealed class InspectorSessions : IAsyncDisposable
+{
+    public static readonly TimeSpan IdleTimeout = TimeSpan.FromMinutes(15);
+    private static readonly CliContext Quiet = new(TextWriter.Null, TextWriter.Null);
+    private readonly ConcurrentDictionary<long, Session> _sessions = new();
+
+    private sealed class Session
+    {
+        public SemaphoreSlim Gate { get; } = new(1);
+        public InspectedProcess? Process { get; set; }
+        public DateTime LastUse { get; set; } = DateTime.UtcNow;
+    }
+
+    /// <summary>Runs <paramref name="action"/> with the process's session, attaching first if there is none (or the
+    /// last one broke).</summary>
+    public async Task<T> UseAsync<T>(long processId, int pid, Action<string> report, Func<InspectedProcess, Task<T>> action, CancellationToken ct)
+    {
+        var session = _sessions.GetOrAdd(processId, _ => new Session());
+        report($"waiting for another action on pid {pid} to finish");
+        await session.Gate.WaitAsync(ct);
+        try
+        {
+            if (session.Process is { Connection.IsClosed: true } broken)
+            {
+                await broken.DisposeAsync();
+                session.Process = null;
+            }
+            if (session.Process is null)
+            {
+                report($"attaching to pid {pid}");
+                session.Process = await TargetOptions.AttachAsync(new AttachOptions { Pid = pid }, Quiet, ct);
+            }
+            session.LastUse = DateTime.UtcNow;
+            return await action(session.Process);
+        }
+        finally
+        {
+            session.LastUse = DateTime.UtcNow;
+            session.Gate.Release();
+        }
+    }
+
+    /// <summary>Ends the sessions of processes that exited or stayed unused for <see cref="IdleTimeout"/>.</summary>
+    public async Task SweepAsync(IReadOnlyDictionary<long, LiveProcess> live)
+    {
+        foreach (var (id, session) in _sessions)
+        {
+            bool gone = !live.TryGetValue(id, out var p) || p.Exited;
+            if (!gone && DateTime.UtcNow - session.LastUse < IdleTimeout) continue;
+            if (!await session.Gate.WaitAsync(0)) continue;
+            try
+            {
+                if (session.Process is { } process)
+                {
+                    session.Process = null;
+                    await process.DisposeAsync();
+                }
+            }
+            finally
+            {
+                session.Gate.Release();
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var session in _sessions.Values)
+            if (session.Process is { } process)
+                await process.DisposeAsync();
+        _sessions.Clear();
+    }
+}
