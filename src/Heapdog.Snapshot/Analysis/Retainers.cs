@@ -34,6 +34,23 @@ public sealed class Retainers
         throw new InvalidOperationException($"retainer slot {slot} of node {target} has no matching edge");
     }
 
+    /// <summary>The inverse of <see cref="Build"/>'s mapping: <see cref="Essential"/> indexed by edge instead of by slot.</summary>
+    internal BitSet EssentialEdges(HeapSnapshot snapshot)
+    {
+        int n = snapshot.NodeCount;
+        var targets = snapshot.EdgeTargets;
+        var firstEdge = snapshot.FirstEdge;
+        var fill = new int[n];
+        Array.Copy(First, fill, n);
+        var edges = new BitSet(snapshot.EdgeCount);
+        for (int src = 0; src < n; src++)
+        {
+            for (int e = firstEdge[src], end = firstEdge[src + 1]; e < end; e++)
+                if (Essential.Get(fill[targets[e]]++)) edges.Set(e);
+        }
+        return edges;
+    }
+
     internal static Retainers Build(HeapSnapshot snapshot, BitSet essentialEdges)
     {
         int n = snapshot.NodeCount, m = snapshot.EdgeCount;
