@@ -51,11 +51,13 @@ public sealed class Retainers
         return edges;
     }
 
-    internal static Retainers Build(HeapSnapshot snapshot, BitSet essentialEdges)
+    internal static Retainers Build(HeapSnapshot snapshot, BitSet essentialEdges) =>
+        Build(snapshot.FirstEdge, snapshot.EdgeTargets, essentialEdges);
+
+    /// <summary>From the edge arrays alone, so a loader can start before it has the rest of the snapshot.</summary>
+    internal static Retainers Build(int[] firstEdge, int[] targets, BitSet essentialEdges)
     {
-        int n = snapshot.NodeCount, m = snapshot.EdgeCount;
-        var targets = snapshot.EdgeTargets;
-        var firstEdge = snapshot.FirstEdge;
+        int n = firstEdge.Length - 1, m = targets.Length;
         var first = new int[n + 1];
         for (int e = 0; e < m; e++) first[targets[e] + 1]++;
         for (int i = 0; i < n; i++) first[i + 1] += first[i];

@@ -130,6 +130,10 @@ public static class AnalysisIndex
         var s = analysis.Snapshot;
         var strings = s.Strings;
         w.WriteArray<byte>(SectionTag.Info, IndexInfo.Encode(analysis));
+        // What the retainers are built from comes first, so the loader can build them while it reads the rest.
+        w.WriteArray<int>(SectionTag.FirstEdge, s.FirstEdge);
+        w.WriteArray<int>(SectionTag.EdgeTargets, s.EdgeTargets);
+        w.WriteArray<ulong>(SectionTag.EssentialEdges, analysis.Retainers.EssentialEdges(s).Words);
         foreach (var chunk in strings.Chunks) w.WriteArray<byte>(SectionTag.StringChunk, chunk);
         w.WriteArray(SectionTag.StringStarts, strings.Starts);
         w.WriteArray(SectionTag.StringLengths, strings.Lengths);
@@ -137,13 +141,10 @@ public static class AnalysisIndex
         w.WriteArray<int>(SectionTag.NodeNames, s.NodeNames);
         w.WriteArray<uint>(SectionTag.NodeIds, s.NodeIds);
         w.WriteArray<uint>(SectionTag.SelfSizes, s.SelfSizes);
-        w.WriteArray<int>(SectionTag.FirstEdge, s.FirstEdge);
         if (s.TraceNodeIds is { } trace) w.WriteArray<int>(SectionTag.TraceNodeIds, trace);
         if (s.Detachedness is { } detachedness) w.WriteArray<byte>(SectionTag.Detachedness, detachedness);
         w.WriteArray<byte>(SectionTag.EdgeTypes, s.EdgeTypes);
         w.WriteArray<int>(SectionTag.EdgeNames, s.EdgeNames);
-        w.WriteArray<int>(SectionTag.EdgeTargets, s.EdgeTargets);
-        w.WriteArray<ulong>(SectionTag.EssentialEdges, analysis.Retainers.EssentialEdges(s).Words);
         w.WriteArray(SectionTag.LocationOrdinals, s.Locations.Ordinals);
         w.WriteArray(SectionTag.Locations, s.Locations.Locations);
         w.WriteArray<int>(SectionTag.Distances, analysis.Distances);
@@ -174,35 +175,36 @@ public static class AnalysisIndex
     private static SnapshotAnalysis ReadBody(IndexReader r)
     {
         var info = IndexInfo.Decode(r.ReadArray<byte>(SectionTag.Info));
-        var chunks = new List<byte[]>(info.StringChunkCount);
-        for (int i = 0; i < info.StringChunkCount; i++) chunks.Add(r.ReadArray<byte>(SectionTag.StringChunk));
-        var starts = r.ReadArray<long>(SectionTag.StringStarts, info.StringCount);
-        var lengths = r.ReadArray<int>(SectionTag.StringLengths, info.StringCount);
         int n = info.NodeCount, m = info.EdgeCount;
-        var nodeTypes = r.ReadArray<byte>(SectionTag.NodeTypes, n);
-        var nodeNames = r.ReadArray<int>(SectionTag.NodeNames, n);
-        var nodeIds = r.ReadArray<uint>(SectionTag.NodeIds, n);
-        var selfSizes = r.ReadArray<uint>(SectionTag.SelfSizes, n);
         var firstEdge = r.ReadArray<int>(SectionTag.FirstEdge, n + 1L);
-        var trace = info.HasTraceNodeIds ? r.ReadArray<int>(SectionTag.TraceNodeIds, n) : null;
-        var detachedness = info.HasDetachedness ? r.ReadArray<byte>(SectionTag.Detachedness, n) : null;
-        var edgeTypes = r.ReadArray<byte>(SectionTag.EdgeTypes, m);
-        var edgeNames = r.ReadArray<int>(SectionTag.EdgeNames, m);
         var edgeTargets = r.ReadArray<int>(SectionTag.EdgeTargets, m);
         var essential = new BitSet(r.ReadArray<ulong>(SectionTag.EssentialEdges, BitSet.WordCount(m)));
-        var snapshot = new HeapSnapshot(info.Meta, nodeTypes, nodeNames, nodeIds, selfSizes, firstEdge, edgeTypes, edgeNames, edgeTargets)
-        {
-            TraceNodeIds = trace,
-            Detachedness = detachedness,
-            FileSize = info.FileSize,
-            ShallowSizesTransferred = info.ShallowSizesTransferred,
-            Strings = new StringTable(chunks, starts, lengths, info.StringCount),
-        };
-        snapshot.CacheTypeIndexes();
-        // The retainers need only the edges: build them on the other core while the rest is read.
-        var retainers = Task.Run(() => Retainers.Build(snapshot, essential));
+        if (firstEdge[0] != 0 || firstEdge[n] != m) throw new InvalidDataException("the index's edge ranges do not cover its edges");
+        // Counting sort on the other core while this one reads the rest.
+        var retainers = Task.Run(() => Retainers.Build(firstEdge, edgeTargets, essential));
         try
         {
+            var chunks = new List<byte[]>(info.StringChunkCount);
+            for (int i = 0; i < info.StringChunkCount; i++) chunks.Add(r.ReadArray<byte>(SectionTag.StringChunk));
+            var starts = r.ReadArray<long>(SectionTag.StringStarts, info.StringCount);
+            var lengths = r.ReadArray<int>(SectionTag.StringLengths, info.StringCount);
+            var nodeTypes = r.ReadArray<byte>(SectionTag.NodeTypes, n);
+            var nodeNames = r.ReadArray<int>(SectionTag.NodeNames, n);
+            var nodeIds = r.ReadArray<uint>(SectionTag.NodeIds, n);
+            var selfSizes = r.ReadArray<uint>(SectionTag.SelfSizes, n);
+            var trace = info.HasTraceNodeIds ? r.ReadArray<int>(SectionTag.TraceNodeIds, n) : null;
+            var detachedness = info.HasDetachedness ? r.ReadArray<byte>(SectionTag.Detachedness, n) : null;
+            var edgeTypes = r.ReadArray<byte>(SectionTag.EdgeTypes, m);
+            var edgeNames = r.ReadArray<int>(SectionTag.EdgeNames, m);
+            var snapshot = new HeapSnapshot(info.Meta, nodeTypes, nodeNames, nodeIds, selfSizes, firstEdge, edgeTypes, edgeNames, edgeTargets)
+            {
+                TraceNodeIds = trace,
+                Detachedness = detachedness,
+                FileSize = info.FileSize,
+                ShallowSizesTransferred = info.ShallowSizesTransferred,
+                Strings = new StringTable(chunks, starts, lengths, info.StringCount),
+            };
+            snapshot.CacheTypeIndexes();
             var locationOrdinals = r.ReadArray<int>(SectionTag.LocationOrdinals, info.LocationCount);
             var locations = r.ReadArray<SourceLocation>(SectionTag.Locations, info.LocationCount);
             snapshot.Locations = SourceLocations.FromSorted(locationOrdinals, locations);

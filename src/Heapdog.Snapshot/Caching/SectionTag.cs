@@ -1,6 +1,6 @@
 namespace Heapdog.Snapshot.Caching;
 
-/// <summary>What a section of an analysis index holds; sections come in this order (optional ones may be absent).</summary>
+/// <summary>What a section of an analysis index holds (the order of the sections is the one AnalysisIndex writes).</summary>
 internal enum SectionTag : uint
 {
     Info = 1,
