@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
-using System.Runtime.InteropServices;
 using Heapdog.Snapshot.Analysis;
 
 namespace Heapdog.Snapshot.Caching;
