@@ -10,18 +10,26 @@ namespace Heapdog.Snapshot;
 public sealed class HeapSnapshot
 {
     internal HeapSnapshot(SnapshotMeta meta, int nodeCount, int edgeCount)
+        : this(meta, new byte[nodeCount], new int[nodeCount], new uint[nodeCount], new uint[nodeCount], new int[nodeCount + 1],
+            new byte[edgeCount], new int[edgeCount], new int[edgeCount])
+    {
+    }
+
+    /// <summary>Over arrays filled elsewhere (the analysis index); lengths must agree (nodes, nodes + 1, edges).</summary>
+    internal HeapSnapshot(SnapshotMeta meta, byte[] nodeTypes, int[] nodeNames, uint[] nodeIds, uint[] selfSizes, int[] firstEdge,
+        byte[] edgeTypes, int[] edgeNames, int[] edgeTargets)
     {
         Meta = meta;
-        NodeCount = nodeCount;
-        EdgeCount = edgeCount;
-        NodeTypes = new byte[nodeCount];
-        NodeNames = new int[nodeCount];
-        NodeIds = new uint[nodeCount];
-        SelfSizes = new uint[nodeCount];
-        FirstEdge = new int[nodeCount + 1];
-        EdgeTypes = new byte[edgeCount];
-        EdgeNames = new int[edgeCount];
-        EdgeTargets = new int[edgeCount];
+        NodeCount = nodeTypes.Length;
+        EdgeCount = edgeTypes.Length;
+        NodeTypes = nodeTypes;
+        NodeNames = nodeNames;
+        NodeIds = nodeIds;
+        SelfSizes = selfSizes;
+        FirstEdge = firstEdge;
+        EdgeTypes = edgeTypes;
+        EdgeNames = edgeNames;
+        EdgeTargets = edgeTargets;
     }
 
     public SnapshotMeta Meta { get; }

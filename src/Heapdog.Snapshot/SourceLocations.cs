@@ -12,11 +12,19 @@ public sealed class SourceLocations
     private readonly SourceLocation[] _locations;
 
     internal SourceLocations(int[] ordinals, SourceLocation[] locations)
+        : this(ordinals, locations, sorted: false)
     {
-        Array.Sort(ordinals, locations);
+    }
+
+    private SourceLocations(int[] ordinals, SourceLocation[] locations, bool sorted)
+    {
+        if (!sorted) Array.Sort(ordinals, locations);
         _ordinals = ordinals;
         _locations = locations;
     }
+
+    /// <summary>Arrays already in this class's order (as <see cref="Ordinals"/> and <see cref="Locations"/> gave them).</summary>
+    internal static SourceLocations FromSorted(int[] ordinals, SourceLocation[] locations) => new(ordinals, locations, sorted: true);
 
     public static SourceLocations Empty { get; } = new([], []);
 
@@ -24,6 +32,8 @@ public sealed class SourceLocations
 
     /// <summary>Node ordinals that have a location, ascending (for merge-walks in node order).</summary>
     internal ReadOnlySpan<int> Ordinals => _ordinals;
+
+    internal ReadOnlySpan<SourceLocation> Locations => _locations;
 
     internal SourceLocation At(int index) => _locations[index];
 

@@ -28,6 +28,11 @@ public sealed class StringTable
 
     public int Count => _count;
 
+    // The raw layout, for the analysis index (see Caching/AnalysisIndex).
+    internal IReadOnlyList<byte[]> Chunks => _chunks;
+    internal ReadOnlySpan<long> Starts => _starts.AsSpan(0, _count);
+    internal ReadOnlySpan<int> Lengths => _lengths.AsSpan(0, _count);
+
     public string this[int index] => Decode(Utf8(index));
 
     /// <summary>The raw WTF-8 bytes of string <paramref name="index"/>.</summary>

@@ -34,11 +34,30 @@ public sealed class Retainers
         throw new InvalidOperationException($"retainer slot {slot} of node {target} has no matching edge");
     }
 
-    internal static Retainers Build(HeapSnapshot snapshot, BitSet essentialEdges)
+    /// <summary>The inverse of <see cref="Build"/>'s mapping: <see cref="Essential"/> indexed by edge instead of by slot.</summary>
+    internal BitSet EssentialEdges(HeapSnapshot snapshot)
     {
-        int n = snapshot.NodeCount, m = snapshot.EdgeCount;
+        int n = snapshot.NodeCount;
         var targets = snapshot.EdgeTargets;
         var firstEdge = snapshot.FirstEdge;
+        var fill = new int[n];
+        Array.Copy(First, fill, n);
+        var edges = new BitSet(snapshot.EdgeCount);
+        for (int src = 0; src < n; src++)
+        {
+            for (int e = firstEdge[src], end = firstEdge[src + 1]; e < end; e++)
+                if (Essential.Get(fill[targets[e]]++)) edges.Set(e);
+        }
+        return edges;
+    }
+
+    internal static Retainers Build(HeapSnapshot snapshot, BitSet essentialEdges) =>
+        Build(snapshot.FirstEdge, snapshot.EdgeTargets, essentialEdges);
+
+    /// <summary>From the edge arrays alone, so a loader can start before it has the rest of the snapshot.</summary>
+    internal static Retainers Build(int[] firstEdge, int[] targets, BitSet essentialEdges)
+    {
+        int n = firstEdge.Length - 1, m = targets.Length;
         var first = new int[n + 1];
         for (int e = 0; e < m; e++) first[targets[e] + 1]++;
         for (int i = 0; i < n; i++) first[i + 1] += first[i];

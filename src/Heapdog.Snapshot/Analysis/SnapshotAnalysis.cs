@@ -88,6 +88,27 @@ public sealed partial class SnapshotAnalysis
     }
 
     /// <summary>
+    /// An analysis saved earlier (Caching/AnalysisIndex): the stored results as they were, the dominator tree rebuilt
+    /// from the dominators exactly as <see cref="Analyze"/> builds it.
+    /// </summary>
+    internal static SnapshotAnalysis Restore(HeapSnapshot snapshot, Retainers retainers, int[] distances, int[] dominators,
+        long[] retainedSizes, int[] classOf, IEnumerable<HeapClass> classes, SnapshotStatistics statistics)
+    {
+        var analysis = new SnapshotAnalysis(snapshot)
+        {
+            Retainers = retainers,
+            Distances = distances,
+            Dominators = dominators,
+            RetainedSizes = retainedSizes,
+            ClassOf = classOf,
+            Statistics = statistics,
+        };
+        analysis._classes.AddRange(classes);
+        analysis.BuildDominatorTree();
+        return analysis;
+    }
+
+    /// <summary>
     /// Returns the big scratch arrays of a finished phase to the GC now, so the next phase's allocations reuse the
     /// memory instead of raising the peak (a collection here is cheap: the heap is a few hundred large arrays).
     /// </summary>
