@@ -63,9 +63,10 @@ public static class DashboardServer
         try
         {
             var sweep = SweepSessionsAsync(sessions, live, ct);
+            var oomScan = KernelOomScan.RunAsync(store, ct);
             // In --pid mode the watch ends when its processes have exited; the dashboard stays up to show them.
             await watcher.RunAsync(ct);
-            await sweep;
+            await Task.WhenAll(sweep, oomScan);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {

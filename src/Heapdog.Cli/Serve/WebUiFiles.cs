@@ -18,7 +18,7 @@ public static class WebUiFiles
     public static bool Available => Names.Contains(Prefix + "index.html");
 
     public static void Map(WebApplication app) =>
-        app.MapFallback(async context =>
+        app.MapFallback("{*path}", async context =>
         {
             string path = context.Request.Path.Value?.TrimStart('/') ?? "";
             if (path.StartsWith("api/", StringComparison.Ordinal) || path == "metrics")

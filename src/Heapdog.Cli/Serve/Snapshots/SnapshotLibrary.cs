@@ -5,6 +5,7 @@ using Heapdog.Cli.Serve.Jobs;
 using Heapdog.Monitoring.Store;
 using Heapdog.Snapshot;
 using Heapdog.Snapshot.Analysis;
+using Heapdog.Snapshot.Caching;
 
 namespace Heapdog.Cli.Serve.Snapshots;
 
@@ -178,6 +179,9 @@ public sealed class SnapshotLibrary(DashboardStore store, JobBoard jobs, string 
                 throw;
             }
             var s = analysis.Snapshot;
+            // Best effort: without the index, reopening the snapshot later means analysing it again.
+            job.Report($"writing the analysis index of {name}", from + span * 0.99);
+            AnalysisIndex.TryWrite(AnalysisIndex.PathFor(record.File), record.File, analysis);
             store.UpdateSnapshot(record.Id, "ready", null, s.NodeCount, s.EdgeCount, analysis.TotalSize);
             var loaded = new LoadedSnapshot(store.Snapshots(record.Id).FirstOrDefault() ?? record, analysis);
             Keep(loaded);
@@ -191,7 +195,8 @@ public sealed class SnapshotLibrary(DashboardStore store, JobBoard jobs, string 
         }
     }
 
-    /// <summary>The analysis of a snapshot if it is in memory, else null (the caller starts an analysis).</summary>
+    /// <summary>The analysis of a snapshot: in memory, or reopened from its index (well under the time of analysing
+    /// it again) when the index still matches the file. Null when neither: the caller starts an analysis.</summary>
     public LoadedSnapshot? Loaded(long id)
     {
         lock (_gate)
@@ -204,7 +209,23 @@ public sealed class SnapshotLibrary(DashboardStore store, JobBoard jobs, string 
                 return n.Value;
             }
         }
-        return null;
+        if (Find(id) is not { State: "ready" } record) return null;
+        // One reopening at a time, as analyses: two multi-GB indexes loaded at once would need twice the memory.
+        _analysisGate.Wait();
+        try
+        {
+            lock (_gate)
+                foreach (var kept in _loaded)
+                    if (kept.Record.Id == id) return kept;
+            if (!AnalysisIndex.TryLoad(AnalysisIndex.PathFor(record.File), record.File, out var analysis)) return null;
+            var loaded = new LoadedSnapshot(record, analysis);
+            Keep(loaded);
+            return loaded;
+        }
+        finally
+        {
+            _analysisGate.Release();
+        }
     }
 
     private void Keep(LoadedSnapshot loaded)
@@ -228,6 +249,7 @@ public sealed class SnapshotLibrary(DashboardStore store, JobBoard jobs, string 
             for (var n = _loaded.First; n is not null; n = n.Next)
                 if (n.Value.Record.Id == id) { _loaded.Remove(n); break; }
         TryDelete(record.File);
+        TryDelete(AnalysisIndex.PathFor(record.File));
         return store.DeleteSnapshot(id);
     }
 
