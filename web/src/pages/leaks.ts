@@ -9,8 +9,8 @@ function richText(text: string): Child[] {
 }
 
 function objectRef(snapshotId: number | null, o: { id: number; className: string; name: string }): HTMLElement {
-  const name = o.name && o.name !== o.className ? ` ${o.name.slice(0, 60)}` : '';
-  return h('span', { class: 'obj' }, h('span', { class: 'cls' }, o.className), name ? h('span', { class: 'objname' }, name) : null, ' ',
+  const name = o.name && o.name !== o.className ? o.name.slice(0, 60) : '';
+  return h('span', { class: 'obj' }, h('span', { class: 'cls' }, o.className), name ? [' ', h('span', { class: 'objname' }, name)] : null, ' ',
     snapshotId !== null ? objectLink(snapshotId, o.id) : h('span', { class: 'objid' }, `@${o.id}`));
 }
 

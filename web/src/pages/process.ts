@@ -14,7 +14,7 @@ const ranges: { key: string; label: string; ms: number; refreshMs: number | null
   { key: '7d', label: '7 d', ms: 7 * 24 * 3600_000, refreshMs: null },
 ];
 
-interface Line { column?: string; label: string; color: string; constant?: number | null; dash?: boolean }
+interface Line { column?: string; label: string; color: string; constant?: number | null; limit?: boolean }
 interface ChartSpec { key: string; title: string; lines: Line[] }
 
 const eventColors: Record<string, string> = {
@@ -35,12 +35,12 @@ function chartSpecs(p: Process, series: Series): ChartSpec[] {
   const limit = p.limit;
   const rssLines: Line[] = [{ column: 'rss', label: 'RSS', color: '#1a66d0' }];
   if (anyValue(column(series, 'cgroupUsage'))) rssLines.push({ column: 'cgroupUsage', label: 'cgroup usage', color: '#7a3fb0' });
-  if (limit && limit.kind !== 'heap') rssLines.push({ label: `limit (${limit.kind})`, color: '#d0201a', constant: limit.bytes, dash: true });
+  if (limit && limit.kind !== 'heap') rssLines.push({ label: `limit (${limit.kind})`, color: '#d0201a', constant: limit.bytes, limit: true });
   const heapLines: Line[] = runtime
     ? [{ column: 'heapUsed', label: 'heap used', color: '#0a8a4a' }, { column: 'heapTotal', label: 'heap total', color: '#7fb89a' }]
     : [{ column: 'v8Heap', label: 'V8 heap (committed)', color: '#0a8a4a' }];
-  if (anyValue(column(series, 'heapLimit'))) heapLines.push({ column: 'heapLimit', label: 'heap limit', color: '#d0201a', dash: true });
-  else if (limit && limit.kind === 'heap') heapLines.push({ label: 'heap limit', color: '#d0201a', constant: limit.bytes, dash: true });
+  if (anyValue(column(series, 'heapLimit'))) heapLines.push({ column: 'heapLimit', label: 'heap limit', color: '#d0201a', limit: true });
+  else if (limit && limit.kind === 'heap') heapLines.push({ label: 'heap limit', color: '#d0201a', constant: limit.bytes, limit: true });
   return [
     { key: 'rss', title: 'Resident memory (RSS)', lines: rssLines },
     { key: 'heap', title: runtime ? 'JS heap: used / total' : 'JS heap (committed V8 heap; no runtime figures)', lines: heapLines },
@@ -84,6 +84,12 @@ function eventMarks(events: () => HeapEvent[]): uPlot.Plugin {
   };
 }
 
+function limitMax(values: (number | null)[]): number {
+  let max = 0;
+  for (const v of values) if (v !== null && v > max) max = v;
+  return max;
+}
+
 class Chart {
   plot: uPlot | null = null;
   signature = '';
@@ -109,7 +115,7 @@ class Chart {
     this.plot?.destroy();
     this.signature = signature;
     let dataMax = 0;
-    for (let i = 1; i < data.length; i++) if (!spec.lines[i - 1].constant) for (const v of data[i] as (number | null)[]) if (v !== null && v > dataMax) dataMax = v;
+    for (let i = 1; i < data.length; i++) if (!spec.lines[i - 1].limit) for (const v of data[i] as (number | null)[]) if (v !== null && v > dataMax) dataMax = v;
     fill(this.el, h('div', { class: 'chart-title' }, spec.title), this.plotEl);
     this.plot = new uPlot({
       width, height: 190,
@@ -123,9 +129,9 @@ class Chart {
       series: [
         { value: (_u, v) => (v === null ? '–' : fmt.time(v * 1000)) },
         ...spec.lines.map((line) => ({
-          label: line.label, stroke: line.color, width: 1.5, dash: line.dash ? [6, 4] : undefined, spanGaps: false,
+          label: line.label, stroke: line.color, width: 1.5, dash: line.limit ? [6, 4] : undefined, spanGaps: false,
           // A far-away limit (the host's memory) would flatten the chart: it starts hidden, a click on the legend shows it.
-          show: line.constant ? line.constant <= 4 * dataMax : true,
+          show: line.limit ? limitMax(data[spec.lines.indexOf(line) + 1] as (number | null)[]) <= 4 * dataMax : true,
           value: (_u: uPlot, v: number | null) => fmt.bytes(v),
         })),
       ],

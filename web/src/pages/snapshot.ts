@@ -22,7 +22,7 @@ const tabs: [string, string][] = [['summary', 'Summary'], ['comparison', 'Compar
 function objectLabel(snapshotId: string, o: { id: number; className: string; name?: string; type?: string }): HTMLElement {
   const name = o.name && o.name !== o.className ? o.name : '';
   return h('span', { class: 'obj' }, h('span', { class: `cls type-${o.type ?? ''}` }, o.className),
-    name ? h('span', { class: 'objname', title: name }, ` ${o.type === 'string' || o.type === 'concatenated string' || o.type === 'sliced string' ? JSON.stringify(name.slice(0, 80)) : name.slice(0, 80)}`) : null,
+    name ? [' ', h('span', { class: 'objname', title: name }, o.type === 'string' || o.type === 'concatenated string' || o.type === 'sliced string' ? JSON.stringify(name.slice(0, 80)) : name.slice(0, 80))] : null,
     ' ', objectLink(snapshotId, o.id));
 }
 
