@@ -20,6 +20,7 @@ public static class CliHost
         root.Options.Add(Verbose);
         root.Subcommands.Add(AnalyzeCommand.Create(context));
         root.Subcommands.Add(WatchCommand.Create(context));
+        root.Subcommands.Add(ServeCommand.Create(context));
         root.Subcommands.Add(OomCommand.Create(context));
         root.Subcommands.Add(SnapshotCommand.Create(context));
         root.Subcommands.Add(SampleCommand.Create(context));

@@ -29,6 +29,12 @@ public static class DominatorsCommand
         if (depth < 1 || width < 1) throw new HeapdogException("--depth and --width must be 1 or more", ExitCodes.Usage);
         var a = SnapshotLoader.Analyze(context, SnapshotLoader.Load(context, file.FullName, cancellation), cancellation);
         context.Progress.Clear();
+        return Report(context, a, file.FullName, a.RootOrdinal, depth, width, json);
+    }
+
+    /// <summary>The command's output for an analysed snapshot; the dashboard serves the same JSON.</summary>
+    public static int Report(CliContext context, SnapshotAnalysis a, string file, int root, int depth, int width, bool json)
+    {
         List<int> Children(int v)
         {
             var children = new List<int>();
@@ -57,13 +63,13 @@ public static class DominatorsCommand
                 w.WriteNumber("schemaVersion", 1);
                 w.WriteNumber("totalSize", a.TotalSize);
                 w.WritePropertyName("root");
-                Node(w, a.RootOrdinal, 0);
+                Node(w, root, 0);
                 w.WriteEndObject();
             });
             return ExitCodes.Success;
         }
         var o = context.Out;
-        o.WriteLine($"Dominator tree of {file.FullName} (total {Format.Size(a.TotalSize)})");
+        o.WriteLine($"Dominator tree of {file} (total {Format.Size(a.TotalSize)})");
         void Print(int v, int level)
         {
             o.WriteLine($"{new string(' ', 2 + level * 2)}{NodeText.Label(a, v)}  {Format.Size(a.RetainedSizes[v])} ({Format.Percent((double)a.RetainedSizes[v] / total)})");
@@ -72,7 +78,7 @@ public static class DominatorsCommand
             foreach (int c in children.Take(width)) Print(c, level + 1);
             if (children.Count > width) o.WriteLine($"{new string(' ', 4 + level * 2)}… {Format.Count(children.Count - width)} more");
         }
-        Print(a.RootOrdinal, 0);
+        Print(root, 0);
         return ExitCodes.Success;
     }
 }

@@ -22,6 +22,8 @@ public static class ExitCodes
     public const int OutputFailed = 8;
     /// <summary>Snapshots that cannot be compared object by object (not from one process lifetime, or not in time order).</summary>
     public const int NotComparable = 9;
+    /// <summary><c>serve</c>: the address to listen on is taken or not allowed.</summary>
+    public const int AddressUnavailable = 10;
     /// <summary>Interrupted by the user.</summary>
     public const int Cancelled = 130;
 }

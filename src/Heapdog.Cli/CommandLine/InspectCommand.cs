@@ -29,7 +29,13 @@ public static class InspectCommand
         ObjectId.Parse(idText);
         var a = SnapshotLoader.Analyze(context, SnapshotLoader.Load(context, file.FullName, cancellation), cancellation);
         context.Progress.Clear();
-        int v = ObjectId.Resolve(a, idText, file.FullName);
+        return Report(context, a, file.FullName, idText, limit, json);
+    }
+
+    /// <summary>The command's output for an analysed snapshot; the dashboard serves the same JSON.</summary>
+    public static int Report(CliContext context, SnapshotAnalysis a, string file, string idText, int limit, bool json)
+    {
+        int v = ObjectId.Resolve(a, idText, file);
         var s = a.Snapshot;
         var edges = Enumerable.Range(s.FirstEdge[v], s.EdgeCountOf(v)).ToList();
         var retainers = Enumerable.Range(a.Retainers.First[v], a.Retainers.CountOf(v)).ToList();

@@ -1,3 +1,4 @@
+using Heapdog.Snapshot.Analysis;
 using System.CommandLine;
 using Heapdog.Cli.Output;
 using Heapdog.Cli.Reports;
@@ -33,8 +34,14 @@ public static class PathsCommand
         foreach (var i in ignore) ObjectId.Parse(i);
         var a = SnapshotLoader.Analyze(context, SnapshotLoader.Load(context, file.FullName, cancellation), cancellation);
         context.Progress.Clear();
-        int v = ObjectId.Resolve(a, idText, file.FullName);
-        var ignored = ignore.Select(i => ObjectId.Resolve(a, i, file.FullName)).ToHashSet();
+        return Report(context, a, file.FullName, idText, k, ignore, json, cancellation);
+    }
+
+    /// <summary>The command's output for an analysed snapshot; the dashboard serves the same JSON.</summary>
+    public static int Report(CliContext context, SnapshotAnalysis a, string file, string idText, int k, string[] ignore, bool json, CancellationToken cancellation)
+    {
+        int v = ObjectId.Resolve(a, idText, file);
+        var ignored = ignore.Select(i => ObjectId.Resolve(a, i, file)).ToHashSet();
         if (ignored.Contains(v)) throw new HeapdogException("the object itself cannot be ignored", ExitCodes.Usage);
         var shortest = ShortestPaths.Compute(a.Snapshot, ignored, cancellation);
         var paths = shortest.PathsThroughRetainers(v, k, a.Retainers);

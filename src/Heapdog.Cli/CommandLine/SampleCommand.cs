@@ -86,7 +86,7 @@ public static class SampleCommand
     private static string Where(AllocationSite site) =>
         site.Url.Length == 0 ? "" : site.Line == 0 ? site.Url : $"{site.Url}:{site.Line.ToString(CultureInfo.InvariantCulture)}:{site.Column.ToString(CultureInfo.InvariantCulture)}";
 
-    private static async Task WriteJsonAsync(TextWriter output, int? pid, SampledHeap sampled, List<AllocationSite> sites, string path)
+    internal static async Task WriteJsonAsync(TextWriter output, int? pid, SampledHeap sampled, List<AllocationSite> sites, string path)
     {
         Json.Write(output, w =>
         {

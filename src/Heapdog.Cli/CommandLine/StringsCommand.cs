@@ -1,3 +1,4 @@
+using Heapdog.Snapshot.Analysis;
 using System.CommandLine;
 using Heapdog.Cli.Output;
 
@@ -24,6 +25,12 @@ public static class StringsCommand
         if (top < 0) throw new HeapdogException("--top must be 0 or more", ExitCodes.Usage);
         var a = SnapshotLoader.Analyze(context, SnapshotLoader.Load(context, file.FullName, cancellation), cancellation);
         context.Progress.Clear();
+        return Report(context, a, file.FullName, top, json);
+    }
+
+    /// <summary>The command's output for an analysed snapshot; the dashboard serves the same JSON.</summary>
+    public static int Report(CliContext context, SnapshotAnalysis a, string file, int top, bool json)
+    {
         var s = a.Snapshot;
         int stringType = s.Meta.NodeType("string");
         // V8 writes each distinct text once in the string table, so equal texts share a name index.
@@ -64,7 +71,7 @@ public static class StringsCommand
             return ExitCodes.Success;
         }
         var o = context.Out;
-        o.WriteLine($"Duplicated strings in {file.FullName}: {Format.Count(duplicated.Count)} texts held more than once, {Format.Size(wastedTotal)} in extra copies");
+        o.WriteLine($"Duplicated strings in {file}: {Format.Count(duplicated.Count)} texts held more than once, {Format.Size(wastedTotal)} in extra copies");
         var table = new TextTable(("Text", false), ("Copies", true), ("Bytes", true), ("Wasted", true));
         foreach (var d in shown)
             table.AddRow(Text.Truncate(s.Strings[d.Name], 60), Format.Count(d.Count), Format.Size(d.Bytes), Format.Size(d.Wasted));

@@ -44,6 +44,23 @@ internal static class StoreMigrations
                 detail TEXT NOT NULL);
             CREATE INDEX events_time ON events (time_ms);
             """)),
+        new(3, "snapshots kept by the dashboard", (c, t) => Exec(c, t, """
+            CREATE TABLE snapshots (
+                id INTEGER PRIMARY KEY,
+                process_id INTEGER REFERENCES processes (id) ON DELETE SET NULL,
+                pid INTEGER,
+                name TEXT NOT NULL,
+                file TEXT NOT NULL,
+                bytes INTEGER NOT NULL,
+                created_ms INTEGER NOT NULL,
+                source TEXT NOT NULL,
+                state TEXT NOT NULL,
+                error TEXT,
+                node_count INTEGER,
+                edge_count INTEGER,
+                total_size INTEGER);
+            CREATE INDEX events_process ON events (process_id, time_ms);
+            """)),
     ];
 
     public static int Latest => Steps[^1].Version;

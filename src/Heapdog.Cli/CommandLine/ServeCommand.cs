@@ -1,0 +1,71 @@
+using System.CommandLine;
+using Heapdog.Cli.Serve;
+using Heapdog.Monitoring;
+using Heapdog.Monitoring.Sampling;
+using Heapdog.Processes;
+
+namespace Heapdog.Cli.CommandLine;
+
+/// <summary><c>heapdog serve</c>: the dashboard (docs/serve.md).</summary>
+public static class ServeCommand
+{
+    public const string DefaultUrl = "http://127.0.0.1:7070";
+    public const string TokenVariable = "HEAPDOG_TOKEN";
+
+    public static Command Create(CliContext context)
+    {
+        var urls = new Option<string[]>("--urls") { Description = $"Where to listen (default {DefaultUrl}); beyond loopback needs {TokenVariable}", AllowMultipleArgumentsPerToken = true };
+        var db = new Option<string?>("--db") { Description = "Store file, as for watch (default: $XDG_DATA_HOME/heapdog/heapdog.db or ~/.local/share/heapdog/heapdog.db)" };
+        var pids = new Option<int[]>("--pid", "-p") { Description = "Watch only these processes (default: every Node process you may see)", AllowMultipleArgumentsPerToken = true };
+        var pm2 = new Option<bool>("--pm2") { Description = "Watch only pm2's apps" };
+        var interval = new Option<TimeSpan>("--interval", "-i")
+        {
+            Description = "Time between samples, e.g. 1s, 5s",
+            CustomParser = DurationText.Parse,
+            DefaultValueFactory = _ => TimeSpan.FromSeconds(5),
+        };
+        var snapshots = new Option<string?>("--snapshots") { Description = "Directory of the snapshots the dashboard keeps (default: 'snapshots' beside the store)" };
+        var maxUpload = new Option<string>("--max-upload") { Description = "Largest snapshot upload accepted (e.g. 2g)", DefaultValueFactory = _ => "8g" };
+        var loaded = new Option<int>("--loaded") { Description = "Analysed snapshots kept in memory at once", DefaultValueFactory = _ => 2 };
+
+        var command = new Command("serve", "The dashboard: watch Node processes and analyse snapshots, with a web UI, a JSON API and /metrics");
+        foreach (var o in new Option[] { urls, db, pids, pm2, interval, snapshots, maxUpload, loaded }) command.Options.Add(o);
+        command.SetAction((parse, ct) =>
+        {
+            var urlList = parse.GetValue(urls) is { Length: > 0 } given ? given : [DefaultUrl];
+            string? token = Environment.GetEnvironmentVariable(TokenVariable) is { Length: > 0 } t ? t : null;
+            if (token is null && !DashboardServer.LoopbackOnly(urlList))
+                throw new HeapdogException($"listening on {string.Join(", ", urlList)} reaches beyond this machine: set {TokenVariable} to a secret token first", ExitCodes.Usage);
+            if (token is { Length: < 16 })
+                throw new HeapdogException($"{TokenVariable} is too short to be a secret: use 16 characters or more", ExitCodes.Usage);
+            var pidList = parse.GetValue(pids) ?? [];
+            bool onlyPm2 = parse.GetValue(pm2);
+            if (pidList.Length > 0 && onlyPm2) throw new HeapdogException("--pid and --pm2 exclude each other", ExitCodes.Usage);
+            if (onlyPm2 && !Pm2Client.IsInstalled()) throw new HeapdogException("--pm2: pm2 is not on PATH", ExitCodes.TargetUnavailable);
+            var every = parse.GetValue(interval);
+            if (every < TimeSpan.FromMilliseconds(100))
+                throw new HeapdogException($"--interval {every.TotalMilliseconds} ms is too short: use 100ms or more", ExitCodes.Usage);
+            int keep = parse.GetValue(loaded);
+            if (keep is < 1 or > 64) throw new HeapdogException($"--loaded must be between 1 and 64, got {keep}", ExitCodes.Usage);
+            string dbPath = Path.GetFullPath(parse.GetValue(db) ?? StorePaths.Default());
+            var options = new ServeOptions
+            {
+                Urls = urlList,
+                DbPath = dbPath,
+                SnapshotsDir = Path.GetFullPath(parse.GetValue(snapshots) ?? Path.Combine(Path.GetDirectoryName(dbPath)!, "snapshots")),
+                MaxUploadBytes = SizeText.Parse(parse.GetValue(maxUpload)!, "--max-upload"),
+                LoadedSnapshots = keep,
+                Token = token,
+                Watch = new WatchOptions
+                {
+                    Mode = pidList.Length > 0 ? TargetMode.Pids : onlyPm2 ? TargetMode.Pm2 : TargetMode.All,
+                    Pids = pidList,
+                    Interval = every,
+                    DiscoverEvery = TimeSpan.FromSeconds(10),
+                },
+            };
+            return DashboardServer.RunAsync(options, context, ct);
+        });
+        return command;
+    }
+}

@@ -1,0 +1,18 @@
+using Heapdog.Monitoring.Sampling;
+
+namespace Heapdog.Cli.Serve;
+
+/// <summary>How <c>heapdog serve</c> runs (docs/serve.md).</summary>
+public sealed record ServeOptions
+{
+    public required IReadOnlyList<string> Urls { get; init; }
+    public required string DbPath { get; init; }
+    public required string SnapshotsDir { get; init; }
+    public WatchOptions Watch { get; init; } = new();
+    /// <summary>The largest upload accepted, in bytes.</summary>
+    public long MaxUploadBytes { get; init; }
+    /// <summary>Analysed snapshots kept in memory at once (the others are reopened from their index on demand).</summary>
+    public int LoadedSnapshots { get; init; } = 2;
+    /// <summary>From HEAPDOG_TOKEN; required when a URL is not loopback.</summary>
+    public string? Token { get; init; }
+}
