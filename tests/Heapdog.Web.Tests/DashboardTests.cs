@@ -85,7 +85,7 @@ public sealed class DashboardTests(DashboardFixture fixture, ITestOutputHelper o
         await _page.GetByTestId("summary-filter").FillAsync("OrderEvent");
         var orderEvents = _page.Locator("[data-testid=summary-row][data-class-name=OrderEvent]");
         await orderEvents.Locator("[data-testid=summary-expand]").ClickAsync();
-        await _page.Locator("[data-testid=object-row] [data-testid=object-link]").First.ClickAsync();
+        await _page.Locator("[data-testid=summary-table] [data-testid=object-row] [data-testid=object-link]").First.ClickAsync();
 
         var header = _page.GetByTestId("object-header");
         await header.WaitForAsync();
@@ -146,7 +146,7 @@ public sealed class DashboardTests(DashboardFixture fixture, ITestOutputHelper o
     public async Task SampleButton_LeakyService_ListsPublishEvent()
     {
         await OpenProcessPageAsync();
-        await _page.GetByTestId("sample-duration").SelectOptionAsync("3s");
+        await _page.GetByTestId("sample-duration").SelectOptionAsync("10s");
         await _page.GetByTestId("btn-sample").ClickAsync();
         var job = await WaitJobDoneAsync("sample");
         await job.Locator("[data-testid=job-result-link]").ClickAsync();
