@@ -1,0 +1,65 @@
+using Heapdog.Inspector.Tests;
+using Microsoft.Playwright;
+
+namespace Heapdog.Web.Tests;
+
+/// <summary>
+/// One leaking node service, one <c>heapdog serve</c> watching it every second, and one headless Chromium, shared by
+/// the dashboard tests (starting them takes seconds; the tests only read or add, so they do not disturb each other).
+/// </summary>
+public sealed class DashboardFixture : IAsyncLifetime
+{
+    // Debian's Chromium: Playwright's own browser download is not used.
+    private const string ChromiumPath = "/usr/bin/chromium";
+
+    private readonly TempDirectory _temp = new();
+    private NodeProcess? _node;
+    private HeapdogServer? _server;
+    private IPlaywright? _playwright;
+
+    public IBrowser Browser { get; private set; } = null!;
+    public string BaseUrl => _server!.BaseUrl;
+    public int NodePid => _node!.Pid;
+    public string TempPath => _temp.Path;
+    public string ServerOutput => _server?.Output ?? "";
+
+    /// <summary>Where page screenshots go: TestResults/screenshots under the test output.</summary>
+    public string ScreenshotDirectory { get; } = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "TestResults", "screenshots")).FullName;
+
+    public async Task InitializeAsync()
+    {
+        try
+        {
+            await StartAsync();
+        }
+        catch
+        {
+            await DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task StartAsync()
+    {
+        _node = new NodeProcess("leaky-service.js", workingDirectory: _temp.Path);
+        await _node.PortAsync();
+        _server = await HeapdogServer.StartAsync(_temp.Path,
+            "--db", _temp.File("h.db"), "--pid", _node.Pid.ToString(), "--interval", "1s", "--snapshots", _temp.File("snaps"));
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null) await Browser.CloseAsync();
+        _playwright?.Dispose();
+        _server?.Dispose();
+        _node?.Dispose();
+        _temp.Dispose();
+    }
+}

@@ -1,0 +1,269 @@
+using System.Diagnostics;
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+
+namespace Heapdog.Web.Tests;
+
+/// <summary>The web UI in a real browser against the real server watching a real leaking node process.</summary>
+public sealed class DashboardTests(DashboardFixture fixture, ITestOutputHelper output) : IClassFixture<DashboardFixture>, IAsyncLifetime
+{
+    private static readonly TimeSpan JobTimeout = TimeSpan.FromSeconds(90);
+    private IBrowserContext _context = null!;
+    private IPage _page = null!;
+    private readonly List<string> _consoleErrors = [];
+
+    public async Task InitializeAsync()
+    {
+        _context = await fixture.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 }, BaseURL = fixture.BaseUrl });
+        _page = await _context.NewPageAsync();
+        _page.SetDefaultTimeout(20_000);
+        _page.Console += (_, m) => { if (m.Type == "error") lock (_consoleErrors) _consoleErrors.Add(m.Text); };
+        _page.PageError += (_, e) => { lock (_consoleErrors) _consoleErrors.Add(e); };
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _context.CloseAsync();
+        lock (_consoleErrors) if (_consoleErrors.Count > 0) output.WriteLine("browser console errors:\n" + string.Join('\n', _consoleErrors));
+    }
+
+    [Fact]
+    public async Task ProcessesPage_WatchedNode_ListsTheProcess()
+    {
+        await _page.GotoAsync("/#/");
+        var row = _page.Locator($"[data-testid=process-row][data-pid='{fixture.NodePid}']");
+        await row.WaitForAsync();
+        (await row.Locator("[data-testid=process-link]").InnerTextAsync()).ShouldNotBeNullOrWhiteSpace();
+        (await row.InnerTextAsync()).ShouldContain("alive");
+        // RSS is measured within a few rounds of 1 s.
+        await Expect(row.Locator("[data-testid=process-rss]"), "data-bytes", bytes => long.TryParse(bytes, out long b) && b > 1_000_000);
+        await ScreenshotAsync("processes");
+        await AssertNoErrorBannerAsync();
+    }
+
+    [Fact]
+    public async Task ProcessPage_LeakingNode_ChartGrows()
+    {
+        await OpenProcessPageAsync();
+        var chart = _page.Locator("[data-testid=chart-rss]");
+        await Expect(chart, "data-points", p => int.TryParse(p, out int n) && n >= 2);
+        int before = int.Parse((await chart.GetAttributeAsync("data-points"))!);
+        // The page refreshes a 15-minute range every 2 s while the server samples every second.
+        await Expect(chart, "data-points", p => int.TryParse(p, out int n) && n > before, TimeSpan.FromSeconds(15));
+        (await _page.Locator("[data-testid=chart-rss] canvas").CountAsync()).ShouldBeGreaterThan(0);
+        (await _page.Locator("[data-testid=chart-heap] canvas").CountAsync()).ShouldBeGreaterThan(0);
+        (await _page.Locator("[data-testid=chart-external] canvas").CountAsync()).ShouldBeGreaterThan(0);
+        long lastRss = long.Parse((await chart.GetAttributeAsync("data-last"))!);
+        lastRss.ShouldBeGreaterThan(1_000_000);
+        await ScreenshotAsync("process");
+        await AssertNoErrorBannerAsync();
+    }
+
+    [Fact]
+    public async Task SnapshotButton_LiveProcess_CaptureOpensWithSummary()
+    {
+        await OpenProcessPageAsync();
+        await _page.GetByTestId("btn-snapshot").ClickAsync();
+        await WaitJobDoneAsync("capture");
+        await _page.Locator("[data-testid=job-progress][data-kind=capture] [data-testid=job-result-link]").ClickAsync();
+        await _page.WaitForURLAsync(url => url.Contains("#/snapshot/"));
+        await _page.Locator("[data-testid=summary-row]").First.WaitForAsync(new() { Timeout = 60_000 });
+        await _page.GetByTestId("summary-filter").FillAsync("OrderEvent");
+        var rows = _page.Locator("[data-testid=summary-row]");
+        (await rows.CountAsync()).ShouldBeGreaterThan(0);
+        (await rows.First.GetAttributeAsync("data-class-name")).ShouldBe("OrderEvent");
+        await _page.GetByTestId("summary-filter").FillAsync("");
+        await ScreenshotAsync("snapshot-summary");
+        await AssertNoErrorBannerAsync();
+    }
+
+    [Fact]
+    public async Task ObjectView_RetainerClick_OpensTheRetainer()
+    {
+        string snapshotId = await CaptureAsync();
+        await _page.GotoAsync($"/#/snapshot/{snapshotId}/summary");
+        await _page.GetByTestId("summary-filter").FillAsync("OrderEvent");
+        var orderEvents = _page.Locator("[data-testid=summary-row][data-class-name=OrderEvent]");
+        await orderEvents.Locator("[data-testid=summary-expand]").ClickAsync();
+        await _page.Locator("[data-testid=summary-table] [data-testid=object-row] [data-testid=object-link]").First.ClickAsync();
+
+        var header = _page.GetByTestId("object-header");
+        await header.WaitForAsync();
+        string first = (await header.GetAttributeAsync("data-node-id"))!;
+        (await header.InnerTextAsync()).ShouldContain("OrderEvent");
+        (await _page.Locator("[data-testid=retainer-path]").CountAsync()).ShouldBeGreaterThan(0);
+        await ScreenshotAsync("snapshot-object");
+
+        // An OrderEvent is held by the sentEvents array: click through to it by its @id.
+        var retainerLink = _page.Locator("[data-testid=retainer-row] [data-testid=object-link]").First;
+        string retainerId = (await retainerLink.GetAttributeAsync("data-node-id"))!;
+        await retainerLink.ClickAsync();
+        await _page.WaitForURLAsync(url => url.EndsWith($"/object/{retainerId}"));
+        await Expect(header, "data-node-id", id => id == retainerId);
+        retainerId.ShouldNotBe(first);
+        (await _page.Locator("[data-testid=edge-row]").CountAsync()).ShouldBeGreaterThan(0);
+
+        // The jump box takes an @id too.
+        await _page.GetByTestId("object-jump").FillAsync("@" + first);
+        await _page.GetByTestId("object-jump").PressAsync("Enter");
+        await Expect(header, "data-node-id", id => id == first);
+
+        await _page.GetByTestId("tab-dominators").ClickAsync();
+        await _page.Locator("[data-testid=dominator-row]").Nth(1).WaitForAsync();
+        await ScreenshotAsync("snapshot-dominators");
+        await _page.GetByTestId("tab-statistics").ClickAsync();
+        await _page.Locator("[data-testid=statistics-row][data-kind=total]").WaitForAsync();
+        await ScreenshotAsync("snapshot-statistics");
+        await AssertNoErrorBannerAsync();
+    }
+
+    [Fact]
+    public async Task HuntButton_LeakyService_ReportNamesSentEvents()
+    {
+        await OpenProcessPageAsync();
+        await _page.GetByTestId("hunt-interval").SelectOptionAsync("2s");
+        await _page.GetByTestId("btn-hunt").ClickAsync();
+        var job = await WaitJobDoneAsync("hunt");
+        await job.Locator("[data-testid=job-result-link]").ClickAsync();
+        var cards = _page.Locator("[data-testid=suspect-card]");
+        await cards.First.WaitForAsync();
+        string report = await _page.GetByTestId("leaks-report").InnerTextAsync();
+        report.ShouldContain("sentEvents");
+        (await cards.Locator("[data-testid=object-link]").CountAsync()).ShouldBeGreaterThan(0);
+        await ScreenshotAsync("leaks");
+
+        // The hunt's snapshots compare with each other (one process lifetime).
+        var last = _page.Locator("[data-testid=leaks-report] [data-testid=object-link]").First;
+        await last.ClickAsync();
+        await _page.GetByTestId("object-header").WaitForAsync();
+        await _page.GetByTestId("tab-comparison").ClickAsync();
+        await _page.Locator("[data-testid=compare-row]").First.WaitForAsync();
+        await ScreenshotAsync("snapshot-comparison");
+        await AssertNoErrorBannerAsync();
+    }
+
+    [Fact]
+    public async Task SampleButton_LeakyService_ListsPublishEvent()
+    {
+        await OpenProcessPageAsync();
+        await _page.GetByTestId("sample-duration").SelectOptionAsync("10s");
+        await _page.GetByTestId("btn-sample").ClickAsync();
+        var job = await WaitJobDoneAsync("sample");
+        await job.Locator("[data-testid=job-result-link]").ClickAsync();
+        await _page.Locator("[data-testid=sample-row]").First.WaitForAsync();
+        (await _page.GetByTestId("sample-result").InnerTextAsync()).ShouldContain("publishEvent");
+        await ScreenshotAsync("sample");
+        await AssertNoErrorBannerAsync();
+    }
+
+    [Fact]
+    public async Task SnapshotsPage_UploadHeapSnapshot_AnalysesIt()
+    {
+        string file = Path.Combine(fixture.TempPath, "uploaded.heapsnapshot");
+        RunNode("write-snapshot.js", file);
+        await _page.GotoAsync("/#/snapshots");
+        await _page.GetByTestId("upload-input").SetInputFilesAsync(file);
+        var done = _page.GetByTestId("upload-done");
+        await done.WaitForAsync(new() { Timeout = 60_000 });
+        string id = (await done.GetAttributeAsync("data-snapshot-id"))!;
+        var row = _page.Locator($"[data-testid=snapshot-row][data-snapshot-id='{id}']");
+        (await row.InnerTextAsync()).ShouldContain("uploaded.heapsnapshot");
+        await Expect(row, "data-state", s => s == "ready", TimeSpan.FromSeconds(60));
+        (await row.InnerTextAsync()).ShouldContain("upload");
+        await ScreenshotAsync("snapshots");
+
+        await row.GetByTestId("snapshot-link").ClickAsync();
+        await _page.GetByTestId("summary-filter").FillAsync("UploadedThing");
+        var thing = _page.Locator("[data-testid=summary-row][data-class-name=UploadedThing]");
+        await thing.WaitForAsync();
+        (await thing.InnerTextAsync()).ShouldContain("2,000");
+        await AssertNoErrorBannerAsync();
+    }
+
+    [Fact]
+    public async Task SnapshotPage_UnknownSnapshot_ShowsTheApiError()
+    {
+        await _page.GotoAsync("/#/snapshot/987654");
+        var banner = _page.GetByTestId("error-banner");
+        await banner.WaitForAsync();
+        (await banner.InnerTextAsync()).ShouldNotBeNullOrWhiteSpace();
+        await ScreenshotAsync("error");
+    }
+
+    private async Task OpenProcessPageAsync()
+    {
+        await _page.GotoAsync("/#/");
+        var link = _page.Locator($"[data-testid=process-row][data-pid='{fixture.NodePid}'] [data-testid=process-link]");
+        await link.ClickAsync();
+        await _page.GetByTestId("chart-rss").WaitForAsync();
+    }
+
+    /// <summary>Takes a snapshot through the UI and returns its id.</summary>
+    private async Task<string> CaptureAsync()
+    {
+        await OpenProcessPageAsync();
+        await _page.GetByTestId("btn-snapshot").ClickAsync();
+        var job = await WaitJobDoneAsync("capture");
+        string href = (await job.Locator("[data-testid=job-result-link]").GetAttributeAsync("href"))!;
+        return href[(href.LastIndexOf('/') + 1)..];
+    }
+
+    /// <summary>Waits for the job card of that kind to end, watching its progress; fails with its error if it failed.</summary>
+    private async Task<ILocator> WaitJobDoneAsync(string kind)
+    {
+        var job = _page.Locator($"[data-testid=job-progress][data-kind={kind}]").First;
+        await job.WaitForAsync();
+        var stopwatch = Stopwatch.StartNew();
+        var phases = new List<string>();
+        while (stopwatch.Elapsed < JobTimeout)
+        {
+            string state = (await job.GetAttributeAsync("data-state"))!;
+            string phase = await job.GetByTestId("job-phase").InnerTextAsync();
+            if (phases.Count == 0 || phases[^1] != phase) phases.Add(phase);
+            if (state == "done") break;
+            if (state is "failed" or "cancelled") throw new ShouldAssertException($"{kind} job {state}: {await job.InnerTextAsync()}\nserver:\n{fixture.ServerOutput}");
+            await Task.Delay(250);
+        }
+        (await job.GetAttributeAsync("data-state")).ShouldBe("done", $"{kind} job did not finish within {JobTimeout}; phases seen: {string.Join(" | ", phases)}");
+        output.WriteLine($"{kind} job phases: {string.Join(" | ", phases)} ({stopwatch.Elapsed.TotalSeconds:F1} s)");
+        return job;
+    }
+
+    private async Task ScreenshotAsync(string name)
+    {
+        string path = Path.Combine(fixture.ScreenshotDirectory, name + ".png");
+        await _page.ScreenshotAsync(new() { Path = path, FullPage = true });
+        output.WriteLine("screenshot: " + path);
+    }
+
+    private async Task AssertNoErrorBannerAsync()
+    {
+        var banner = _page.GetByTestId("error-banner");
+        if (await banner.IsVisibleAsync()) throw new ShouldAssertException("error banner shown: " + await banner.InnerTextAsync());
+    }
+
+    /// <summary>Polls an attribute until the condition holds (the page refreshes by itself).</summary>
+    private static async Task Expect(ILocator locator, string attribute, Func<string, bool> condition, TimeSpan? timeout = null)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        string? value = null;
+        while (stopwatch.Elapsed < (timeout ?? TimeSpan.FromSeconds(20)))
+        {
+            value = await locator.GetAttributeAsync(attribute);
+            if (value is not null && condition(value)) return;
+            await Task.Delay(200);
+        }
+        throw new ShouldAssertException($"{attribute} stayed \"{value}\"");
+    }
+
+    private static void RunNode(string program, params string[] args)
+    {
+        var start = new ProcessStartInfo("node") { UseShellExecute = false, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Programs", program));
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        using var process = Process.Start(start)!;
+        string stderr = process.StandardError.ReadToEnd();
+        if (!process.WaitForExit(30_000)) { process.Kill(); throw new TimeoutException(program); }
+        process.ExitCode.ShouldBe(0, stderr);
+    }
+}

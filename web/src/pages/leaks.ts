@@ -1,0 +1,80 @@
+import { api, Job, Leaks, Suspect } from '../api';
+import { Page, objectLink } from '../app';
+import { h, fill, Child } from '../dom';
+import * as fmt from '../format';
+
+/** Code names in backticks become <code>. */
+function richText(text: string): Child[] {
+  return text.split('`').map((part, i) => (i % 2 === 1 ? h('code', null, part) : part));
+}
+
+function objectRef(snapshotId: number | null, o: { id: number; className: string; name: string }): HTMLElement {
+  const name = o.name && o.name !== o.className ? o.name.slice(0, 60) : '';
+  return h('span', { class: 'obj' }, h('span', { class: 'cls' }, o.className), name ? [' ', h('span', { class: 'objname' }, name)] : null, ' ',
+    snapshotId !== null ? objectLink(snapshotId, o.id) : h('span', { class: 'objid' }, `@${o.id}`));
+}
+
+function growthTable(s: Suspect): HTMLElement {
+  const g = s.growth;
+  const n = g.bytes.length;
+  const head = h('tr', null, h('th', null, ''), ...Array.from({ length: n }, (_, i) => h('th', { class: 'num' }, `S${i + 1}`)), h('th', { class: 'num' }, 'per interval'));
+  const rows = [
+    g.counts ? h('tr', null, h('td', null, g.countUnit), ...g.counts.map((c) => h('td', { class: 'num' }, fmt.count(c))), h('td', { class: 'num grow' }, fmt.signedCount(g.countPerSnapshot))) : null,
+    h('tr', null, h('td', null, 'bytes'), ...g.bytes.map((b) => h('td', { class: 'num' }, fmt.bytes(b))), h('td', { class: 'num grow' }, fmt.signedBytes(g.bytesPerSnapshot))),
+    g.removed ? h('tr', null, h('td', null, 'removed'), ...g.removed.map((c) => h('td', { class: 'num' }, fmt.count(c))), h('td', null, '')) : null,
+  ];
+  return h('table', { class: 'grid compact growth', testid: 'suspect-growth' }, h('thead', null, head), h('tbody', null, rows));
+}
+
+function suspectCard(s: Suspect, index: number, snapshotId: number | null): HTMLElement {
+  const loc = s.location;
+  return h('div', { class: `suspect severity-${s.severity}`, testid: 'suspect-card', 'data-severity': s.severity, 'data-kind': s.kind },
+    h('div', { class: 'suspect-head' },
+      h('span', { class: `badge severity-${s.severity}`, testid: 'suspect-severity' }, s.severity), ' ',
+      h('span', { class: 'badge kind' }, s.kind), ' ',
+      h('b', { testid: 'suspect-title' }, `${index + 1}. ${s.title}`)),
+    h('p', { class: 'explanation', testid: 'suspect-explanation' }, richText(s.explanation)),
+    h('dl', { class: 'facts' },
+      h('dt', null, 'Accumulates in'), h('dd', { testid: 'suspect-point' }, s.accumulationPoint ? objectRef(snapshotId, s.accumulationPoint) : h('span', { class: 'muted' }, 'only GC roots hold it')),
+      h('dt', null, 'Property path'), h('dd', null, h('code', { testid: 'suspect-property-path' }, s.propertyPath)),
+      h('dt', null, 'Source'), h('dd', { testid: 'suspect-location' }, loc ? h('code', null, `${loc.script || `(script ${loc.scriptId})`}:${loc.line}:${loc.column}`) : h('span', { class: 'muted' }, 'unknown')),
+      h('dt', null, 'New objects'), h('dd', null, `${fmt.count(s.newObjects)} (${fmt.bytes(s.newBytes)})`, s.mergedPoints > 0 ? `, ${s.mergedPoints} similar points merged` : ''),
+      s.classes.length ? [h('dt', null, 'Classes'), h('dd', null, s.classes.map((c, i) => [i ? ', ' : '', h('span', { class: 'cls' }, c.className), ` ×${fmt.count(c.count)} (${fmt.bytes(c.bytes)})`]))] : null),
+    growthTable(s),
+    h('div', { class: 'retainer-path', testid: 'suspect-retainer-path' },
+      h('span', { class: 'muted small' }, `retainer path (${s.retainerPathLength} objects, root first): `),
+      s.retainerPath.map((link, i) => 'omittedLinks' in link
+        ? h('span', { class: 'muted' }, ` → … ${link.omittedLinks} links … `)
+        : h('span', { class: 'link-step' }, i > 0 ? h('span', { class: 'edge' }, ` → ${link.edge ?? ''} → `) : null, objectRef(snapshotId, link.object)))));
+}
+
+/** The leak report; object links open in snapshotId (the last snapshot, whose ids the report names). */
+export function renderLeaks(leaks: Leaks, snapshotId: number | null): HTMLElement {
+  return h('div', { class: 'leaks', testid: 'leaks-report' },
+    h('p', null, `${leaks.snapshots.length} snapshots: `, leaks.snapshots.map((s, i) => [i ? ' → ' : '', `S${i + 1} ${fmt.bytes(s.totalSize)}`]),
+      `. ${fmt.count(leaks.newObjects)} new objects (${fmt.bytes(leaks.newBytes)}); ${leaks.suspectCount} suspect${leaks.suspectCount === 1 ? '' : 's'}.`),
+    leaks.suspects.length === 0 ? h('p', { class: 'ok', testid: 'no-suspects' }, 'No suspect: nothing grew from the first snapshot to the last.') : leaks.suspects.map((s, i) => suspectCard(s, i, snapshotId)));
+}
+
+export async function leaksPage(page: Page): Promise<void> {
+  const jobId = page.query.get('job');
+  const ids = page.query.get('snapshots');
+  const out = h('div', null, h('p', { class: 'muted' }, 'Finding leaks… (each snapshot is read once)'));
+  fill(page.root, h('h1', null, 'Leak report'), out);
+  if (jobId) {
+    const job = await api<Job>(`/api/jobs/${jobId}`);
+    if (!page.alive()) return;
+    if (job.state !== 'done' || job.kind !== 'hunt') {
+      fill(out, h('p', null, `Job #${job.id} (${job.kind}) is ${job.state}: `, h('a', { href: `#/job/${job.id}` }, 'follow it')));
+      return;
+    }
+    fill(out, h('p', { class: 'muted small' }, 'From hunt ', h('a', { href: `#/job/${job.id}` }, `#${job.id}`), job.snapshotIds?.length ? [' over snapshots ', job.snapshotIds.map((s, i) => [i ? ', ' : '', h('a', { href: `#/snapshot/${s}` }, `#${s}`)])] : ''),
+      renderLeaks(job.result as Leaks, job.snapshotIds?.at(-1) ?? null));
+    return;
+  }
+  if (!ids) { fill(out, h('p', null, 'Select two snapshots or more on the ', h('a', { href: '#/snapshots' }, 'Snapshots'), ' page, or run a Hunt from a process page.')); return; }
+  const leaks = await api<Leaks>(`/api/leaks?snapshots=${encodeURIComponent(ids)}`);
+  if (!page.alive()) return;
+  const list = ids.split(',').map(Number);
+  fill(out, h('p', { class: 'muted small' }, 'Over snapshots ', list.map((s, i) => [i ? ' → ' : '', h('a', { href: `#/snapshot/${s}` }, `#${s}`)])), renderLeaks(leaks, list.at(-1) ?? null));
+}
