@@ -37,12 +37,15 @@ public sealed class Watcher(WatchOptions options, SampleStore store, ProcessSamp
     }
 
     /// <summary>Runs rounds until the duration is over, every target has exited (pid mode), or <paramref name="ct"/> fires.</summary>
+    private static readonly TimeSpan RetentionEvery = TimeSpan.FromHours(1);
+
     public async Task RunAsync(CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
         long startMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var lastDiscovery = TimeSpan.Zero;
         var lastVerdicts = TimeSpan.Zero;
+        var lastRetention = TimeSpan.Zero;
         int round = 0;
         while (true)
         {
@@ -62,6 +65,13 @@ public sealed class Watcher(WatchOptions options, SampleStore store, ProcessSamp
             bool verdicts = round > 0 && (clock.Elapsed - lastVerdicts >= options.VerdictEvery || last);
             await RoundAsync(now, round, verdicts, ct);
             if (verdicts) lastVerdicts = clock.Elapsed;
+            // A long watch (a dashboard that runs for weeks) rolls old samples up as it goes, not only at start:
+            // otherwise raw rows pile up and every long-range chart reads all of them.
+            if (clock.Elapsed - lastRetention >= RetentionEvery)
+            {
+                store.ApplyRetention(options.Retention, now);
+                lastRetention = clock.Elapsed;
+            }
             round++;
             if (options.Mode == TargetMode.Pids && _tracks.Count == 0) break;
         }

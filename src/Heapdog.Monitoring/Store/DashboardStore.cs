@@ -78,32 +78,56 @@ public sealed class DashboardStore(string path)
     public SampleSeries Series(long processId, long fromMs, long toMs, int points)
     {
         long step = Math.Max(1, (toMs - fromMs + points - 1) / points);
-        var sql = new StringBuilder("SELECT MIN(t)");
-        foreach (var (name, column) in SeriesColumns)
-            sql.Append(name == "cpuPercent" ? $", AVG(NULLIF({column}, -1))" : $", MAX(NULLIF({column}, -1))");
-        string columns = string.Join(", ", SeriesColumns.Select(s => s.Column));
-        sql.Append($"""
-             FROM (
-                SELECT minute_ms + 30000 AS t, {columns} FROM samples_minute WHERE process_id = $p AND minute_ms + 30000 BETWEEN $from AND $to
-                UNION ALL
-                SELECT time_ms AS t, {columns} FROM samples WHERE process_id = $p AND time_ms BETWEEN $from AND $to)
-            GROUP BY (t - $from) / $step ORDER BY 1
-            """);
+        string columns = string.Join(", ", SeriesColumns.Select(c => c.Column));
+        // Per-minute rollups (older) then raw samples, each read in primary-key order, so rows arrive in time order
+        // and are bucketed here in one pass: a SQL GROUP BY would sort every row into a temporary B-tree first.
+        // The rollup's range is on its key (minute_ms), not on the computed mid-minute time, so the index is used.
         using var c = Open();
         using var cmd = c.CreateCommand();
-        cmd.CommandText = sql.ToString();
+        cmd.CommandText = $"""
+            SELECT minute_ms + 30000, {columns} FROM samples_minute WHERE process_id = $p AND minute_ms BETWEEN $from - 30000 AND $to - 30000
+            UNION ALL
+            SELECT time_ms, {columns} FROM samples WHERE process_id = $p AND time_ms BETWEEN $from AND $to
+            """;
         cmd.Parameters.AddWithValue("$p", processId);
         cmd.Parameters.AddWithValue("$from", fromMs);
         cmd.Parameters.AddWithValue("$to", toMs);
-        cmd.Parameters.AddWithValue("$step", step);
+        int n = SeriesColumns.Count;
+        int cpu = n - 1; // cpuPercent, the one column averaged rather than maximised
         var times = new List<long>();
-        var values = SeriesColumns.Select(_ => new List<double?>()).ToArray();
-        using var r = cmd.ExecuteReader();
-        while (r.Read())
+        var values = new List<double?>[n];
+        for (int i = 0; i < n; i++) values[i] = [];
+        var peak = new double[n];
+        var count = new int[n];
+        long bucket = long.MinValue;
+        void Flush()
         {
-            times.Add(r.GetInt64(0));
-            for (int i = 0; i < values.Length; i++) values[i].Add(r.IsDBNull(i + 1) ? null : r.GetDouble(i + 1));
+            for (int i = 0; i < n; i++) values[i].Add(count[i] == 0 ? null : i == cpu ? peak[i] / count[i] : peak[i]);
         }
+        using (var r = cmd.ExecuteReader())
+        {
+            while (r.Read())
+            {
+                long t = r.GetInt64(0);
+                long b = (t - fromMs) / step;
+                if (b != bucket)
+                {
+                    if (bucket != long.MinValue) Flush();
+                    bucket = b;
+                    times.Add(t);
+                    Array.Clear(peak);
+                    Array.Clear(count);
+                }
+                for (int i = 0; i < n; i++)
+                {
+                    double v = r.GetDouble(i + 1);
+                    if (v < 0) continue; // -1: not measured
+                    peak[i] = i == cpu ? peak[i] + v : count[i] == 0 ? v : Math.Max(peak[i], v);
+                    count[i]++;
+                }
+            }
+        }
+        if (bucket != long.MinValue) Flush();
         return new SampleSeries(processId, fromMs, toMs, step, times, values);
     }
 

@@ -209,14 +209,19 @@ public sealed partial class ServeApiTests(SnapshotFixtures fixtures)
         suspects.ShouldContain(s => s.GetProperty("propertyPath").GetString()!.EndsWith(".sentEvents"));
         (await target.GetAsync()).ShouldNotBeEmpty(); // still serving
 
-        // The same report on demand over the hunt's snapshots: three do not fit in memory at once (--loaded 2), so
-        // the answer is a job that analyses them again one by one.
+        // The same report on demand over the hunt's snapshots. Three do not fit in memory at once (--loaded 2), but
+        // each analysis left an index beside its snapshot, so the server reopens them and answers at once.
         string ids = string.Join(",", done.GetProperty("snapshotIds").EnumerateArray().Select(e => e.GetInt64()));
+        string snapshots = Path.Combine(dir.Path, "snapshots");
+        Directory.GetFiles(snapshots, "*.heapsnapshot.hdx").Length.ShouldBe(5);
+        var report = await server.GetJsonAsync($"api/leaks?snapshots={ids}");
+        report.GetProperty("suspects").EnumerateArray().ShouldContain(s => s.GetProperty("propertyPath").GetString()!.EndsWith(".sentEvents"));
+        // Without the indexes, the one not in memory is analysed again: the answer is a job whose result is the report.
+        foreach (var index in Directory.GetFiles(snapshots, "*.hdx")) File.Delete(index);
         var leaksJob = await server.GetJsonAsync($"api/leaks?snapshots={ids}", HttpStatusCode.Accepted);
         var leaks = await server.WaitForJobAsync(leaksJob.GetProperty("job").GetProperty("id").GetInt64());
         leaks.GetProperty("state").GetString().ShouldBe("done", leaks.ToString());
-        var report = leaks.GetProperty("result");
-        report.GetProperty("suspects").EnumerateArray().ShouldContain(s => s.GetProperty("propertyPath").GetString()!.EndsWith(".sentEvents"));
+        leaks.GetProperty("result").GetProperty("suspects").EnumerateArray().ShouldContain(s => s.GetProperty("propertyPath").GetString()!.EndsWith(".sentEvents"));
         // Snapshots of another process lifetime cannot be compared.
         (await server.GetJsonAsync($"api/snapshots/{captures[1]}/compare?base=999", HttpStatusCode.NotFound)).GetProperty("error").GetString().ShouldBe("no snapshot 999");
     }
