@@ -114,6 +114,13 @@ public sealed class InspectorRuntimeProbe : IRuntimeProbe
             await FailedAsync(process, target, ex).ConfigureAwait(false);
             return null;
         }
+        catch (Exception ex) when (!ct.IsCancellationRequested)
+        {
+            // Unforeseen (a socket error surfacing in another form): the watch goes on, this process is retried later.
+            await FailedAsync(process, target, new InspectorException(InspectorErrorKind.Disconnected,
+                $"the runtime read of pid {process.Pid} failed: {ex.Message}", ex)).ConfigureAwait(false);
+            return null;
+        }
         finally
         {
             target.Gate.Release();
