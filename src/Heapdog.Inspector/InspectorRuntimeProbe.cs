@@ -209,7 +209,10 @@ public sealed class InspectorRuntimeProbe : IRuntimeProbe
 
     private async Task FailedAsync(ProcessIdentity process, Target target, InspectorException ex)
     {
-        bool final = ex.Kind is InspectorErrorKind.ProcessGone or InspectorErrorKind.NotNode or InspectorErrorKind.PermissionDenied
+        // A process that exited is reported by the watcher; a line about its lost session would only be noise.
+        bool gone = ex.Kind == InspectorErrorKind.ProcessGone
+            || ProcessReader.TryReadStat(process.Pid) is not { State: not ('Z' or 'X') } stat || stat.StartTicks != process.StartTicks;
+        bool final = gone || ex.Kind is InspectorErrorKind.NotNode or InspectorErrorKind.PermissionDenied
             or InspectorErrorKind.ActivationTimedOut or InspectorErrorKind.WrongProcess;
         if (target.Session is { Connection.IsClosed: true } lost)
         {
@@ -219,7 +222,7 @@ public sealed class InspectorRuntimeProbe : IRuntimeProbe
         if (final)
         {
             target.GaveUp = true;
-            if (ex.Kind != InspectorErrorKind.ProcessGone) _log?.Invoke($"pid {process.Pid}: no runtime figures: {ex.Message}");
+            if (!gone) _log?.Invoke($"pid {process.Pid}: no runtime figures: {ex.Message}");
             return;
         }
         if (target.Failures == 0)

@@ -58,13 +58,19 @@ public sealed class WatchRuntimeTests
 
         var clock = Stopwatch.StartNew();
         var watch = HeapdogRun.RunAsync(dir.Path, null, "watch", "--pid", killed.Pid.ToString(), "--pid", stopped.Pid.ToString(),
-            "--pid", healthy.Pid.ToString(), "--runtime", "--interval", "1s", "--duration", "6s", "--json", "--db", dir.File("watch.db"));
+            "--pid", healthy.Pid.ToString(), "--runtime", "--interval", "1s", "--duration", "8s", "--json", "--db", dir.File("watch.db"));
         try
         {
-            await Task.Delay(3000);
+            // Both sessions open (the start-up of the watcher varies on a loaded machine), then one read more.
+            while (!killed.Stderr.Contains("Debugger attached.") || !stopped.Stderr.Contains("Debugger attached."))
+            {
+                clock.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(8), "the watch did not attach");
+                await Task.Delay(100);
+            }
+            await Task.Delay(1200);
             killed.Process.Kill();
             Signal("STOP", stopped.Pid);
-            await Task.Delay(2500);
+            await Task.Delay(3000);
         }
         finally
         {
@@ -75,14 +81,17 @@ public sealed class WatchRuntimeTests
 
         run.ExitCode.ShouldBe(0, run.Stderr);
         run.Stderr.ShouldNotContain("   at ");
-        // 6 s of watching plus start-up; one read of the stopped target may hold a round for its 2 s timeout.
-        elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(14), run.Stderr);
+        // The exit is the watcher's to report; the lost session is not worth a line of its own.
+        run.Stderr.ShouldNotContain($"pid {killed.Pid}:");
+        run.Stderr.ShouldContain($"pid {stopped.Pid}: runtime figures unavailable for now: pid {stopped.Pid} did not answer Runtime.evaluate", Case.Sensitive, $"killed {killed.Pid}, stopped {stopped.Pid}, healthy {healthy.Pid}: {run.Stderr}");
+        // 8 s of watching plus start-up; one read of the stopped target may hold a round for its 2 s timeout.
+        elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(16), run.Stderr);
         var processes = JsonDocument.Parse(run.Stdout).RootElement.GetProperty("processes").EnumerateArray()
             .ToDictionary(p => p.GetProperty("pid").GetInt32());
         processes[killed.Pid].GetProperty("exited").GetBoolean().ShouldBeTrue();
-        processes[stopped.Pid].GetProperty("samples").GetProperty("count").GetInt64().ShouldBe(7);
+        processes[stopped.Pid].GetProperty("samples").GetProperty("count").GetInt64().ShouldBe(9);
         var h = processes[healthy.Pid].GetProperty("samples");
-        h.GetProperty("count").GetInt64().ShouldBe(7);
+        h.GetProperty("count").GetInt64().ShouldBe(9);
         h.GetProperty("arrayBuffers").GetProperty("min").GetInt64().ShouldBeGreaterThanOrEqualTo(64 * MiB);
         ProcFs.ListeningEndpoints(healthy.Pid).Select(e => e.Port).ShouldBe([healthyPort]);
         (await healthy.GetAsync()).ShouldStartWith("ok");
