@@ -105,7 +105,9 @@ public sealed class InspectorConnection : CdpSession
         {
             await _socket.SendAsync(utf8, WebSocketMessageType.Text, endOfMessage: true, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException)
+        catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or IOException
+                                       // A send on a connection the peer dropped is reported as cancelled.
+                                       || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             throw new InspectorException(InspectorErrorKind.Disconnected, _describeLoss(), ex);
         }

@@ -25,4 +25,26 @@ public sealed class WatchSnapshotRuleTests
         analyze.ExitCode.ShouldBe(0, analyze.Stderr);
         (await target.GetAsync()).ShouldNotBeEmpty();
     }
+
+    [Fact]
+    public async Task Watch_RuntimeWithHeapShareRule_SnapshotSharesTheProbeSessionAndTheInspectorIsClosed()
+    {
+        using var target = new NodeProcess("healthy-service.js", ["--inspect-port=0"]);
+        int httpPort = await target.PortAsync();
+        using var dir = new TempDirectory();
+        string snapshots = Path.Combine(dir.Path, "snapshots");
+
+        // Heap used is far above 0.1 % of the limit: the rule fires as soon as runtime figures arrive. Without sharing,
+        // the snapshot would be refused by the probe's hold on the one-session-per-process lock.
+        var run = await HeapdogRun.RunAsync(dir.Path, null, "watch", "--pid", target.Pid.ToString(), "--runtime", "--interval", "1s",
+            "--duration", "6s", "--db", Path.Combine(dir.Path, "watch.db"), "--snapshot-dir", snapshots,
+            "--snapshot-heap-share", "0.001", "--snapshot-max", "1", "--json");
+
+        run.ExitCode.ShouldBe(0, run.Stderr);
+        run.Stderr.ShouldNotContain("another Heapdog");
+        Directory.GetFiles(snapshots).ShouldHaveSingleItem(run.Stderr).ShouldEndWith(".heapsnapshot");
+        target.Stderr.Split('\n').Count(l => l == "Debugger attached.").ShouldBe(1, target.Stderr);
+        Heapdog.Inspector.ProcFs.ListeningEndpoints(target.Pid).Select(e => e.Port).ShouldBe([httpPort]);
+        (await target.GetAsync()).ShouldNotBeEmpty();
+    }
 }

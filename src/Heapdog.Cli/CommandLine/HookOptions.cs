@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Heapdog.Inspector;
 using Heapdog.Monitoring.Actions;
 using Heapdog.Monitoring.Store;
 
@@ -28,8 +29,9 @@ internal sealed class HookOptions
             command.Options.Add(o);
     }
 
-    /// <summary>The action engine for the options given, or null when none was given.</summary>
-    public ActionEngine? Build(ParseResult parse, SampleStore store, TextWriter error)
+    /// <summary>The action engine for the options given, or null when none was given. Snapshots share
+    /// <paramref name="probe"/>'s inspector sessions when there is one.</summary>
+    public ActionEngine? Build(ParseResult parse, SampleStore store, TextWriter error, InspectorRuntimeProbe? probe = null)
     {
         var hooks = new List<Hook>();
         foreach (var c in parse.GetValue(_onLeak) ?? []) hooks.Add(new Hook(HookTrigger.LeakVerdict, Command: c));
@@ -56,7 +58,7 @@ internal sealed class HookOptions
             DiskBudgetBytes = parse.GetValue(_budget) * 1_000_000,
         };
         if (hooks.Count == 0 && policy is null) return null;
-        return new ActionEngine(store, policy, policy is null ? null : new InspectorSnapshotCapturer(), hooks, new HookRunner(TimeSpan.FromSeconds(30)), line => error.WriteLine("heapdog: " + line));
+        return new ActionEngine(store, policy, policy is null ? null : new InspectorSnapshotCapturer(probe), hooks, new HookRunner(TimeSpan.FromSeconds(30)), line => error.WriteLine("heapdog: " + line));
     }
 
     private static double Share(double v, string name) =>

@@ -8,17 +8,38 @@ namespace Heapdog.Cli.CommandLine;
 /// Takes the snapshots that <c>watch</c>'s rules ask for, the way <c>heapdog snapshot</c> does: attach (SIGUSR1 if
 /// needed), refuse when the target lacks the headroom, stream to a temporary name, close the inspector if Heapdog
 /// opened it. Quiet: progress would garble the watch view; failures reach the watcher as exceptions and are recorded.
+/// With <c>--runtime</c> the snapshot goes through the runtime probe's session of the process, which already holds the
+/// one-session-per-process lock.
 /// </summary>
-internal sealed class InspectorSnapshotCapturer : ISnapshotCapturer
+internal sealed class InspectorSnapshotCapturer(InspectorRuntimeProbe? probe = null) : ISnapshotCapturer
 {
     private readonly CliContext _quiet = new(TextWriter.Null, TextWriter.Null);
 
     public async Task<(string Path, long Bytes)> CaptureAsync(ProcessIdentity process, string directory, CancellationToken ct)
     {
         Directory.CreateDirectory(directory);
-        var options = new AttachOptions { Pid = process.Pid };
         string path = Path.Combine(directory, $"heapdog-{process.Pid}-{DateTime.UtcNow:yyyyMMdd-HHmmss}.heapsnapshot");
-        await using var target = await TargetOptions.AttachAsync(options, _quiet, ct);
+        if (probe is not null)
+        {
+            try
+            {
+                return await probe.WithSessionAsync(process, async target =>
+                {
+                    var taken = await TakeAsync(target, process, directory, path, ct);
+                    // The session lives on for runtime reads; the profiler it enabled is not needed by them.
+                    await target.Connection.SendAsync("HeapProfiler.disable", timeout: TimeSpan.FromSeconds(5), cancellationToken: ct);
+                    return taken;
+                }, ct);
+            }
+            catch (InspectorException ex) { throw TargetOptions.Translate(ex); }
+        }
+        await using var attached = await TargetOptions.AttachAsync(new AttachOptions { Pid = process.Pid }, _quiet, ct);
+        return await TakeAsync(attached, process, directory, path, ct);
+    }
+
+    private async Task<(string Path, long Bytes)> TakeAsync(InspectedProcess target, ProcessIdentity process, string directory, string path,
+        CancellationToken ct)
+    {
         await SnapshotTaker.CheckCostAsync(target, process.Pid, directory, force: false, _quiet, ct);
         var result = await SnapshotTaker.TakeAsync(target, path, collectGarbage: true, overwrite: false, $"snapshot of pid {process.Pid}", _quiet, ct);
         return (result.Path, result.Bytes);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Heapdog.Cli.Output;
+using Heapdog.Inspector;
 using Heapdog.Monitoring;
 using Heapdog.Monitoring.Sampling;
 using Heapdog.Monitoring.Store;
@@ -25,10 +26,14 @@ public static class WatchCommand
         var duration = new Option<TimeSpan?>("--duration", "-d") { Description = "Stop after this long (default: until Ctrl+C)", CustomParser = r => DurationText.Parse(r) };
         var db = new Option<string?>("--db") { Description = "Store file (default: $XDG_DATA_HOME/heapdog/heapdog.db or ~/.local/share/heapdog/heapdog.db)" };
         var json = new Option<bool>("--json") { Description = "Print a JSON report per process at the end (with --duration) instead of the live view" };
+        var runtime = new Option<bool>("--runtime")
+        {
+            Description = "Also read the runtime's own figures (heap used, heap limit, external, GC) through the inspector (opened with SIGUSR1 if off, closed again at the end)",
+        };
         var hooks = HookOptions.Create();
 
         var command = new Command("watch", "Sample Node processes over time and say whether memory grows, and where (JS heap or off-heap)");
-        foreach (var o in new Option[] { pids, all, pm2, interval, duration, db, json }) command.Options.Add(o);
+        foreach (var o in new Option[] { pids, all, pm2, interval, duration, db, json, runtime }) command.Options.Add(o);
         hooks.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
@@ -47,13 +52,14 @@ public static class WatchCommand
 
             string dbPath = parse.GetValue(db) ?? StorePaths.Default();
             using var store = OpenStore(dbPath);
-            var sampler = new ProcessSampler();
+            await using var probe = parse.GetValue(runtime) ? new InspectorRuntimeProbe(log: line => context.Error.WriteLine("heapdog: " + line)) : null;
+            var sampler = new ProcessSampler(probe);
             var listeners = new List<IWatchListener>();
             Watcher? watcher = null;
             bool live = !asJson && ReferenceEquals(context.Out, Console.Out) && !Console.IsOutputRedirected;
             if (live) listeners.Add(new WatchLiveView(context.Out, () => watcher!.Tracks, $"heapdog watch ({dbPath})"));
             else if (!asJson) listeners.Add(new WatchPlainLog(context.Out));
-            var actions = hooks.Build(parse, store, context.Error);
+            var actions = hooks.Build(parse, store, context.Error, probe);
             if (actions is not null) listeners.Add(actions);
             watcher = new Watcher(options, store, sampler, listeners);
 

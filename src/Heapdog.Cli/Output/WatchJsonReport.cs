@@ -46,13 +46,19 @@ public static class WatchJsonReport
         Range(w, "v8Heap", h, s => s.V8Heap);
         Range(w, "native", h, s => s.Native);
         Range(w, "heapUsed", h, s => s.HeapUsed);
+        Range(w, "heapTotal", h, s => s.HeapTotal);
         Range(w, "external", h, s => s.External);
+        Range(w, "arrayBuffers", h, s => s.ArrayBuffers);
         Range(w, "cgroupUsage", h, s => s.CgroupUsage);
         var last = h.Count > 0 ? h[^1] : null;
         Nullable(w, "peakRss", last?.PeakRss);
         Nullable(w, "cgroupLimit", last?.CgroupLimit);
         Nullable(w, "cgroupOomKills", last?.CgroupOomKills);
-        Nullable(w, "heapLimit", last?.HeapLimit);
+        Nullable(w, "heapLimit", LastMeasured(h, s => s.HeapLimit));
+        Nullable(w, "nativeContexts", LastMeasured(h, s => s.NativeContexts));
+        Nullable(w, "detachedContexts", LastMeasured(h, s => s.DetachedContexts));
+        Nullable(w, "gcCount", LastMeasured(h, s => s.GcCount));
+        Nullable(w, "gcTimeMs", LastMeasured(h, s => s.GcTimeMs));
         Nullable(w, "threads", last?.Threads);
         Nullable(w, "openFds", last?.OpenFds);
         Nullable(w, "oomScore", last?.OomScore);
@@ -129,6 +135,14 @@ public static class WatchJsonReport
         w.WriteNumber("min", min);
         w.WriteNumber("max", max);
         w.WriteEndObject();
+    }
+
+    /// <summary>The newest value that was measured: a runtime read can miss the last sample (a busy target).</summary>
+    private static long LastMeasured(IReadOnlyList<Sample> h, Func<Sample, long> get)
+    {
+        for (int i = h.Count - 1; i >= 0; i--)
+            if (get(h[i]) >= 0) return get(h[i]);
+        return -1;
     }
 
     private static void Nullable(Utf8JsonWriter w, string name, long? value)

@@ -52,6 +52,46 @@ public sealed class ProcessSampler(IRuntimeProbe? probe = null)
     /// (exited, or its pid now belongs to another process).</summary>
     public async Task<Sample?> SampleAsync(ProcessIdentity identity, long nowMs, CancellationToken ct)
     {
+        var s = ReadProc(identity, nowMs);
+        if (s is not null && probe is not null) await AddRuntimeAsync(identity, s, ct);
+        return s;
+    }
+
+    /// <summary>
+    /// Samples of every process of a round (null where a process is gone). The <c>/proc</c> figures are read first,
+    /// then the runtime figures of all processes at once, at most <see cref="MaxConcurrentRuntimeReads"/> in flight:
+    /// a slow or hung target costs the round one read timeout, not one per process.
+    /// </summary>
+    public async Task<Sample?[]> SampleAllAsync(IReadOnlyList<ProcessIdentity> identities, long nowMs, CancellationToken ct)
+    {
+        var samples = new Sample?[identities.Count];
+        for (int i = 0; i < samples.Length; i++) samples[i] = ReadProc(identities[i], nowMs);
+        if (probe is null || samples.Length == 0) return samples;
+        if (samples.Length == 1)
+        {
+            if (samples[0] is { } only) await AddRuntimeAsync(identities[0], only, ct);
+            return samples;
+        }
+        var options = new ParallelOptions { MaxDegreeOfParallelism = MaxConcurrentRuntimeReads, CancellationToken = ct };
+        await Parallel.ForAsync(0, samples.Length, options, async (i, token) =>
+        {
+            if (samples[i] is { } s) await AddRuntimeAsync(identities[i], s, token);
+        });
+        return samples;
+    }
+
+    /// <summary>Runtime reads in flight at once across processes (each is a round trip to the target, mostly waiting).</summary>
+    public const int MaxConcurrentRuntimeReads = 16;
+
+    private async Task AddRuntimeAsync(ProcessIdentity identity, Sample s, CancellationToken ct)
+    {
+        if (await probe!.ReadAsync(identity, ct) is not { } runtime) return;
+        s.Apply(runtime);
+        if (s.V8Heap < 0 && s.RssAnon >= 0 && runtime.HeapTotal >= 0) s.Native = Math.Max(0, s.RssAnon - runtime.HeapTotal);
+    }
+
+    private Sample? ReadProc(ProcessIdentity identity, long nowMs)
+    {
         var stat = ProcessReader.TryReadStat(identity.Pid);
         if (stat is null || stat.StartTicks != identity.StartTicks) return null;
         if (!_states.TryGetValue(identity, out var state)) _states[identity] = state = new State();
@@ -110,12 +150,6 @@ public sealed class ProcessSampler(IRuntimeProbe? probe = null)
             s.CgroupUsage = cg.UsageBytes;
             s.CgroupLimit = cg.LimitBytes ?? -1;
             s.CgroupOomKills = cg.OomKills;
-        }
-
-        if (probe is not null && await probe.ReadAsync(identity, ct) is { } runtime)
-        {
-            s.Apply(runtime);
-            if (s.V8Heap < 0 && s.RssAnon >= 0 && runtime.HeapTotal >= 0) s.Native = Math.Max(0, s.RssAnon - runtime.HeapTotal);
         }
         return s;
     }

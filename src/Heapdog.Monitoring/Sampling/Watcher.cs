@@ -84,9 +84,19 @@ public sealed class Watcher(WatchOptions options, SampleStore store, ProcessSamp
         var batch = new List<(long, Sample)>(_tracks.Count);
         var sampled = new List<ProcessTrack>(_tracks.Count);
         var exited = new List<ProcessTrack>();
+        var identities = new ProcessIdentity[_tracks.Count];
+        var tracks = new ProcessTrack[_tracks.Count];
+        int n = 0;
         foreach (var (identity, track) in _tracks)
         {
-            var s = await sampler.SampleAsync(identity, now, ct);
+            identities[n] = identity;
+            tracks[n++] = track;
+        }
+        var samples = await sampler.SampleAllAsync(identities, now, ct);
+        for (int i = 0; i < n; i++)
+        {
+            var track = tracks[i];
+            var s = samples[i];
             if (s is null)
             {
                 exited.Add(track);
