@@ -26,10 +26,11 @@ public static class ServeCommand
         };
         var snapshots = new Option<string?>("--snapshots") { Description = "Directory of the snapshots the dashboard keeps (default: 'snapshots' beside the store)" };
         var maxUpload = new Option<string>("--max-upload") { Description = "Largest snapshot upload accepted (e.g. 2g)", DefaultValueFactory = _ => "8g" };
+        var runtime = new Option<bool>("--runtime") { Description = "Also read heap used/total, external, arrayBuffers and the heap limit through each process's inspector (as watch --runtime)" };
         var loaded = new Option<int>("--loaded") { Description = "Analysed snapshots kept in memory at once", DefaultValueFactory = _ => 2 };
 
         var command = new Command("serve", "The dashboard: watch Node processes and analyse snapshots, with a web UI, a JSON API and /metrics");
-        foreach (var o in new Option[] { urls, db, pids, pm2, interval, snapshots, maxUpload, loaded }) command.Options.Add(o);
+        foreach (var o in new Option[] { urls, db, pids, pm2, interval, snapshots, maxUpload, loaded, runtime }) command.Options.Add(o);
         command.SetAction((parse, ct) =>
         {
             var urlList = parse.GetValue(urls) is { Length: > 0 } given ? given : [DefaultUrl];
@@ -55,6 +56,7 @@ public static class ServeCommand
                 SnapshotsDir = Path.GetFullPath(parse.GetValue(snapshots) ?? Path.Combine(Path.GetDirectoryName(dbPath)!, "snapshots")),
                 MaxUploadBytes = SizeText.Parse(parse.GetValue(maxUpload)!, "--max-upload"),
                 LoadedSnapshots = keep,
+                RuntimeFigures = parse.GetValue(runtime),
                 Token = token,
                 Watch = new WatchOptions
                 {

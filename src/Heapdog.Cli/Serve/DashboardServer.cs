@@ -10,6 +10,7 @@ using Heapdog.Cli.CommandLine;
 using Heapdog.Cli.Serve.Endpoints;
 using Heapdog.Cli.Serve.Jobs;
 using Heapdog.Cli.Serve.Snapshots;
+using Heapdog.Inspector;
 using Heapdog.Monitoring.Sampling;
 using Heapdog.Monitoring.Store;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -28,7 +29,8 @@ public static class DashboardServer
         using var sampleStore = WatchCommand.OpenStore(options.DbPath);
         var store = new DashboardStore(sampleStore.Path);
         var live = new LiveProcesses();
-        var watcher = new Watcher(options.Watch, sampleStore, new ProcessSampler(), [live]);
+        await using var probe = options.RuntimeFigures ? new InspectorRuntimeProbe(log: line => context.Error.WriteLine("heapdog: " + line)) : null;
+        var watcher = new Watcher(options.Watch, sampleStore, new ProcessSampler(probe), [live]);
         var missing = await watcher.StartAsync(ct);
         if (missing.Count > 0)
             throw new HeapdogException($"no such process: {string.Join(", ", missing)} (not running, or not readable in /proc)", ExitCodes.TargetUnavailable);
@@ -42,7 +44,7 @@ public static class DashboardServer
             throw new HeapdogException($"cannot use the snapshot directory {options.SnapshotsDir}: {e.Message}", ExitCodes.OutputFailed, e);
         }
 
-        await using var sessions = new InspectorSessions();
+        await using var sessions = new InspectorSessions(probe);
         var app = Build(options, store, live, library, jobs, sessions, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         try
         {

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Heapdog.Cli.CommandLine;
 using Heapdog.Inspector;
+using Heapdog.Processes;
 
 namespace Heapdog.Cli.Serve;
 
@@ -9,9 +10,11 @@ namespace Heapdog.Cli.Serve;
 /// numbering is dropped when the session ends), so two snapshots taken in two sessions cannot be compared object by
 /// object: keeping the session is what lets "snapshot, act, snapshot, compare" work from two button presses. A session
 /// ends when its process exits, after <see cref="IdleTimeout"/> without use (the inspector Heapdog opened is closed
-/// again then), and when the server stops. Actions on one process run one at a time.
+/// again then), and when the server stops. Actions on one process run one at a time. With runtime figures on
+/// (<c>--runtime</c>), the runtime probe already keeps a session per process for as long as it is watched: actions use
+/// that one, as a process accepts one Heapdog session at a time.
 /// </summary>
-public sealed class InspectorSessions : IAsyncDisposable
+public sealed class InspectorSessions(InspectorRuntimeProbe? probe) : IAsyncDisposable
 {
     public static readonly TimeSpan IdleTimeout = TimeSpan.FromMinutes(15);
     private static readonly CliContext Quiet = new(TextWriter.Null, TextWriter.Null);
@@ -26,8 +29,14 @@ public sealed class InspectorSessions : IAsyncDisposable
 
     /// <summary>Runs <paramref name="action"/> with the process's session, attaching first if there is none (or the
     /// last one broke).</summary>
-    public async Task<T> UseAsync<T>(long processId, int pid, Action<string> report, Func<InspectedProcess, Task<T>> action, CancellationToken ct)
+    public async Task<T> UseAsync<T>(long processId, ProcessIdentity identity, Action<string> report, Func<InspectedProcess, Task<T>> action, CancellationToken ct)
     {
+        int pid = identity.Pid;
+        if (probe is not null)
+        {
+            report($"attaching to pid {pid}");
+            return await probe.WithSessionAsync(identity, action, ct);
+        }
         var session = _sessions.GetOrAdd(processId, _ => new Session());
         report($"waiting for another action on pid {pid} to finish");
         await session.Gate.WaitAsync(ct);

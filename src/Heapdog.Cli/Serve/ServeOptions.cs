@@ -13,6 +13,8 @@ public sealed record ServeOptions
     public long MaxUploadBytes { get; init; }
     /// <summary>Analysed snapshots kept in memory at once (the others are reopened from their index on demand).</summary>
     public int LoadedSnapshots { get; init; } = 2;
+    /// <summary>Read heap used/total, external, arrayBuffers and the heap limit through each process's inspector.</summary>
+    public bool RuntimeFigures { get; init; }
     /// <summary>From HEAPDOG_TOKEN; required when a URL is not loopback.</summary>
     public string? Token { get; init; }
 }

@@ -227,6 +227,33 @@ public sealed partial class ServeApiTests(SnapshotFixtures fixtures)
     }
 
     [Fact]
+    public async Task Serve_Runtime_HeapFiguresLimitAndMetrics_CaptureSharesTheProbeSession()
+    {
+        using var target = new NodeProcess("leaky-service.js", FreeInspectorPort);
+        await target.PortAsync();
+        using var dir = new TempDirectory();
+        using var server = await ServeProcess.StartAsync(dir.Path, ["--pid", target.Pid.ToString(CultureInfo.InvariantCulture), "--interval", "500ms", "--runtime"]);
+
+        var process = (await server.WaitForAsync("api/processes", p => p.GetArrayLength() == 1
+            && p[0].GetProperty("last") is { ValueKind: JsonValueKind.Object } last && last.GetProperty("heapUsed").ValueKind == JsonValueKind.Number))[0];
+        var figures = process.GetProperty("last");
+        figures.GetProperty("heapTotal").GetInt64().ShouldBeGreaterThanOrEqualTo(figures.GetProperty("heapUsed").GetInt64());
+        process.GetProperty("limit").GetProperty("kind").GetString().ShouldBe("heap");
+        process.GetProperty("limit").GetProperty("bytes").GetInt64().ShouldBe(figures.GetProperty("heapLimit").GetInt64());
+        string metrics = await server.Http.GetStringAsync("metrics");
+        metrics.ShouldMatch($"nodejs_heap_size_used_bytes\\{{pid=\"{target.Pid}\",app=\"node\"\\}} [1-9][0-9]*\n");
+        metrics.ShouldMatch($"heapdog_heap_used_ratio\\{{pid=\"{target.Pid}\",app=\"node\"\\}} 0\\.[0-9]+");
+
+        long id = process.GetProperty("id").GetInt64();
+        var job = await server.WaitForJobAsync((await server.PostJsonAsync($"api/processes/{id}/snapshot")).GetProperty("job").GetProperty("id").GetInt64());
+        job.GetProperty("state").GetString().ShouldBe("done", job.ToString());
+        // The probe goes on reading through the same session after the capture.
+        long before = (await server.GetJsonAsync($"api/processes/{id}")).GetProperty("last").GetProperty("timeMs").GetInt64();
+        await server.WaitForAsync($"api/processes/{id}", p => p.GetProperty("last").GetProperty("timeMs").GetInt64() > before
+            && p.GetProperty("last").GetProperty("heapUsed").ValueKind == JsonValueKind.Number);
+    }
+
+    [Fact]
     public async Task Actions_ExitedProcess_RefusedWithConflict()
     {
         var target = new NodeProcess("healthy-service.js", FreeInspectorPort);

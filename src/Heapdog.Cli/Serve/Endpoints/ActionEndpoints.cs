@@ -7,6 +7,7 @@ using Heapdog.Cli.Serve.Jobs;
 using Heapdog.Cli.Serve.Snapshots;
 using Heapdog.Inspector;
 using Heapdog.Monitoring.Store;
+using Heapdog.Processes;
 
 namespace Heapdog.Cli.Serve.Endpoints;
 
@@ -21,11 +22,11 @@ public static class ActionEndpoints
     {
         var api = app.MapGroup("/api").WithTags("actions");
 
-        api.MapPost("/processes/{id:long}/snapshot", (long id) => WithLiveProcess(live, id, (pid, processId) =>
+        api.MapPost("/processes/{id:long}/snapshot", (long id) => WithLiveProcess(live, id, (identity, processId) =>
             jobs.Start("capture", processId, async (job, ct) =>
             {
-                var record = await sessions.UseAsync(processId, pid, Reporter(job), target =>
-                    CaptureAsync(target, pid, processId, "capture", library, store, job, 0.05, 0.5, ct), ct);
+                var record = await sessions.UseAsync(processId, identity, Reporter(job), target =>
+                    CaptureAsync(target, identity.Pid, processId, "capture", library, store, job, 0.05, 0.5, ct), ct);
                 library.Analyze(record, job, ct, 0.5, 1);
                 return $"{{\"snapshotId\":{record.Id.ToString(CultureInfo.InvariantCulture)}}}";
             }))).WithSummary("Take a heap snapshot of a live process, then analyse it");
@@ -37,7 +38,7 @@ public static class ActionEndpoints
             TimeSpan every;
             try { every = DurationText.Parse(interval ?? "10s", "interval"); }
             catch (HeapdogException e) { return JsonResults.Error(400, e.Message); }
-            return WithLiveProcess(live, id, (pid, processId) => jobs.Start("hunt", processId, async (job, ct) =>
+            return WithLiveProcess(live, id, (identity, processId) => jobs.Start("hunt", processId, async (job, ct) =>
             {
                 var records = new List<StoredSnapshot>();
                 double share = 0.6 / n;
@@ -45,8 +46,8 @@ public static class ActionEndpoints
                 {
                     if (i > 0) await WaitAsync(job, every, $"waiting {Output.Format.Duration(every)} before snapshot {i + 1} of {n}", share * i, ct);
                     int index = i;
-                    records.Add(await sessions.UseAsync(processId, pid, Reporter(job), target =>
-                        CaptureAsync(target, pid, processId, "hunt", library, store, job, share * index + share * 0.2, share * (index + 1), ct), ct));
+                    records.Add(await sessions.UseAsync(processId, identity, Reporter(job), target =>
+                        CaptureAsync(target, identity.Pid, processId, "hunt", library, store, job, share * index + share * 0.2, share * (index + 1), ct), ct));
                 }
                 return LeakHunt.Run(library, records, 10, job, ct, 0.6, 1);
             }));
@@ -58,20 +59,20 @@ public static class ActionEndpoints
             try { length = DurationText.Parse(duration ?? "10s", "duration"); }
             catch (HeapdogException e) { return JsonResults.Error(400, e.Message); }
             if (length > TimeSpan.FromMinutes(10)) return JsonResults.Error(400, "duration must be 10 minutes or less");
-            return WithLiveProcess(live, id, (pid, processId) => jobs.Start("sample", processId, async (job, ct) =>
+            return WithLiveProcess(live, id, (identity, processId) => jobs.Start("sample", processId, async (job, ct) =>
             {
                 var progress = new JobProgress<double>(f => job.Report($"sampling allocations for {Output.Format.Duration(length)}", 0.05 + 0.9 * f));
-                var sampled = await sessions.UseAsync(processId, pid, Reporter(job), async target =>
+                var sampled = await sessions.UseAsync(processId, identity, Reporter(job), async target =>
                 {
                     try { return await HeapSampler.RunAsync(target.Connection, length, HeapSampler.DefaultInterval, progress, ct); }
                     catch (InspectorException e) { throw TargetOptions.Translate(e); }
                 }, ct);
-                string path = Path.ChangeExtension(library.NewPath($"pid{pid}"), ".heapprofile");
+                string path = Path.ChangeExtension(library.NewPath($"pid{identity.Pid}"), ".heapprofile");
                 await using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write))
                 await using (var writer = new Utf8JsonWriter(file))
                     sampled.Profile.WriteTo(writer);
                 var output = new StringWriter();
-                await SampleCommand.WriteJsonAsync(output, pid, sampled, [.. sampled.Sites.Take(30)], path);
+                await SampleCommand.WriteJsonAsync(output, identity.Pid, sampled, [.. sampled.Sites.Take(30)], path);
                 return output.ToString();
             }));
         }).WithSummary("Sample allocations of a live process (heapdog sample --json)");
@@ -94,12 +95,12 @@ public static class ActionEndpoints
 
     private static IResult NoJob(long id) => JsonResults.Error(404, $"no job {id}");
 
-    private static IResult WithLiveProcess(LiveProcesses live, long id, Func<int, long, Job> start)
+    private static IResult WithLiveProcess(LiveProcesses live, long id, Func<ProcessIdentity, long, Job> start)
     {
         if (!live.Current.TryGetValue(id, out var process))
             return JsonResults.Error(404, $"process {id} is not being watched by this server");
         if (process.Exited) return JsonResults.Error(409, $"process {id} (pid {process.Process.Identity.Pid}) has exited");
-        return SnapshotEndpoints.JobAccepted(start(process.Process.Identity.Pid, id));
+        return SnapshotEndpoints.JobAccepted(start(process.Process.Identity, id));
     }
 
     private static Action<string> Reporter(Job job) => phase => job.Report(phase, null);
