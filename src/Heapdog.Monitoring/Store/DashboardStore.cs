@@ -247,13 +247,3 @@ public sealed class DashboardStore(string path)
         return cmd.ExecuteNonQuery() > 0;
     }
 }
-
-/// <summary>A process row with when the store first and last saw it (unix ms).</summary>
-public sealed record StoredProcess(WatchedProcess Process, long FirstSeenMs, long LastSeenMs);
-
-/// <summary>Bucketed samples: <see cref="Values"/>[c][i] is point i of <see cref="DashboardStore.SeriesColumns"/>[c].</summary>
-public sealed record SampleSeries(long ProcessId, long FromMs, long ToMs, long StepMs, IReadOnlyList<long> Times, IReadOnlyList<double?>[] Values);
-
-/// <summary>A snapshot the dashboard keeps: its file, where it came from, and its analysis state.</summary>
-public sealed record StoredSnapshot(long Id, long? ProcessId, int? Pid, string Name, string File, long Bytes, long CreatedMs, string Source,
-    string State, string? Error, long? NodeCount, long? EdgeCount, long? TotalSize);
