@@ -16,7 +16,7 @@ public class SampleStoreTests
     {
         using var dir = new TempDir();
         using (var store = SampleStore.Open(dir.File("sub/dir/h.db")))
-            store.SchemaVersion.ShouldBe(2);
+            store.SchemaVersion.ShouldBe(3);
         using var c = new SqliteConnection($"Data Source={dir.File("sub/dir/h.db")}");
         c.Open();
         using var cmd = c.CreateCommand();
@@ -43,10 +43,13 @@ public class SampleStoreTests
             t.Commit();
         }
         using var store = SampleStore.Open(path);
-        store.SchemaVersion.ShouldBe(2);
+        store.SchemaVersion.ShouldBe(3);
         store.ReadSamples(1).ShouldHaveSingleItem().Rss.ShouldBe(123);
         store.AddEvent(1, 3000, "exited", "{}"); // table from step 2
         store.ReadEvents(1).ShouldHaveSingleItem();
+        var dashboard = new DashboardStore(path); // table from step 3
+        long id = dashboard.AddSnapshot(1, 7, "s.heapsnapshot", "/snaps/s.heapsnapshot", 10, 3000, "capture", "new").Id;
+        dashboard.Snapshots(id).ShouldHaveSingleItem().ProcessId.ShouldBe(1);
     }
 
     [Fact]
