@@ -13,7 +13,6 @@ namespace Heapdog.Cli.CommandLine;
 /// </summary>
 internal sealed class InspectorSnapshotCapturer(InspectorRuntimeProbe? probe = null) : ISnapshotCapturer
 {
-    private readonly CliContext _quiet = new(TextWriter.Null, TextWriter.Null);
 
     public async Task<(string Path, long Bytes)> CaptureAsync(ProcessIdentity process, string directory, CancellationToken ct)
     {
@@ -33,15 +32,15 @@ internal sealed class InspectorSnapshotCapturer(InspectorRuntimeProbe? probe = n
             }
             catch (InspectorException ex) { throw TargetOptions.Translate(ex); }
         }
-        await using var attached = await TargetOptions.AttachAsync(new AttachOptions { Pid = process.Pid }, _quiet, ct);
+        await using var attached = await TargetOptions.AttachAsync(new AttachOptions { Pid = process.Pid }, CliContext.Quiet, ct);
         return await TakeAsync(attached, process, directory, path, ct);
     }
 
     private async Task<(string Path, long Bytes)> TakeAsync(InspectedProcess target, ProcessIdentity process, string directory, string path,
         CancellationToken ct)
     {
-        await SnapshotTaker.CheckCostAsync(target, process.Pid, directory, force: false, _quiet, ct);
-        var result = await SnapshotTaker.TakeAsync(target, path, collectGarbage: true, overwrite: false, $"snapshot of pid {process.Pid}", _quiet, ct);
+        await SnapshotTaker.CheckCostAsync(target, process.Pid, directory, force: false, CliContext.Quiet, ct);
+        var result = await SnapshotTaker.TakeAsync(target, path, collectGarbage: true, overwrite: false, $"snapshot of pid {process.Pid}", CliContext.Quiet, ct);
         return (result.Path, result.Bytes);
     }
 }

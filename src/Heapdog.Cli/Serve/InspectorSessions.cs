@@ -17,7 +17,6 @@ namespace Heapdog.Cli.Serve;
 public sealed class InspectorSessions(InspectorRuntimeProbe? probe) : IAsyncDisposable
 {
     public static readonly TimeSpan IdleTimeout = TimeSpan.FromMinutes(15);
-    private static readonly CliContext Quiet = new(TextWriter.Null, TextWriter.Null);
     private readonly ConcurrentDictionary<long, Session> _sessions = new();
 
     private sealed class Session
@@ -50,7 +49,7 @@ public sealed class InspectorSessions(InspectorRuntimeProbe? probe) : IAsyncDisp
             if (session.Process is null)
             {
                 report($"attaching to pid {pid}");
-                session.Process = await TargetOptions.AttachAsync(new AttachOptions { Pid = pid }, Quiet, ct);
+                session.Process = await TargetOptions.AttachAsync(new AttachOptions { Pid = pid }, CliContext.Quiet, ct);
             }
             session.LastUse = DateTime.UtcNow;
             return await action(session.Process);

@@ -222,7 +222,7 @@ public sealed partial class ServeApiTests(SnapshotFixtures fixtures)
         var leaks = await server.WaitForJobAsync(leaksJob.GetProperty("job").GetProperty("id").GetInt64());
         leaks.GetProperty("state").GetString().ShouldBe("done", leaks.ToString());
         leaks.GetProperty("result").GetProperty("suspects").EnumerateArray().ShouldContain(s => s.GetProperty("propertyPath").GetString()!.EndsWith(".sentEvents"));
-        // Snapshots of another process lifetime cannot be compared.
+        // An unknown base is named in the error.
         (await server.GetJsonAsync($"api/snapshots/{captures[1]}/compare?base=999", HttpStatusCode.NotFound)).GetProperty("error").GetString().ShouldBe("no snapshot 999");
     }
 

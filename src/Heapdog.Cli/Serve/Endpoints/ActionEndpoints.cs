@@ -16,8 +16,6 @@ namespace Heapdog.Cli.Serve.Endpoints;
 /// when needed and closed again afterwards.</summary>
 public static class ActionEndpoints
 {
-    private static readonly CliContext Quiet = new(TextWriter.Null, TextWriter.Null);
-
     public static void Map(WebApplication app, DashboardStore store, LiveProcesses live, SnapshotLibrary library, JobBoard jobs, InspectorSessions sessions)
     {
         var api = app.MapGroup("/api").WithTags("actions");
@@ -61,7 +59,7 @@ public static class ActionEndpoints
             if (length > TimeSpan.FromMinutes(10)) return JsonResults.Error(400, "duration must be 10 minutes or less");
             return WithLiveProcess(live, id, (identity, processId) => jobs.Start("sample", processId, async (job, ct) =>
             {
-                var progress = new JobProgress<double>(f => job.Report($"sampling allocations for {Output.Format.Duration(length)}", 0.05 + 0.9 * f));
+                var progress = new SyncProgress<double>(f => job.Report($"sampling allocations for {Output.Format.Duration(length)}", 0.05 + 0.9 * f));
                 var sampled = await sessions.UseAsync(processId, identity, Reporter(job), async target =>
                 {
                     try { return await HeapSampler.RunAsync(target.Connection, length, HeapSampler.DefaultInterval, progress, ct); }
@@ -111,9 +109,9 @@ public static class ActionEndpoints
         SnapshotLibrary library, DashboardStore store, Job job, double from, double to, CancellationToken ct)
     {
         job.Report("estimating the snapshot's cost", from);
-        await SnapshotTaker.CheckCostAsync(target, pid, library.Directory, force: false, Quiet, ct);
+        await SnapshotTaker.CheckCostAsync(target, pid, library.Directory, force: false, CliContext.Quiet, ct);
         string path = library.NewPath($"pid{pid}");
-        var progress = new JobProgress<SnapshotProgress>(p => job.Report(p.Phase switch
+        var progress = new SyncProgress<SnapshotProgress>(p => job.Report(p.Phase switch
         {
             SnapshotPhase.CollectingGarbage => "collecting garbage",
             SnapshotPhase.Building => "building the snapshot (target paused)",
@@ -136,11 +134,5 @@ public static class ActionEndpoints
     {
         job.Report(phase, at);
         await Task.Delay(wait, ct);
-    }
-
-    /// <summary>Reports on the calling thread (System.Progress would post to the thread pool, out of order).</summary>
-    private sealed class JobProgress<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
     }
 }

@@ -150,8 +150,8 @@ public sealed class SnapshotLibrary(DashboardStore store, JobBoard jobs, string 
             store.UpdateSnapshot(record.Id, "analysing");
             string name = record.Name;
             double span = to - from;
-            var reading = new Progress(f => job.Report($"reading {name}", from + span * 0.6 * f));
-            var analysing = new AnalysisProgressSink(p => job.Report($"{p.Phase} ({name})", from + span * (0.6 + 0.4 * Math.Max(0, p.Fraction))));
+            var reading = new SyncProgress<double>(f => job.Report($"reading {name}", from + span * 0.6 * f));
+            var analysing = new SyncProgress<AnalysisProgress>(p => job.Report($"{p.Phase} ({name})", from + span * (0.6 + 0.4 * Math.Max(0, p.Fraction))));
             SnapshotAnalysis analysis;
             try
             {
@@ -257,15 +257,5 @@ public sealed class SnapshotLibrary(DashboardStore store, JobBoard jobs, string 
     {
         try { File.Delete(path); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { /* best effort: the record goes either way */ }
-    }
-
-    private sealed class Progress(Action<double> report) : IProgress<double>
-    {
-        public void Report(double value) => report(value);
-    }
-
-    private sealed class AnalysisProgressSink(Action<AnalysisProgress> report) : IProgress<AnalysisProgress>
-    {
-        public void Report(AnalysisProgress value) => report(value);
     }
 }
