@@ -1,3 +1,4 @@
+using Heapdog.Workflows.Formatting;
 using Heapdog.Cli.CommandLine;
 
 namespace Heapdog.Monitoring.Tests;

@@ -1,9 +1,31 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Heapdog.Cli.Output;
-using Heapdog.Cli.Reports;
-using Heapdog.Snapshot;
+using Heapdog.Cli.Rendering;
+using Heapdog.Server.Hosting;
 using Heapdog.Snapshot.Analysis;
+using Heapdog.Snapshot.Comparison;
+using Heapdog.Snapshot;
+using Heapdog.Workflows.Capture;
+using Heapdog.Workflows.Errors;
+using Heapdog.Workflows.Files;
+using Heapdog.Workflows.Formatting;
+using Heapdog.Workflows.Hunting;
+using Heapdog.Workflows.Json;
+using Heapdog.Workflows.Leaks;
+using Heapdog.Workflows.Monitoring;
+using Heapdog.Workflows.Progress;
+using Heapdog.Workflows.Reports.Analyze;
+using Heapdog.Workflows.Reports.Diff;
+using Heapdog.Workflows.Reports.Dominators;
+using Heapdog.Workflows.Reports.Inspect;
+using Heapdog.Workflows.Reports.Leaks;
+using Heapdog.Workflows.Reports.Objects;
+using Heapdog.Workflows.Reports.Paths;
+using Heapdog.Workflows.Reports.Sampling;
+using Heapdog.Workflows.Reports.Strings;
+using Heapdog.Workflows.Reports.Watch;
+using Heapdog.Workflows.Snapshots;
 
 namespace Heapdog.Cli.CommandLine;
 
@@ -46,22 +68,21 @@ public static class AnalyzeCommand
 
     public static int Run(CliContext context, AnalyzeOptions options, CancellationToken cancellation)
     {
-        if (options.Top < 0) throw new HeapdogException("--top must be 0 or more", ExitCodes.Usage);
-        if (options.Objects < 0) throw new HeapdogException("--objects must be 0 or more", ExitCodes.Usage);
+        var query = new AnalyzeQuery(options.Top, options.Sort, options.Filter, options.Objects);
+        if (options.Top < 0) throw new HeapdogException(ErrorKind.BadRequest, "--top must be 0 or more");
+        if (options.Objects < 0) throw new HeapdogException(ErrorKind.BadRequest, "--objects must be 0 or more");
         var clock = Stopwatch.StartNew();
-        var snapshot = SnapshotLoader.Load(context, options.File.FullName, cancellation);
-        var parseTime = clock.Elapsed;
-        var analysis = SnapshotLoader.Analyze(context, snapshot, cancellation);
-        var analyzeTime = clock.Elapsed - parseTime;
+        var snapshot = SnapshotOpener.Read(options.File.FullName, context, cancellation);
+        var readTime = clock.Elapsed;
+        var analysis = SnapshotOpener.Analyze(snapshot, context, cancellation);
+        var analyzeTime = clock.Elapsed - readTime;
         context.Progress.Clear();
 
-        var report = AnalyzeReport.Build(analysis, options, options.File.FullName, parseTime, analyzeTime);
-        if (options.Json) report.WriteJson(context.Out);
-        else report.WriteText(context.Out);
+        var report = AnalyzeResult.Build(analysis, query, options.File.FullName, readTime, analyzeTime);
+        if (options.Json) ReportJson.Write(context.Out, report, HeapdogJsonContext.Default.AnalyzeResult);
+        else AnalyzeText.Write(context.Out, report, query);
         return ExitCodes.Success;
     }
 }
-
-public enum SummarySort { Retained, Shallow, Count, Distance, Name }
 
 public sealed record AnalyzeOptions(FileInfo File, int Top, SummarySort Sort, string? Filter, int Objects, bool Json);

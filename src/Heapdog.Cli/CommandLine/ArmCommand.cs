@@ -1,6 +1,29 @@
 using System.CommandLine;
 using Heapdog.Cli.Output;
+using Heapdog.Cli.Rendering;
 using Heapdog.Inspector;
+using Heapdog.Server.Hosting;
+using Heapdog.Snapshot.Comparison;
+using Heapdog.Workflows.Capture;
+using Heapdog.Workflows.Errors;
+using Heapdog.Workflows.Files;
+using Heapdog.Workflows.Formatting;
+using Heapdog.Workflows.Hunting;
+using Heapdog.Workflows.Json;
+using Heapdog.Workflows.Leaks;
+using Heapdog.Workflows.Monitoring;
+using Heapdog.Workflows.Progress;
+using Heapdog.Workflows.Reports.Analyze;
+using Heapdog.Workflows.Reports.Diff;
+using Heapdog.Workflows.Reports.Dominators;
+using Heapdog.Workflows.Reports.Inspect;
+using Heapdog.Workflows.Reports.Leaks;
+using Heapdog.Workflows.Reports.Objects;
+using Heapdog.Workflows.Reports.Paths;
+using Heapdog.Workflows.Reports.Sampling;
+using Heapdog.Workflows.Reports.Strings;
+using Heapdog.Workflows.Reports.Watch;
+using Heapdog.Workflows.Snapshots;
 
 namespace Heapdog.Cli.CommandLine;
 
@@ -23,15 +46,15 @@ public static class ArmCommand
         {
             var options = target.Read(parse);
             int n = parse.GetValue(count);
-            if (n is < 1 or > 100) throw new HeapdogException($"--count must be between 1 and 100, got {n}", ExitCodes.Usage);
+            if (n is < 1 or > 100) throw new HeapdogException(ErrorKind.BadRequest, $"--count must be between 1 and 100, got {n}");
 
             System.Text.Json.JsonElement state;
             int? pid;
-            await using (var process = await TargetOptions.AttachAsync(options, context, ct))
+            await using (var process = await ProcessAttach.AttachAsync(options, context, ct))
             {
                 pid = process.Pid;
                 try { state = await process.Connection.EvaluateAsync(ArmExpression(n), commandLineApi: true, cancellationToken: ct); }
-                catch (InspectorException ex) { throw TargetOptions.Translate(ex); }
+                catch (InspectorException ex) { throw ProcessAttach.Translate(ex); }
             }
             context.Progress.Clear();
 
@@ -51,7 +74,7 @@ public static class ArmCommand
                 $"named Heap.<date>.<time>.{pid}.0.<seq>.heapsnapshot.");
 
             // Near the limit the file is about twice the heap limit: warn while there is still time to make room.
-            string local = pid is int p && TargetOptions.LocalPid(options) is not null ? $"/proc/{p}/root{dir}" : dir;
+            string local = pid is int p && ProcessAttach.LocalPid(options) is not null ? $"/proc/{p}/root{dir}" : dir;
             if (Directory.Exists(local) && new DriveInfo(local).AvailableFreeSpace is long free && free < 2 * limit * armedCount)
                 await context.Error.WriteLineAsync($"heapdog: warning: {dir} has {Format.Size(free)} free; a near-limit snapshot may need about {Format.Size(2 * limit)}");
             return ExitCodes.Success;

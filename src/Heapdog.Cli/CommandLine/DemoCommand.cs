@@ -1,6 +1,30 @@
 using System.CommandLine;
 using System.Diagnostics;
+using Heapdog.Cli.Output;
+using Heapdog.Cli.Rendering;
 using Heapdog.Inspector;
+using Heapdog.Server.Hosting;
+using Heapdog.Snapshot.Comparison;
+using Heapdog.Workflows.Capture;
+using Heapdog.Workflows.Errors;
+using Heapdog.Workflows.Files;
+using Heapdog.Workflows.Formatting;
+using Heapdog.Workflows.Hunting;
+using Heapdog.Workflows.Json;
+using Heapdog.Workflows.Leaks;
+using Heapdog.Workflows.Monitoring;
+using Heapdog.Workflows.Progress;
+using Heapdog.Workflows.Reports.Analyze;
+using Heapdog.Workflows.Reports.Diff;
+using Heapdog.Workflows.Reports.Dominators;
+using Heapdog.Workflows.Reports.Inspect;
+using Heapdog.Workflows.Reports.Leaks;
+using Heapdog.Workflows.Reports.Objects;
+using Heapdog.Workflows.Reports.Paths;
+using Heapdog.Workflows.Reports.Sampling;
+using Heapdog.Workflows.Reports.Strings;
+using Heapdog.Workflows.Reports.Watch;
+using Heapdog.Workflows.Snapshots;
 
 namespace Heapdog.Cli.CommandLine;
 
@@ -26,7 +50,7 @@ public static class DemoCommand
         {
             var wait = DurationText.Parse(parse.GetValue(interval)!, "--interval");
             string script = Path.Combine(AppContext.BaseDirectory, "Demo", "leaky-service.js");
-            if (!File.Exists(script)) throw new HeapdogException($"the demo service is missing: {script}", ExitCodes.InputNotFound);
+            if (!File.Exists(script)) throw new HeapdogException(ErrorKind.NotFound, $"the demo service is missing: {script}");
 
             // --inspect-port=0: SIGUSR1 then opens the inspector on a free port, so the demo never competes for 9229.
             var start = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -36,7 +60,7 @@ public static class DemoCommand
             try { service = Process.Start(start)!; }
             catch (System.ComponentModel.Win32Exception ex)
             {
-                throw new HeapdogException("cannot start the demo: 'node' is not on PATH", ExitCodes.TargetUnavailable, ex);
+                throw new HeapdogException(ErrorKind.ProcessUnavailable, "cannot start the demo: 'node' is not on PATH", ex);
             }
             using var _ = service;
             service.ErrorDataReceived += (_, _) => { };
@@ -45,7 +69,7 @@ public static class DemoCommand
             {
                 string? line = await service.StandardOutput.ReadLineAsync(ct).AsTask().WaitAsync(TimeSpan.FromSeconds(15), ct);
                 if (line is null || !line.StartsWith("port ", StringComparison.Ordinal))
-                    throw new HeapdogException("the demo service did not start", ExitCodes.TargetUnavailable);
+                    throw new HeapdogException(ErrorKind.ProcessUnavailable, "the demo service did not start");
                 await context.Error.WriteLineAsync($"Demo service running as pid {service.Id} on http://127.0.0.1:{line[5..]}/ (it sends itself requests and leaks).");
                 return await HuntCommand.RunAsync(new AttachOptions { Pid = service.Id }, parse.GetValue(snapshots), wait,
                     parse.GetValue(json), parse.GetValue(keep), force: false, context, ct);

@@ -1,6 +1,28 @@
 using System.CommandLine;
-using Heapdog.Cli.Reports;
+using Heapdog.Cli.Output;
+using Heapdog.Cli.Rendering;
+using Heapdog.Server.Hosting;
 using Heapdog.Snapshot.Comparison;
+using Heapdog.Workflows.Capture;
+using Heapdog.Workflows.Errors;
+using Heapdog.Workflows.Files;
+using Heapdog.Workflows.Formatting;
+using Heapdog.Workflows.Hunting;
+using Heapdog.Workflows.Json;
+using Heapdog.Workflows.Leaks;
+using Heapdog.Workflows.Monitoring;
+using Heapdog.Workflows.Progress;
+using Heapdog.Workflows.Reports.Analyze;
+using Heapdog.Workflows.Reports.Diff;
+using Heapdog.Workflows.Reports.Dominators;
+using Heapdog.Workflows.Reports.Inspect;
+using Heapdog.Workflows.Reports.Leaks;
+using Heapdog.Workflows.Reports.Objects;
+using Heapdog.Workflows.Reports.Paths;
+using Heapdog.Workflows.Reports.Sampling;
+using Heapdog.Workflows.Reports.Strings;
+using Heapdog.Workflows.Reports.Watch;
+using Heapdog.Workflows.Snapshots;
 
 namespace Heapdog.Cli.CommandLine;
 
@@ -29,19 +51,20 @@ public static class DiffCommand
 
     public static int Run(CliContext context, DiffOptions options, CancellationToken cancellation)
     {
-        if (options.Top < 0) throw new HeapdogException("--top must be 0 or more", ExitCodes.Usage);
-        var @base = DigestLoader.Load(context, options.Base.FullName, cancellation)!;
-        var target = DigestLoader.Load(context, options.Target.FullName, cancellation)!;
+        if (options.Top < 0) throw new HeapdogException(ErrorKind.BadRequest, "--top must be 0 or more");
+        var @base = Digest(context, options.Base.FullName, cancellation);
+        var target = Digest(context, options.Target.FullName, cancellation);
         context.Progress.Clear();
-        DigestLoader.EnsureComparable(@base, target);
-        var rows = SnapshotDiff.Compare(@base, target);
-        var report = new DiffReport(@base, target, rows, options);
-        if (options.Json) report.WriteJson(context.Out);
-        else report.WriteText(context.Out);
+        var query = new DiffQuery(options.Top, options.Sort, options.Filter);
+        var report = DiffResult.Build(@base, target, query);
+        if (options.Json) ReportJson.Write(context.Out, report, HeapdogJsonContext.Default.DiffResult);
+        else DiffText.Write(context.Out, report, query);
         return ExitCodes.Success;
     }
-}
 
-public enum DiffSort { SizeDelta, CountDelta, New, Deleted, Alloc, Freed, Retained, Name }
+    /// <summary>Only the digest is kept, so the first graph can go before the second is read.</summary>
+    private static SnapshotDigest Digest(CliContext context, string path, CancellationToken cancellation) =>
+        SnapshotDigest.Create(SnapshotOpener.Open(path, context, cancellation), path);
+}
 
 public sealed record DiffOptions(FileInfo Base, FileInfo Target, int Top, DiffSort Sort, string? Filter, bool Json);

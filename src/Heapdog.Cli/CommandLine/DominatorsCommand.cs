@@ -1,8 +1,30 @@
 using System.CommandLine;
 using System.Text.Json;
 using Heapdog.Cli.Output;
-using Heapdog.Cli.Reports;
+using Heapdog.Cli.Rendering;
+using Heapdog.Server.Hosting;
 using Heapdog.Snapshot.Analysis;
+using Heapdog.Snapshot.Comparison;
+using Heapdog.Workflows.Capture;
+using Heapdog.Workflows.Errors;
+using Heapdog.Workflows.Files;
+using Heapdog.Workflows.Formatting;
+using Heapdog.Workflows.Hunting;
+using Heapdog.Workflows.Json;
+using Heapdog.Workflows.Leaks;
+using Heapdog.Workflows.Monitoring;
+using Heapdog.Workflows.Progress;
+using Heapdog.Workflows.Reports.Analyze;
+using Heapdog.Workflows.Reports.Diff;
+using Heapdog.Workflows.Reports.Dominators;
+using Heapdog.Workflows.Reports.Inspect;
+using Heapdog.Workflows.Reports.Leaks;
+using Heapdog.Workflows.Reports.Objects;
+using Heapdog.Workflows.Reports.Paths;
+using Heapdog.Workflows.Reports.Sampling;
+using Heapdog.Workflows.Reports.Strings;
+using Heapdog.Workflows.Reports.Watch;
+using Heapdog.Workflows.Snapshots;
 
 namespace Heapdog.Cli.CommandLine;
 
@@ -26,59 +48,27 @@ public static class DominatorsCommand
 
     public static int Run(CliContext context, FileInfo file, int depth, int width, bool json, CancellationToken cancellation)
     {
-        if (depth < 1 || width < 1) throw new HeapdogException("--depth and --width must be 1 or more", ExitCodes.Usage);
-        var a = SnapshotLoader.Analyze(context, SnapshotLoader.Load(context, file.FullName, cancellation), cancellation);
+        if (depth < 1 || width < 1) throw new HeapdogException(ErrorKind.BadRequest, "--depth and --width must be 1 or more");
+        var a = SnapshotOpener.Open(file.FullName, context, cancellation);
         context.Progress.Clear();
-        return Report(context, a, file.FullName, a.RootOrdinal, depth, width, json);
+        var report = DominatorsResult.Build(a, a.RootOrdinal, depth, width);
+        if (json) ReportJson.Write(context.Out, report, HeapdogJsonContext.Default.DominatorsResult);
+        else Write(context.Out, report, file.FullName);
+        return ExitCodes.Success;
     }
 
-    /// <summary>The command's output for an analysed snapshot; the dashboard serves the same JSON.</summary>
-    public static int Report(CliContext context, SnapshotAnalysis a, string file, int root, int depth, int width, bool json)
+    private static void Write(TextWriter o, DominatorsResult r, string file)
     {
-        List<int> Children(int v)
+        long total = Math.Max(1, r.TotalSize);
+        o.WriteLine($"Dominator tree of {file} (total {Format.Size(r.TotalSize)})");
+        void Print(DominatorsResult.DominatorNode node, int level)
         {
-            var children = new List<int>();
-            for (int i = a.FirstDominated[v]; i < a.FirstDominated[v + 1]; i++) children.Add(a.DominatedNodes[i]);
-            children.Sort((x, y) => a.RetainedSizes[y].CompareTo(a.RetainedSizes[x]));
-            return children;
+            o.WriteLine($"{new string(' ', 2 + level * 2)}{NodeText.Label(node.Object)}  {Format.Size(node.Object.RetainedSize)} ({Format.Percent((double)node.Object.RetainedSize / total)})");
+            foreach (var child in node.Children) Print(child, level + 1);
+            // Children are listed only above the depth asked; "more" counts those beyond the width.
+            if (node.Children.Count > 0 && node.ChildCount > node.Children.Count)
+                o.WriteLine($"{new string(' ', 4 + level * 2)}… {Format.Count(node.ChildCount - node.Children.Count)} more");
         }
-        long total = Math.Max(1, a.TotalSize);
-        if (json)
-        {
-            void Node(Utf8JsonWriter w, int v, int level)
-            {
-                var children = Children(v);
-                w.WriteStartObject();
-                w.WritePropertyName("object");
-                NodeText.WriteObject(w, a, v);
-                w.WriteNumber("childCount", children.Count);
-                w.WriteStartArray("children");
-                if (level < depth) foreach (int c in children.Take(width)) Node(w, c, level + 1);
-                w.WriteEndArray();
-                w.WriteEndObject();
-            }
-            Json.Write(context.Out, w =>
-            {
-                w.WriteStartObject();
-                w.WriteNumber("schemaVersion", 1);
-                w.WriteNumber("totalSize", a.TotalSize);
-                w.WritePropertyName("root");
-                Node(w, root, 0);
-                w.WriteEndObject();
-            });
-            return ExitCodes.Success;
-        }
-        var o = context.Out;
-        o.WriteLine($"Dominator tree of {file} (total {Format.Size(a.TotalSize)})");
-        void Print(int v, int level)
-        {
-            o.WriteLine($"{new string(' ', 2 + level * 2)}{NodeText.Label(a, v)}  {Format.Size(a.RetainedSizes[v])} ({Format.Percent((double)a.RetainedSizes[v] / total)})");
-            if (level >= depth) return;
-            var children = Children(v);
-            foreach (int c in children.Take(width)) Print(c, level + 1);
-            if (children.Count > width) o.WriteLine($"{new string(' ', 4 + level * 2)}… {Format.Count(children.Count - width)} more");
-        }
-        Print(root, 0);
-        return ExitCodes.Success;
+        Print(r.Root, 0);
     }
 }

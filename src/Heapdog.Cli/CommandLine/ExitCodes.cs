@@ -1,3 +1,28 @@
+using Heapdog.Cli.Output;
+using Heapdog.Cli.Rendering;
+using Heapdog.Server.Hosting;
+using Heapdog.Snapshot.Comparison;
+using Heapdog.Workflows.Capture;
+using Heapdog.Workflows.Errors;
+using Heapdog.Workflows.Files;
+using Heapdog.Workflows.Formatting;
+using Heapdog.Workflows.Hunting;
+using Heapdog.Workflows.Json;
+using Heapdog.Workflows.Leaks;
+using Heapdog.Workflows.Monitoring;
+using Heapdog.Workflows.Progress;
+using Heapdog.Workflows.Reports.Analyze;
+using Heapdog.Workflows.Reports.Diff;
+using Heapdog.Workflows.Reports.Dominators;
+using Heapdog.Workflows.Reports.Inspect;
+using Heapdog.Workflows.Reports.Leaks;
+using Heapdog.Workflows.Reports.Objects;
+using Heapdog.Workflows.Reports.Paths;
+using Heapdog.Workflows.Reports.Sampling;
+using Heapdog.Workflows.Reports.Strings;
+using Heapdog.Workflows.Reports.Watch;
+using Heapdog.Workflows.Snapshots;
+
 namespace Heapdog.Cli.CommandLine;
 
 /// <summary>Process exit codes. Documented in docs/cli.md; scripts depend on them, so never renumber.</summary>
@@ -24,6 +49,24 @@ public static class ExitCodes
     public const int NotComparable = 9;
     /// <summary><c>serve</c>: the address to listen on is taken or not allowed.</summary>
     public const int AddressUnavailable = 10;
+    /// <summary>A snapshot has no object with the given <c>@id</c>.</summary>
+    public const int NoSuchObject = 11;
     /// <summary>Interrupted by the user.</summary>
     public const int Cancelled = 130;
+
+    /// <summary>The exit code of an anticipated error: the only table from <see cref="ErrorKind"/> to exit codes.</summary>
+    public static int Of(ErrorKind kind) => kind switch
+    {
+        ErrorKind.BadRequest => Usage,
+        ErrorKind.NotFound => InputNotFound,
+        ErrorKind.Malformed => BadInput,
+        ErrorKind.Unsupported => Unsupported,
+        ErrorKind.NoSuchObject => NoSuchObject,
+        ErrorKind.NotComparable => NotComparable,
+        ErrorKind.ProcessUnavailable or ErrorKind.NotPermitted => TargetUnavailable,
+        ErrorKind.Refused or ErrorKind.TooLarge or ErrorKind.OutputExists => Refused,
+        ErrorKind.OutputFailed => OutputFailed,
+        ErrorKind.AddressUnavailable => AddressUnavailable,
+        _ => Internal,
+    };
 }

@@ -1,8 +1,32 @@
 using System.CommandLine;
 using System.Globalization;
+using Heapdog.Cli.Output;
+using Heapdog.Cli.Rendering;
 using Heapdog.Inspector;
 using Heapdog.Monitoring.Actions;
 using Heapdog.Monitoring.Store;
+using Heapdog.Server.Hosting;
+using Heapdog.Snapshot.Comparison;
+using Heapdog.Workflows.Capture;
+using Heapdog.Workflows.Errors;
+using Heapdog.Workflows.Files;
+using Heapdog.Workflows.Formatting;
+using Heapdog.Workflows.Hunting;
+using Heapdog.Workflows.Json;
+using Heapdog.Workflows.Leaks;
+using Heapdog.Workflows.Monitoring;
+using Heapdog.Workflows.Progress;
+using Heapdog.Workflows.Reports.Analyze;
+using Heapdog.Workflows.Reports.Diff;
+using Heapdog.Workflows.Reports.Dominators;
+using Heapdog.Workflows.Reports.Inspect;
+using Heapdog.Workflows.Reports.Leaks;
+using Heapdog.Workflows.Reports.Objects;
+using Heapdog.Workflows.Reports.Paths;
+using Heapdog.Workflows.Reports.Sampling;
+using Heapdog.Workflows.Reports.Strings;
+using Heapdog.Workflows.Reports.Watch;
+using Heapdog.Workflows.Snapshots;
 
 namespace Heapdog.Cli.CommandLine;
 
@@ -16,8 +40,8 @@ internal sealed class HookOptions
     private readonly Option<double?> _heapShare = new("--snapshot-heap-share") { Description = "Snapshot when heap used exceeds this share (0..1) of the heap limit" };
     private readonly Option<double?> _cgroupShare = new("--snapshot-cgroup-share") { Description = "Snapshot when RSS exceeds this share (0..1) of the cgroup limit" };
     private readonly Option<bool> _onGrowth = new("--snapshot-on-growth") { Description = "Snapshot when the verdict is growing" };
-    private readonly Option<TimeSpan?> _every = new("--snapshot-every") { Description = "Snapshot periodically, e.g. 1m", CustomParser = r => DurationText.Parse(r) };
-    private readonly Option<TimeSpan> _cooldown = new("--snapshot-cooldown") { Description = "Least time between two snapshots of a process", CustomParser = DurationText.Parse, DefaultValueFactory = _ => TimeSpan.FromMinutes(10) };
+    private readonly Option<TimeSpan?> _every = new("--snapshot-every") { Description = "Snapshot periodically, e.g. 1m", CustomParser = r => DurationArgument.Parse(r) };
+    private readonly Option<TimeSpan> _cooldown = new("--snapshot-cooldown") { Description = "Least time between two snapshots of a process", CustomParser = DurationArgument.Parse, DefaultValueFactory = _ => TimeSpan.FromMinutes(10) };
     private readonly Option<int> _max = new("--snapshot-max") { Description = "Most snapshots per process", DefaultValueFactory = _ => 5 };
     private readonly Option<long> _budget = new("--snapshot-budget-mb") { Description = "Most megabytes of snapshots in total", DefaultValueFactory = _ => 2048 };
 
@@ -39,7 +63,7 @@ internal sealed class HookOptions
         foreach (var u in parse.GetValue(_webhook) ?? [])
         {
             if (!Uri.TryCreate(u, UriKind.Absolute, out var url) || (url.Scheme != "http" && url.Scheme != "https"))
-                throw new HeapdogException($"--webhook '{u}' is not an http(s) URL", ExitCodes.Usage);
+                throw new HeapdogException(ErrorKind.BadRequest, $"--webhook '{u}' is not an http(s) URL");
             hooks.Add(new Hook(HookTrigger.LeakVerdict, Webhook: url));
             hooks.Add(new Hook(HookTrigger.OomDeath, Webhook: url));
         }
@@ -50,7 +74,7 @@ internal sealed class HookOptions
         if (parse.GetValue(_onGrowth)) rules.Add(new SnapshotRule(SnapshotTrigger.GrowthVerdict));
         if (parse.GetValue(_every) is { } every) rules.Add(new SnapshotRule(SnapshotTrigger.Periodic, Period: every));
         string? dir = parse.GetValue(_snapshotDir);
-        if (rules.Count > 0 && dir is null) throw new HeapdogException("--snapshot-* rules need --snapshot-dir DIR", ExitCodes.Usage);
+        if (rules.Count > 0 && dir is null) throw new HeapdogException(ErrorKind.BadRequest, "--snapshot-* rules need --snapshot-dir DIR");
         SnapshotPolicy? policy = rules.Count == 0 ? null : new SnapshotPolicy(dir!, rules)
         {
             Cooldown = parse.GetValue(_cooldown),
@@ -62,5 +86,5 @@ internal sealed class HookOptions
     }
 
     private static double Share(double v, string name) =>
-        v is > 0 and <= 1 ? v : throw new HeapdogException($"{name} {v.ToString(CultureInfo.InvariantCulture)} must be between 0 and 1", ExitCodes.Usage);
+        v is > 0 and <= 1 ? v : throw new HeapdogException(ErrorKind.BadRequest, $"{name} {v.ToString(CultureInfo.InvariantCulture)} must be between 0 and 1");
 }

@@ -2,14 +2,37 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Heapdog.Cli.Output;
+using Heapdog.Cli.Rendering;
 using Heapdog.Inspector;
+using Heapdog.Server.Hosting;
+using Heapdog.Snapshot.Comparison;
+using Heapdog.Workflows.Capture;
+using Heapdog.Workflows.Errors;
+using Heapdog.Workflows.Files;
+using Heapdog.Workflows.Formatting;
+using Heapdog.Workflows.Hunting;
+using Heapdog.Workflows.Json;
+using Heapdog.Workflows.Leaks;
+using Heapdog.Workflows.Monitoring;
+using Heapdog.Workflows.Progress;
+using Heapdog.Workflows.Reports.Analyze;
+using Heapdog.Workflows.Reports.Diff;
+using Heapdog.Workflows.Reports.Dominators;
+using Heapdog.Workflows.Reports.Inspect;
+using Heapdog.Workflows.Reports.Leaks;
+using Heapdog.Workflows.Reports.Objects;
+using Heapdog.Workflows.Reports.Paths;
+using Heapdog.Workflows.Reports.Sampling;
+using Heapdog.Workflows.Reports.Strings;
+using Heapdog.Workflows.Reports.Watch;
+using Heapdog.Workflows.Snapshots;
 
 namespace Heapdog.Cli.CommandLine;
 
 /// <summary>
 /// <c>heapdog hunt --pid PID [--snapshots 3] [--interval 30s]</c>: the routine of a leak hunt in one command. Over one
 /// inspector session (object ids stay comparable only within a session), GC + snapshot N times at the interval, then
-/// hand the files to <see cref="HuntAnalysis"/>. Snapshots go to a temporary directory removed afterwards unless --keep.
+/// hand the files to the leak report (<see cref="LeakFinder"/>). The routine is <see cref="HuntSeries"/>. Snapshots go to a temporary directory removed afterwards unless --keep.
 /// </summary>
 public static class HuntCommand
 {
@@ -37,14 +60,15 @@ public static class HuntCommand
     internal static async Task<int> RunAsync(AttachOptions options, int count, TimeSpan interval, bool json, string? keep, bool force,
         CliContext context, CancellationToken cancellationToken)
     {
-        if (count is < 2 or > 20) throw new HeapdogException($"--snapshots must be between 2 and 20, got {count}", ExitCodes.Usage);
+        if (count is < HuntSeries.MinSnapshots or > HuntSeries.MaxSnapshots)
+            throw new HeapdogException(ErrorKind.BadRequest, $"--snapshots must be between {HuntSeries.MinSnapshots} and {HuntSeries.MaxSnapshots}, got {count}");
         string directory;
         if (keep is not null)
         {
             try { directory = Directory.CreateDirectory(keep).FullName; }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                throw new HeapdogException($"cannot use --keep {keep}: {ex.Message}", ExitCodes.OutputFailed, ex);
+                throw new HeapdogException(ErrorKind.OutputFailed, $"cannot use --keep {keep}: {ex.Message}", ex);
             }
         }
         else
@@ -52,24 +76,28 @@ public static class HuntCommand
             directory = Directory.CreateTempSubdirectory("heapdog-hunt-").FullName;
         }
 
-        var paths = new List<string>(count);
         try
         {
-            await using (var process = await TargetOptions.AttachAsync(options, context, cancellationToken))
+            IReadOnlyList<string> paths;
+            await using (var process = await ProcessAttach.AttachAsync(options, context, cancellationToken))
             {
                 string stamp = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
-                for (int i = 1; i <= count; i++)
+                paths = await HuntSeries.CaptureAsync(count, interval, async i =>
                 {
-                    if (i > 1) await WaitAsync(interval, $"waiting for snapshot {i} of {count}", context, cancellationToken);
-                    await SnapshotTaker.CheckCostAsync(process, TargetOptions.LocalPid(options), directory, force, context, cancellationToken);
-                    string path = OutputPath.Check(Path.Combine(directory, $"hunt-{process.Pid}-{stamp}-{i}.heapsnapshot"), overwrite: false);
-                    var result = await SnapshotTaker.TakeAsync(process, path, collectGarbage: true, overwrite: false,
-                        $"snapshot {i} of {count}", context, cancellationToken);
-                    paths.Add(result.Path);
-                }
+                    await SnapshotCapture.CheckCostAsync(process, ProcessAttach.LocalPid(options), directory, force, context, cancellationToken);
+                    string path = OutputPath.Check(Path.Combine(directory, $"hunt-{process.Pid}-{stamp}-{i + 1}.heapsnapshot"), overwrite: false);
+                    var result = await SnapshotCapture.TakeAsync(process, path, collectGarbage: true, overwrite: false,
+                        $"snapshot {i + 1} of {count}", context, cancellationToken);
+                    return result.Path;
+                }, context, cancellationToken);
             }
             context.Progress.Clear();
-            return await HuntAnalysis.RunAsync(paths, json, context, cancellationToken);
+            var clock = Stopwatch.StartNew();
+            var report = LeakFinder.FromFiles(paths, context, cancellationToken);
+            context.Progress.Clear();
+            if (json) ReportJson.Write(context.Out, LeaksResult.Build(report, 10, clock.Elapsed), HeapdogJsonContext.Default.LeaksResult);
+            else new LeaksText(report, 10, clock.Elapsed).Write(context.Out);
+            return ExitCodes.Success;
         }
         finally
         {
@@ -79,17 +107,6 @@ public static class HuntCommand
                 try { Directory.Delete(directory, recursive: true); }
                 catch (IOException ex) { await context.Error.WriteLineAsync($"heapdog: warning: could not remove {directory}: {ex.Message}"); }
             }
-        }
-    }
-
-    private static async Task WaitAsync(TimeSpan interval, string phase, CliContext context, CancellationToken cancellationToken)
-    {
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < interval)
-        {
-            context.Progress.Report(phase, clock.Elapsed / interval);
-            var left = interval - clock.Elapsed;
-            await Task.Delay(left < TimeSpan.FromMilliseconds(200) ? left : TimeSpan.FromMilliseconds(200), cancellationToken);
         }
     }
 }

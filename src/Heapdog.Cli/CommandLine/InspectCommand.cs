@@ -1,7 +1,29 @@
 using System.CommandLine;
 using Heapdog.Cli.Output;
-using Heapdog.Cli.Reports;
+using Heapdog.Cli.Rendering;
+using Heapdog.Server.Hosting;
 using Heapdog.Snapshot.Analysis;
+using Heapdog.Snapshot.Comparison;
+using Heapdog.Workflows.Capture;
+using Heapdog.Workflows.Errors;
+using Heapdog.Workflows.Files;
+using Heapdog.Workflows.Formatting;
+using Heapdog.Workflows.Hunting;
+using Heapdog.Workflows.Json;
+using Heapdog.Workflows.Leaks;
+using Heapdog.Workflows.Monitoring;
+using Heapdog.Workflows.Progress;
+using Heapdog.Workflows.Reports.Analyze;
+using Heapdog.Workflows.Reports.Diff;
+using Heapdog.Workflows.Reports.Dominators;
+using Heapdog.Workflows.Reports.Inspect;
+using Heapdog.Workflows.Reports.Leaks;
+using Heapdog.Workflows.Reports.Objects;
+using Heapdog.Workflows.Reports.Paths;
+using Heapdog.Workflows.Reports.Sampling;
+using Heapdog.Workflows.Reports.Strings;
+using Heapdog.Workflows.Reports.Watch;
+using Heapdog.Workflows.Snapshots;
 
 namespace Heapdog.Cli.CommandLine;
 
@@ -25,89 +47,36 @@ public static class InspectCommand
 
     public static int Run(CliContext context, FileInfo file, string idText, int limit, bool json, CancellationToken cancellation)
     {
-        if (limit < 0) throw new HeapdogException("--limit must be 0 or more", ExitCodes.Usage);
+        if (limit < 0) throw new HeapdogException(ErrorKind.BadRequest, "--limit must be 0 or more");
         ObjectId.Parse(idText);
-        var a = SnapshotLoader.Analyze(context, SnapshotLoader.Load(context, file.FullName, cancellation), cancellation);
+        var a = SnapshotOpener.Open(file.FullName, context, cancellation);
         context.Progress.Clear();
-        return Report(context, a, file.FullName, idText, limit, json);
+        var report = InspectResult.Build(a, file.FullName, idText, limit);
+        if (json) ReportJson.Write(context.Out, report, HeapdogJsonContext.Default.InspectResult);
+        else Write(context.Out, report);
+        return ExitCodes.Success;
     }
 
-    /// <summary>The command's output for an analysed snapshot; the dashboard serves the same JSON.</summary>
-    public static int Report(CliContext context, SnapshotAnalysis a, string file, string idText, int limit, bool json)
+    private static void Write(TextWriter o, InspectResult r)
     {
-        int v = ObjectId.Resolve(a, idText, file);
-        var s = a.Snapshot;
-        var edges = Enumerable.Range(s.FirstEdge[v], s.EdgeCountOf(v)).ToList();
-        var retainers = Enumerable.Range(a.Retainers.First[v], a.Retainers.CountOf(v)).ToList();
-        var chain = new List<int>();
-        for (int d = a.Dominators[v], guard = 0; guard < 100_000; d = a.Dominators[d], guard++)
-        {
-            chain.Add(d);
-            if (d == a.RootOrdinal || a.Dominators[d] == d) break;
-        }
-        var scripts = ScriptNames.Build(s);
-        string? location = s.Locations.TryGet(v, out var l) ? $"{scripts.NameOf(l.ScriptId) ?? $"script {l.ScriptId}"}:{l.Line + 1}:{l.Column + 1}" : null;
-        int shownEdges = limit > 0 ? Math.Min(limit, edges.Count) : edges.Count;
-        int shownRetainers = limit > 0 ? Math.Min(limit, retainers.Count) : retainers.Count;
-
-        if (json)
-        {
-            Json.Write(context.Out, w =>
-            {
-                w.WriteStartObject();
-                w.WriteNumber("schemaVersion", 1);
-                w.WritePropertyName("object");
-                NodeText.WriteObject(w, a, v);
-                if (location is not null) w.WriteString("location", location); else w.WriteNull("location");
-                w.WriteNumber("edgeCount", edges.Count);
-                w.WriteStartArray("edges");
-                foreach (int e in edges.Take(shownEdges))
-                {
-                    w.WriteStartObject();
-                    NodeText.WriteEdge(w, a, e);
-                    w.WritePropertyName("to");
-                    NodeText.WriteObject(w, a, s.EdgeTargets[e]);
-                    w.WriteEndObject();
-                }
-                w.WriteEndArray();
-                w.WriteNumber("retainerCount", retainers.Count);
-                w.WriteStartArray("retainers");
-                foreach (int i in retainers.Take(shownRetainers))
-                {
-                    w.WriteStartObject();
-                    NodeText.WriteEdge(w, a, a.Retainers.EdgeOf(a.Snapshot, v, i));
-                    w.WritePropertyName("from");
-                    NodeText.WriteObject(w, a, a.Retainers.Nodes[i]);
-                    w.WriteEndObject();
-                }
-                w.WriteEndArray();
-                w.WriteStartArray("dominators");
-                foreach (int d in chain) NodeText.WriteObject(w, a, d);
-                w.WriteEndArray();
-                w.WriteEndObject();
-            });
-            return ExitCodes.Success;
-        }
-
-        var o = context.Out;
-        o.WriteLine(NodeText.Label(a, v));
-        o.WriteLine($"  type {s.NodeTypeName(v)}, class {a.ClassOfNode(v).Name}, shallow {Format.Size(a.ShallowSize(v))}, retained {Format.Size(a.RetainedSizes[v])}, distance {a.Distances[v]}");
-        if (location is not null) o.WriteLine($"  code {location}");
+        var obj = r.Object;
+        o.WriteLine(NodeText.Label(obj));
+        o.WriteLine($"  type {obj.Type}, class {obj.ClassName}, shallow {Format.Size(obj.ShallowSize)}, retained {Format.Size(obj.RetainedSize)}, distance {obj.Distance}");
+        if (r.Location is not null) o.WriteLine($"  code {r.Location}");
         o.WriteLine();
-        o.WriteLine($"Edges ({Format.Count(edges.Count)}{(shownEdges < edges.Count ? $", first {shownEdges}" : "")})");
+        o.WriteLine($"Edges ({Format.Count(r.EdgeCount)}{(r.Edges.Count < r.EdgeCount ? $", first {r.Edges.Count}" : "")})");
         var table = new TextTable(("Edge", false), ("Object", false), ("Retained", true));
-        foreach (int e in edges.Take(shownEdges))
-            table.AddRow(Text.Truncate(NodeText.Edge(a, e), 40), NodeText.Label(a, s.EdgeTargets[e]), Format.Size(a.RetainedSizes[s.EdgeTargets[e]]));
+        foreach (var e in r.Edges)
+            table.AddRow(Text.Truncate(NodeText.Edge(e.EdgeType, e.Edge), 40), NodeText.Label(e.To), Format.Size(e.To.RetainedSize));
         table.Write(o);
         o.WriteLine();
-        o.WriteLine($"Retainers ({Format.Count(retainers.Count)}{(shownRetainers < retainers.Count ? $", first {shownRetainers}" : "")})");
+        o.WriteLine($"Retainers ({Format.Count(r.RetainerCount)}{(r.Retainers.Count < r.RetainerCount ? $", first {r.Retainers.Count}" : "")})");
         var rt = new TextTable(("Object", false), ("Edge", false), ("Distance", true));
-        foreach (int i in retainers.Take(shownRetainers))
-            rt.AddRow(NodeText.Label(a, a.Retainers.Nodes[i]), Text.Truncate(NodeText.Edge(a, a.Retainers.EdgeOf(a.Snapshot, v, i)), 40), a.Distances[a.Retainers.Nodes[i]].ToString(System.Globalization.CultureInfo.InvariantCulture));
+        foreach (var e in r.Retainers)
+            rt.AddRow(NodeText.Label(e.From), Text.Truncate(NodeText.Edge(e.EdgeType, e.Edge), 40), e.From.Distance.ToString(System.Globalization.CultureInfo.InvariantCulture));
         rt.Write(o);
         o.WriteLine();
         o.WriteLine("Dominator chain (nearest first)");
-        foreach (int d in chain) o.WriteLine($"  {NodeText.Label(a, d)}  retained {Format.Size(a.RetainedSizes[d])}");
-        return ExitCodes.Success;
+        foreach (var d in r.Dominators) o.WriteLine($"  {NodeText.Label(d)}  retained {Format.Size(d.RetainedSize)}");
     }
 }

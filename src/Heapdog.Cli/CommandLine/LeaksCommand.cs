@@ -1,9 +1,30 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Heapdog.Cli.Output;
-using Heapdog.Cli.Reports;
+using Heapdog.Cli.Rendering;
 using Heapdog.Leaks;
+using Heapdog.Server.Hosting;
 using Heapdog.Snapshot.Comparison;
+using Heapdog.Workflows.Capture;
+using Heapdog.Workflows.Errors;
+using Heapdog.Workflows.Files;
+using Heapdog.Workflows.Formatting;
+using Heapdog.Workflows.Hunting;
+using Heapdog.Workflows.Json;
+using Heapdog.Workflows.Leaks;
+using Heapdog.Workflows.Monitoring;
+using Heapdog.Workflows.Progress;
+using Heapdog.Workflows.Reports.Analyze;
+using Heapdog.Workflows.Reports.Diff;
+using Heapdog.Workflows.Reports.Dominators;
+using Heapdog.Workflows.Reports.Inspect;
+using Heapdog.Workflows.Reports.Leaks;
+using Heapdog.Workflows.Reports.Objects;
+using Heapdog.Workflows.Reports.Paths;
+using Heapdog.Workflows.Reports.Sampling;
+using Heapdog.Workflows.Reports.Strings;
+using Heapdog.Workflows.Reports.Watch;
+using Heapdog.Workflows.Snapshots;
 
 namespace Heapdog.Cli.CommandLine;
 
@@ -30,34 +51,16 @@ public static class LeaksCommand
 
     public static int Run(CliContext context, LeaksOptions options, CancellationToken cancellation)
     {
-        if (options.Top < 0) throw new HeapdogException("--top must be 0 or more", ExitCodes.Usage);
+        if (options.Top < 0) throw new HeapdogException(ErrorKind.BadRequest, "--top must be 0 or more");
         if (options.Html is { } target && target.Exists && !options.Force)
-            throw new HeapdogException($"'{target.FullName}' exists; pass --force to overwrite it", ExitCodes.Refused);
+            throw new HeapdogException(ErrorKind.OutputExists, $"'{target.FullName}' exists; pass --force to overwrite it");
         var clock = Stopwatch.StartNew();
-        var detector = new LeakDetector();
-        SnapshotDigest? previous = null;
-        for (int i = 0; i < options.Files.Length; i++)
-        {
-            string path = options.Files[i].FullName;
-            bool last = i == options.Files.Length - 1;
-            SnapshotDigest? digest = null;
-            DigestLoader.Load(context, path, cancellation, analysis =>
-            {
-                context.Progress.Report($"Summarising {Path.GetFileName(path)}", -1);
-                digest = SnapshotDigest.Create(analysis, path);
-                if (previous is not null) DigestLoader.EnsureComparable(previous, digest);
-                detector.Add(analysis, digest, last);
-            }, createDigest: false);
-            previous = digest;
-        }
-        context.Progress.Report("Finding leak suspects", -1);
-        var report = detector.Detect(cancellation);
+        var report = LeakFinder.FromFiles([.. options.Files.Select(f => f.FullName)], context, cancellation);
         context.Progress.Report("Writing the report", -1);
         context.Progress.Clear();
-        var view = new LeaksReport(report, options.Top, clock.Elapsed);
         if (options.Html is { } htmlFile) AtomicFile.Write(htmlFile.FullName, writer => LeaksHtml.Write(report, writer), options.Force);
-        if (options.Json) view.WriteJson(context.Out);
-        else view.WriteText(context.Out);
+        if (options.Json) ReportJson.Write(context.Out, LeaksResult.Build(report, options.Top, clock.Elapsed), HeapdogJsonContext.Default.LeaksResult);
+        else new LeaksText(report, options.Top, clock.Elapsed).Write(context.Out);
         return ExitCodes.Success;
     }
 }

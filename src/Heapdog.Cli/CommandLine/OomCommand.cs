@@ -2,10 +2,33 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Heapdog.Cli.Output;
-using Heapdog.Monitoring;
+using Heapdog.Cli.Rendering;
 using Heapdog.Monitoring.Analysis;
 using Heapdog.Monitoring.Oom;
 using Heapdog.Monitoring.Store;
+using Heapdog.Monitoring;
+using Heapdog.Server.Hosting;
+using Heapdog.Snapshot.Comparison;
+using Heapdog.Workflows.Capture;
+using Heapdog.Workflows.Errors;
+using Heapdog.Workflows.Files;
+using Heapdog.Workflows.Formatting;
+using Heapdog.Workflows.Hunting;
+using Heapdog.Workflows.Json;
+using Heapdog.Workflows.Leaks;
+using Heapdog.Workflows.Monitoring;
+using Heapdog.Workflows.Progress;
+using Heapdog.Workflows.Reports.Analyze;
+using Heapdog.Workflows.Reports.Diff;
+using Heapdog.Workflows.Reports.Dominators;
+using Heapdog.Workflows.Reports.Inspect;
+using Heapdog.Workflows.Reports.Leaks;
+using Heapdog.Workflows.Reports.Objects;
+using Heapdog.Workflows.Reports.Paths;
+using Heapdog.Workflows.Reports.Sampling;
+using Heapdog.Workflows.Reports.Strings;
+using Heapdog.Workflows.Reports.Watch;
+using Heapdog.Workflows.Snapshots;
 
 namespace Heapdog.Cli.CommandLine;
 
@@ -26,7 +49,7 @@ public static class OomCommand
             DateTimeOffset? from = parse.GetValue(since) is { } s ? ParseSince(s) : null;
             var files = parse.GetValue(logs) ?? [];
             foreach (var f in files)
-                if (!File.Exists(f)) throw new HeapdogException($"--log {f}: no such file", ExitCodes.InputNotFound);
+                if (!File.Exists(f)) throw new HeapdogException(ErrorKind.NotFound, $"--log {f}: no such file");
 
             using var store = OpenExistingStore(parse.GetValue(db));
             var reads = new List<OomSources.SourceRead>();
@@ -55,14 +78,14 @@ public static class OomCommand
     {
         if (DurationText.TryParse(text, out var back)) return DateTimeOffset.UtcNow - back;
         if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeLocal, out var t)) return t;
-        throw new HeapdogException($"--since '{text}' is neither a duration (2h, 3d) nor a time (2026-11-21T10:00:00Z)", ExitCodes.Usage);
+        throw new HeapdogException(ErrorKind.BadRequest, $"--since '{text}' is neither a duration (2h, 3d) nor a time (2026-11-21T10:00:00Z)");
     }
 
     private static SampleStore? OpenExistingStore(string? path)
     {
-        if (path is not null && !File.Exists(path)) throw new HeapdogException($"--db {path}: no such file", ExitCodes.InputNotFound);
+        if (path is not null && !File.Exists(path)) throw new HeapdogException(ErrorKind.NotFound, $"--db {path}: no such file");
         path ??= StorePaths.Default();
-        return File.Exists(path) ? WatchCommand.OpenStore(path) : null;
+        return File.Exists(path) ? StoreOpener.Open(path) : null;
     }
 
     private static void WriteText(TextWriter o, List<OomSources.SourceRead> reads, List<OomFinding> findings, int skipped)
@@ -88,10 +111,10 @@ public static class OomCommand
             foreach (var snap in e.Snapshots) o.WriteLine("    snapshot written near the heap limit: " + snap);
             if (f.Process is { } p)
             {
-                o.WriteLine($"    watched as {p.Name} (started {WatchPlainLog.Iso(p.StartTimeMs)}): {f.Verdict?.Text ?? "no verdict"}");
+                o.WriteLine($"    watched as {p.Name} (started {Format.Iso(p.StartTimeMs)}): {f.Verdict?.Text ?? "no verdict"}");
                 foreach (var s in f.LastSamples)
-                    o.WriteLine($"      {WatchPlainLog.Iso(s.TimeMs)}  rss {Format.Size(s.Rss)}  js heap {(s.HeapUsed >= 0 ? Format.Size(s.HeapUsed) : s.V8Heap >= 0 ? Format.Size(s.V8Heap) : "-")}  native {(s.Native >= 0 ? Format.Size(s.Native) : "-")}");
-                foreach (var snap in f.Snapshots) o.WriteLine($"    snapshot taken {WatchPlainLog.Iso(snap.TimeMs)}: {snap.Detail}");
+                    o.WriteLine($"      {Format.Iso(s.TimeMs)}  rss {Format.Size(s.Rss)}  js heap {(s.HeapUsed >= 0 ? Format.Size(s.HeapUsed) : s.V8Heap >= 0 ? Format.Size(s.V8Heap) : "-")}  native {(s.Native >= 0 ? Format.Size(s.Native) : "-")}");
+                foreach (var snap in f.Snapshots) o.WriteLine($"    snapshot taken {Format.Iso(snap.TimeMs)}: {snap.Detail}");
             }
         }
         o.WriteLine();
@@ -176,12 +199,12 @@ public static class OomCommand
             w.WriteStartObject("watched");
             w.WriteString("name", p.Name);
             w.WriteString("commandLine", p.CommandLine);
-            w.WriteString("startTime", WatchPlainLog.Iso(p.StartTimeMs));
+            w.WriteString("startTime", Format.Iso(p.StartTimeMs));
             w.WriteStartArray("lastSamples");
             foreach (var s in f.LastSamples)
             {
                 w.WriteStartObject();
-                w.WriteString("time", WatchPlainLog.Iso(s.TimeMs));
+                w.WriteString("time", Format.Iso(s.TimeMs));
                 w.WriteNumber("rss", s.Rss);
                 Num(w, "v8Heap", s.V8Heap >= 0 ? s.V8Heap : null);
                 Num(w, "native", s.Native >= 0 ? s.Native : null);

@@ -1,8 +1,30 @@
-using Heapdog.Snapshot.Analysis;
 using System.CommandLine;
 using Heapdog.Cli.Output;
-using Heapdog.Cli.Reports;
+using Heapdog.Cli.Rendering;
+using Heapdog.Server.Hosting;
+using Heapdog.Snapshot.Analysis;
+using Heapdog.Snapshot.Comparison;
 using Heapdog.Snapshot.Paths;
+using Heapdog.Workflows.Capture;
+using Heapdog.Workflows.Errors;
+using Heapdog.Workflows.Files;
+using Heapdog.Workflows.Formatting;
+using Heapdog.Workflows.Hunting;
+using Heapdog.Workflows.Json;
+using Heapdog.Workflows.Leaks;
+using Heapdog.Workflows.Monitoring;
+using Heapdog.Workflows.Progress;
+using Heapdog.Workflows.Reports.Analyze;
+using Heapdog.Workflows.Reports.Diff;
+using Heapdog.Workflows.Reports.Dominators;
+using Heapdog.Workflows.Reports.Inspect;
+using Heapdog.Workflows.Reports.Leaks;
+using Heapdog.Workflows.Reports.Objects;
+using Heapdog.Workflows.Reports.Paths;
+using Heapdog.Workflows.Reports.Sampling;
+using Heapdog.Workflows.Reports.Strings;
+using Heapdog.Workflows.Reports.Watch;
+using Heapdog.Workflows.Snapshots;
 
 namespace Heapdog.Cli.CommandLine;
 
@@ -29,68 +51,28 @@ public static class PathsCommand
 
     public static int Run(CliContext context, FileInfo file, string idText, int k, string[] ignore, bool json, CancellationToken cancellation)
     {
-        if (k < 1) throw new HeapdogException("-k must be 1 or more", ExitCodes.Usage);
+        if (k < 1) throw new HeapdogException(ErrorKind.BadRequest, "-k must be 1 or more");
         ObjectId.Parse(idText);
         foreach (var i in ignore) ObjectId.Parse(i);
-        var a = SnapshotLoader.Analyze(context, SnapshotLoader.Load(context, file.FullName, cancellation), cancellation);
+        var a = SnapshotOpener.Open(file.FullName, context, cancellation);
         context.Progress.Clear();
-        return Report(context, a, file.FullName, idText, k, ignore, json, cancellation);
+        var report = PathsResult.Build(a, file.FullName, idText, k, ignore, cancellation);
+        if (json) ReportJson.Write(context.Out, report, HeapdogJsonContext.Default.PathsResult);
+        else Write(context.Out, report);
+        return ExitCodes.Success;
     }
 
-    /// <summary>The command's output for an analysed snapshot; the dashboard serves the same JSON.</summary>
-    public static int Report(CliContext context, SnapshotAnalysis a, string file, string idText, int k, string[] ignore, bool json, CancellationToken cancellation)
+    private static void Write(TextWriter o, PathsResult r)
     {
-        int v = ObjectId.Resolve(a, idText, file);
-        var ignored = ignore.Select(i => ObjectId.Resolve(a, i, file)).ToHashSet();
-        if (ignored.Contains(v)) throw new HeapdogException("the object itself cannot be ignored", ExitCodes.Usage);
-        var shortest = ShortestPaths.Compute(a.Snapshot, ignored, cancellation);
-        var paths = shortest.PathsThroughRetainers(v, k, a.Retainers);
-
-        if (json)
-        {
-            Json.Write(context.Out, w =>
-            {
-                w.WriteStartObject();
-                w.WriteNumber("schemaVersion", 1);
-                w.WritePropertyName("object");
-                NodeText.WriteObject(w, a, v);
-                w.WriteStartArray("ignored");
-                foreach (int i in ignored) w.WriteNumberValue(a.Snapshot.NodeIds[i]);
-                w.WriteEndArray();
-                w.WriteStartArray("paths");
-                foreach (var path in paths)
-                {
-                    w.WriteStartObject();
-                    w.WriteNumber("length", path.Count - 1);
-                    w.WriteStartArray("links");
-                    foreach (var step in path)
-                    {
-                        w.WriteStartObject();
-                        if (step.Edge >= 0) NodeText.WriteEdge(w, a, step.Edge);
-                        w.WritePropertyName("object");
-                        NodeText.WriteObject(w, a, step.Node);
-                        w.WriteEndObject();
-                    }
-                    w.WriteEndArray();
-                    w.WriteEndObject();
-                }
-                w.WriteEndArray();
-                w.WriteEndObject();
-            });
-            return ExitCodes.Success;
-        }
-
-        var o = context.Out;
-        o.WriteLine($"Retainer paths to {NodeText.Label(a, v)}{(ignored.Count > 0 ? $", ignoring {string.Join(", ", ignored.Select(i => "@" + a.Snapshot.NodeIds[i]))}" : "")}");
-        if (paths.Count == 0) o.WriteLine("  none: only weak edges or ignored objects retain it (or it is unreachable)");
+        o.WriteLine($"Retainer paths to {NodeText.Label(r.Object)}{(r.Ignored.Count > 0 ? $", ignoring {string.Join(", ", r.Ignored.Select(i => "@" + i))}" : "")}");
+        if (r.Paths.Count == 0) o.WriteLine("  none: only weak edges or ignored objects retain it (or it is unreachable)");
         int n = 0;
-        foreach (var path in paths)
+        foreach (var path in r.Paths)
         {
             o.WriteLine();
-            o.WriteLine($"{++n}. {path.Count - 1} links");
-            foreach (var step in path)
-                o.WriteLine(step.Edge < 0 ? $"   {NodeText.Label(a, step.Node)}" : $"   {Text.Truncate(NodeText.Edge(a, step.Edge), 40)} → {NodeText.Label(a, step.Node)}");
+            o.WriteLine($"{++n}. {path.Length} links");
+            foreach (var step in path.Links)
+                o.WriteLine(step.EdgeType is null ? $"   {NodeText.Label(step.Object)}" : $"   {Text.Truncate(NodeText.Edge(step.EdgeType, step.Edge), 40)} → {NodeText.Label(step.Object)}");
         }
-        return ExitCodes.Success;
     }
 }

@@ -2,7 +2,30 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Heapdog.Cli.Output;
+using Heapdog.Cli.Rendering;
 using Heapdog.Inspector;
+using Heapdog.Server.Hosting;
+using Heapdog.Snapshot.Comparison;
+using Heapdog.Workflows.Capture;
+using Heapdog.Workflows.Errors;
+using Heapdog.Workflows.Files;
+using Heapdog.Workflows.Formatting;
+using Heapdog.Workflows.Hunting;
+using Heapdog.Workflows.Json;
+using Heapdog.Workflows.Leaks;
+using Heapdog.Workflows.Monitoring;
+using Heapdog.Workflows.Progress;
+using Heapdog.Workflows.Reports.Analyze;
+using Heapdog.Workflows.Reports.Diff;
+using Heapdog.Workflows.Reports.Dominators;
+using Heapdog.Workflows.Reports.Inspect;
+using Heapdog.Workflows.Reports.Leaks;
+using Heapdog.Workflows.Reports.Objects;
+using Heapdog.Workflows.Reports.Paths;
+using Heapdog.Workflows.Reports.Sampling;
+using Heapdog.Workflows.Reports.Strings;
+using Heapdog.Workflows.Reports.Watch;
+using Heapdog.Workflows.Snapshots;
 
 namespace Heapdog.Cli.CommandLine;
 
@@ -35,81 +58,47 @@ public static class SampleCommand
             var length = DurationText.Parse(parse.GetValue(duration)!, "--duration");
             int bytesPerSample = parse.GetValue(interval);
             if (bytesPerSample is < 1024 or > 64 * 1024 * 1024)
-                throw new HeapdogException($"--interval must be between 1024 and 67108864 bytes, got {bytesPerSample}", ExitCodes.Usage);
+                throw new HeapdogException(ErrorKind.BadRequest, $"--interval must be between 1024 and 67108864 bytes, got {bytesPerSample}");
             int limit = Math.Max(1, parse.GetValue(top));
             bool replace = parse.GetValue(overwrite);
             string path = OutputPath.Check(parse.GetValue(output) ?? OutputPath.Default(options.Pid, ".heapprofile"), replace);
 
             SampledHeap sampled;
             int? pid;
-            await using (var process = await TargetOptions.AttachAsync(options, context, ct))
+            await using (var process = await ProcessAttach.AttachAsync(options, context, ct))
             {
                 pid = process.Pid;
-                var progress = new SyncProgress<double>(f => context.Progress.Report($"sampling pid {process.Pid} for {Format.Duration(length)}", f));
-                try { sampled = await HeapSampler.RunAsync(process.Connection, length, bytesPerSample, progress, ct); }
-                catch (InspectorException ex) { throw TargetOptions.Translate(ex); }
+                sampled = await AllocationSampling.RunAsync(process, length, bytesPerSample, path, replace, context, ct);
             }
-            await OutputPath.WriteAsync(path, replace, async stream =>
-            {
-                await using var writer = new Utf8JsonWriter(stream);
-                sampled.Profile.WriteTo(writer);
-            });
             context.Progress.Clear();
 
-            var sites = sampled.Sites.Take(limit).ToList();
-            if (parse.GetValue(json)) await WriteJsonAsync(context.Out, pid, sampled, sites, path);
-            else WriteTable(context.Out, pid, sampled, sites, path);
+            var report = SampleResult.Build(pid, sampled, limit, path);
+            if (parse.GetValue(json)) ReportJson.Write(context.Out, report, HeapdogJsonContext.Default.SampleResult);
+            else WriteTable(context.Out, report);
             return ExitCodes.Success;
         });
         return command;
     }
 
-    private static void WriteTable(TextWriter output, int? pid, SampledHeap sampled, List<AllocationSite> sites, string path)
+    private static void WriteTable(TextWriter output, SampleResult r)
     {
-        output.WriteLine($"Allocations still live after {Format.Duration(sampled.Duration)} of sampling pid {pid} " +
-                         $"(one sample per {Format.Size(sampled.SamplingInterval)}): {Format.Size(sampled.TotalBytes)}");
-        if (sites.Count == 0)
+        output.WriteLine($"Allocations still live after {Format.Duration(TimeSpan.FromMilliseconds(r.DurationMs))} of sampling pid {r.Pid} " +
+                         $"(one sample per {Format.Size(r.SamplingInterval)}): {Format.Size(r.TotalBytes)}");
+        if (r.Sites.Count == 0)
         {
             output.WriteLine("  nothing allocated during sampling is still live");
         }
         else
         {
             var table = new TextTable(("Live", true), ("Share", true), ("Samples", true), ("Function", false), ("Where", false));
-            foreach (var site in sites)
-                table.AddRow(Format.Size(site.Bytes), Format.Percent(sampled.TotalBytes == 0 ? 0 : (double)site.Bytes / sampled.TotalBytes),
-                    Format.Count(site.Samples), site.FunctionName.Length == 0 ? "(anonymous)" : site.FunctionName, Where(site));
+            foreach (var site in r.Sites)
+                table.AddRow(Format.Size(site.Bytes), Format.Percent(r.TotalBytes == 0 ? 0 : (double)site.Bytes / r.TotalBytes),
+                    Format.Count(site.Samples), site.Function.Length == 0 ? "(anonymous)" : site.Function, Where(site));
             table.Write(output);
         }
-        output.WriteLine($"Profile written to {path} (open it in Chrome DevTools > Memory > Load).");
+        output.WriteLine($"Profile written to {r.Profile} (open it in Chrome DevTools > Memory > Load).");
     }
 
-    private static string Where(AllocationSite site) =>
+    private static string Where(SampleResult.SampledSite site) =>
         site.Url.Length == 0 ? "" : site.Line == 0 ? site.Url : $"{site.Url}:{site.Line.ToString(CultureInfo.InvariantCulture)}:{site.Column.ToString(CultureInfo.InvariantCulture)}";
-
-    internal static async Task WriteJsonAsync(TextWriter output, int? pid, SampledHeap sampled, List<AllocationSite> sites, string path)
-    {
-        Json.Write(output, w =>
-        {
-            w.WriteStartObject();
-            if (pid is int p) w.WriteNumber("pid", p); else w.WriteNull("pid");
-            w.WriteNumber("durationMs", (long)sampled.Duration.TotalMilliseconds);
-            w.WriteNumber("samplingInterval", sampled.SamplingInterval);
-            w.WriteNumber("totalBytes", sampled.TotalBytes);
-            w.WriteString("profile", path);
-            w.WriteStartArray("sites");
-            foreach (var site in sites)
-            {
-                w.WriteStartObject();
-                w.WriteString("function", site.FunctionName);
-                w.WriteString("url", site.Url);
-                w.WriteNumber("line", site.Line);
-                w.WriteNumber("column", site.Column);
-                w.WriteNumber("bytes", site.Bytes);
-                w.WriteNumber("samples", site.Samples);
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
-            w.WriteEndObject();
-        });
-    }
 }

@@ -1,8 +1,31 @@
 using System.CommandLine;
-using Heapdog.Cli.Serve;
-using Heapdog.Monitoring;
+using Heapdog.Cli.Output;
+using Heapdog.Cli.Rendering;
 using Heapdog.Monitoring.Sampling;
+using Heapdog.Monitoring;
 using Heapdog.Processes;
+using Heapdog.Server.Hosting;
+using Heapdog.Snapshot.Comparison;
+using Heapdog.Workflows.Capture;
+using Heapdog.Workflows.Errors;
+using Heapdog.Workflows.Files;
+using Heapdog.Workflows.Formatting;
+using Heapdog.Workflows.Hunting;
+using Heapdog.Workflows.Json;
+using Heapdog.Workflows.Leaks;
+using Heapdog.Workflows.Monitoring;
+using Heapdog.Workflows.Progress;
+using Heapdog.Workflows.Reports.Analyze;
+using Heapdog.Workflows.Reports.Diff;
+using Heapdog.Workflows.Reports.Dominators;
+using Heapdog.Workflows.Reports.Inspect;
+using Heapdog.Workflows.Reports.Leaks;
+using Heapdog.Workflows.Reports.Objects;
+using Heapdog.Workflows.Reports.Paths;
+using Heapdog.Workflows.Reports.Sampling;
+using Heapdog.Workflows.Reports.Strings;
+using Heapdog.Workflows.Reports.Watch;
+using Heapdog.Workflows.Snapshots;
 
 namespace Heapdog.Cli.CommandLine;
 
@@ -21,7 +44,7 @@ public static class ServeCommand
         var interval = new Option<TimeSpan>("--interval", "-i")
         {
             Description = "Time between samples, e.g. 1s, 5s",
-            CustomParser = DurationText.Parse,
+            CustomParser = DurationArgument.Parse,
             DefaultValueFactory = _ => TimeSpan.FromSeconds(5),
         };
         var snapshots = new Option<string?>("--snapshots") { Description = "Directory of the snapshots the dashboard keeps (default: 'snapshots' beside the store)" };
@@ -36,18 +59,18 @@ public static class ServeCommand
             var urlList = parse.GetValue(urls) is { Length: > 0 } given ? given : [DefaultUrl];
             string? token = Environment.GetEnvironmentVariable(TokenVariable) is { Length: > 0 } t ? t : null;
             if (token is null && !DashboardServer.LoopbackOnly(urlList))
-                throw new HeapdogException($"listening on {string.Join(", ", urlList)} reaches beyond this machine: set {TokenVariable} to a secret token first", ExitCodes.Usage);
+                throw new HeapdogException(ErrorKind.BadRequest, $"listening on {string.Join(", ", urlList)} reaches beyond this machine: set {TokenVariable} to a secret token first");
             if (token is { Length: < 16 })
-                throw new HeapdogException($"{TokenVariable} is too short to be a secret: use 16 characters or more", ExitCodes.Usage);
+                throw new HeapdogException(ErrorKind.BadRequest, $"{TokenVariable} is too short to be a secret: use 16 characters or more");
             var pidList = parse.GetValue(pids) ?? [];
             bool onlyPm2 = parse.GetValue(pm2);
-            if (pidList.Length > 0 && onlyPm2) throw new HeapdogException("--pid and --pm2 exclude each other", ExitCodes.Usage);
-            if (onlyPm2 && !Pm2Client.IsInstalled()) throw new HeapdogException("--pm2: pm2 is not on PATH", ExitCodes.TargetUnavailable);
+            if (pidList.Length > 0 && onlyPm2) throw new HeapdogException(ErrorKind.BadRequest, "--pid and --pm2 exclude each other");
+            if (onlyPm2 && !Pm2Client.IsInstalled()) throw new HeapdogException(ErrorKind.ProcessUnavailable, "--pm2: pm2 is not on PATH");
             var every = parse.GetValue(interval);
             if (every < TimeSpan.FromMilliseconds(100))
-                throw new HeapdogException($"--interval {every.TotalMilliseconds} ms is too short: use 100ms or more", ExitCodes.Usage);
+                throw new HeapdogException(ErrorKind.BadRequest, $"--interval {every.TotalMilliseconds} ms is too short: use 100ms or more");
             int keep = parse.GetValue(loaded);
-            if (keep is < 1 or > 64) throw new HeapdogException($"--loaded must be between 1 and 64, got {keep}", ExitCodes.Usage);
+            if (keep is < 1 or > 64) throw new HeapdogException(ErrorKind.BadRequest, $"--loaded must be between 1 and 64, got {keep}");
             string dbPath = Path.GetFullPath(parse.GetValue(db) ?? StorePaths.Default());
             var options = new ServeOptions
             {
@@ -66,7 +89,7 @@ public static class ServeCommand
                     DiscoverEvery = TimeSpan.FromSeconds(10),
                 },
             };
-            return DashboardServer.RunAsync(options, context, ct);
+            return DashboardServer.RunAsync(options, context.Out, context.Error, ct);
         });
         return command;
     }

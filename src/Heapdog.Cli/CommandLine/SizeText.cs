@@ -1,4 +1,28 @@
 using System.Globalization;
+using Heapdog.Cli.Output;
+using Heapdog.Cli.Rendering;
+using Heapdog.Server.Hosting;
+using Heapdog.Snapshot.Comparison;
+using Heapdog.Workflows.Capture;
+using Heapdog.Workflows.Errors;
+using Heapdog.Workflows.Files;
+using Heapdog.Workflows.Formatting;
+using Heapdog.Workflows.Hunting;
+using Heapdog.Workflows.Json;
+using Heapdog.Workflows.Leaks;
+using Heapdog.Workflows.Monitoring;
+using Heapdog.Workflows.Progress;
+using Heapdog.Workflows.Reports.Analyze;
+using Heapdog.Workflows.Reports.Diff;
+using Heapdog.Workflows.Reports.Dominators;
+using Heapdog.Workflows.Reports.Inspect;
+using Heapdog.Workflows.Reports.Leaks;
+using Heapdog.Workflows.Reports.Objects;
+using Heapdog.Workflows.Reports.Paths;
+using Heapdog.Workflows.Reports.Sampling;
+using Heapdog.Workflows.Reports.Strings;
+using Heapdog.Workflows.Reports.Watch;
+using Heapdog.Workflows.Snapshots;
 
 namespace Heapdog.Cli.CommandLine;
 
@@ -18,7 +42,7 @@ public static class SizeText
             t = t[..^1];
         }
         if (!double.TryParse(t, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out double n) || n <= 0 || n * unit > long.MaxValue / 2)
-            throw new HeapdogException($"{option} '{text}' is not a size (examples: 500m, 8g, 1048576)", ExitCodes.Usage);
+            throw new HeapdogException(ErrorKind.BadRequest, $"{option} '{text}' is not a size (examples: 500m, 8g, 1048576)");
         return (long)(n * unit);
     }
 }

@@ -1,5 +1,28 @@
 using System.CommandLine;
 using Heapdog.Cli.Output;
+using Heapdog.Cli.Rendering;
+using Heapdog.Server.Hosting;
+using Heapdog.Snapshot.Comparison;
+using Heapdog.Workflows.Capture;
+using Heapdog.Workflows.Errors;
+using Heapdog.Workflows.Files;
+using Heapdog.Workflows.Formatting;
+using Heapdog.Workflows.Hunting;
+using Heapdog.Workflows.Json;
+using Heapdog.Workflows.Leaks;
+using Heapdog.Workflows.Monitoring;
+using Heapdog.Workflows.Progress;
+using Heapdog.Workflows.Reports.Analyze;
+using Heapdog.Workflows.Reports.Diff;
+using Heapdog.Workflows.Reports.Dominators;
+using Heapdog.Workflows.Reports.Inspect;
+using Heapdog.Workflows.Reports.Leaks;
+using Heapdog.Workflows.Reports.Objects;
+using Heapdog.Workflows.Reports.Paths;
+using Heapdog.Workflows.Reports.Sampling;
+using Heapdog.Workflows.Reports.Strings;
+using Heapdog.Workflows.Reports.Watch;
+using Heapdog.Workflows.Snapshots;
 
 namespace Heapdog.Cli.CommandLine;
 
@@ -24,9 +47,9 @@ public static class SnapshotCommand
             var options = target.Read(parse);
             bool replace = parse.GetValue(overwrite);
             string path = OutputPath.Check(parse.GetValue(output) ?? OutputPath.Default(options.Pid, ".heapsnapshot"), replace);
-            await using var process = await TargetOptions.AttachAsync(options, context, ct);
-            await SnapshotTaker.CheckCostAsync(process, TargetOptions.LocalPid(options), Path.GetDirectoryName(path)!, parse.GetValue(force), context, ct);
-            var result = await SnapshotTaker.TakeAsync(process, path, !parse.GetValue(noGc), replace, $"snapshot of pid {process.Pid}", context, ct);
+            await using var process = await ProcessAttach.AttachAsync(options, context, ct);
+            await SnapshotCapture.CheckCostAsync(process, ProcessAttach.LocalPid(options), Path.GetDirectoryName(path)!, parse.GetValue(force), context, ct);
+            var result = await SnapshotCapture.TakeAsync(process, path, !parse.GetValue(noGc), replace, $"snapshot of pid {process.Pid}", context, ct);
             context.Progress.Clear();
             await context.Out.WriteLineAsync(
                 $"{result.Path}: {Format.Size(result.Bytes)}, {Format.Count(result.NodeCount)} nodes, {Format.Count(result.EdgeCount)} edges, in {Format.Duration(result.Elapsed)}");

@@ -1,6 +1,29 @@
-using Heapdog.Snapshot.Analysis;
 using System.CommandLine;
 using Heapdog.Cli.Output;
+using Heapdog.Cli.Rendering;
+using Heapdog.Server.Hosting;
+using Heapdog.Snapshot.Analysis;
+using Heapdog.Snapshot.Comparison;
+using Heapdog.Workflows.Capture;
+using Heapdog.Workflows.Errors;
+using Heapdog.Workflows.Files;
+using Heapdog.Workflows.Formatting;
+using Heapdog.Workflows.Hunting;
+using Heapdog.Workflows.Json;
+using Heapdog.Workflows.Leaks;
+using Heapdog.Workflows.Monitoring;
+using Heapdog.Workflows.Progress;
+using Heapdog.Workflows.Reports.Analyze;
+using Heapdog.Workflows.Reports.Diff;
+using Heapdog.Workflows.Reports.Dominators;
+using Heapdog.Workflows.Reports.Inspect;
+using Heapdog.Workflows.Reports.Leaks;
+using Heapdog.Workflows.Reports.Objects;
+using Heapdog.Workflows.Reports.Paths;
+using Heapdog.Workflows.Reports.Sampling;
+using Heapdog.Workflows.Reports.Strings;
+using Heapdog.Workflows.Reports.Watch;
+using Heapdog.Workflows.Snapshots;
 
 namespace Heapdog.Cli.CommandLine;
 
@@ -22,59 +45,20 @@ public static class StringsCommand
 
     public static int Run(CliContext context, FileInfo file, int top, bool json, CancellationToken cancellation)
     {
-        if (top < 0) throw new HeapdogException("--top must be 0 or more", ExitCodes.Usage);
-        var a = SnapshotLoader.Analyze(context, SnapshotLoader.Load(context, file.FullName, cancellation), cancellation);
+        if (top < 0) throw new HeapdogException(ErrorKind.BadRequest, "--top must be 0 or more");
+        var a = SnapshotOpener.Open(file.FullName, context, cancellation);
         context.Progress.Clear();
-        return Report(context, a, file.FullName, top, json);
-    }
-
-    /// <summary>The command's output for an analysed snapshot; the dashboard serves the same JSON.</summary>
-    public static int Report(CliContext context, SnapshotAnalysis a, string file, int top, bool json)
-    {
-        var s = a.Snapshot;
-        int stringType = s.Meta.NodeType("string");
-        // V8 writes each distinct text once in the string table, so equal texts share a name index.
-        var count = new Dictionary<int, (long Count, long Bytes)>();
-        for (int v = 0; v < s.NodeCount; v++)
-        {
-            if (s.NodeTypes[v] != stringType) continue;
-            int name = s.NodeNames[v];
-            var c = count.GetValueOrDefault(name);
-            count[name] = (c.Count + 1, c.Bytes + s.SelfSizes[v]);
-        }
-        var duplicated = count.Where(p => p.Value.Count > 1)
-            .Select(p => (Name: p.Key, p.Value.Count, p.Value.Bytes, Wasted: p.Value.Bytes - p.Value.Bytes / p.Value.Count))
-            .OrderByDescending(x => x.Wasted).ThenBy(x => x.Name).ToList();
-        var shown = top > 0 ? duplicated.Take(top).ToList() : duplicated;
-        long wastedTotal = duplicated.Sum(d => d.Wasted);
+        var report = StringsResult.Build(a, top);
         if (json)
         {
-            Json.Write(context.Out, w =>
-            {
-                w.WriteStartObject();
-                w.WriteNumber("schemaVersion", 1);
-                w.WriteNumber("duplicatedCount", duplicated.Count);
-                w.WriteNumber("wastedBytes", wastedTotal);
-                w.WriteStartArray("strings");
-                foreach (var d in shown)
-                {
-                    w.WriteStartObject();
-                    w.WriteString("text", s.Strings[d.Name]);
-                    w.WriteNumber("count", d.Count);
-                    w.WriteNumber("bytes", d.Bytes);
-                    w.WriteNumber("wastedBytes", d.Wasted);
-                    w.WriteEndObject();
-                }
-                w.WriteEndArray();
-                w.WriteEndObject();
-            });
+            ReportJson.Write(context.Out, report, HeapdogJsonContext.Default.StringsResult);
             return ExitCodes.Success;
         }
         var o = context.Out;
-        o.WriteLine($"Duplicated strings in {file}: {Format.Count(duplicated.Count)} texts held more than once, {Format.Size(wastedTotal)} in extra copies");
+        o.WriteLine($"Duplicated strings in {file.FullName}: {Format.Count(report.DuplicatedCount)} texts held more than once, {Format.Size(report.WastedBytes)} in extra copies");
         var table = new TextTable(("Text", false), ("Copies", true), ("Bytes", true), ("Wasted", true));
-        foreach (var d in shown)
-            table.AddRow(Text.Truncate(s.Strings[d.Name], 60), Format.Count(d.Count), Format.Size(d.Bytes), Format.Size(d.Wasted));
+        foreach (var d in report.Strings)
+            table.AddRow(Text.Truncate(d.Text, 60), Format.Count(d.Count), Format.Size(d.Bytes), Format.Size(d.WastedBytes));
         table.Write(o);
         return ExitCodes.Success;
     }

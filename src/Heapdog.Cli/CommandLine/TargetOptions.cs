@@ -1,5 +1,29 @@
 using System.CommandLine;
+using Heapdog.Cli.Output;
+using Heapdog.Cli.Rendering;
 using Heapdog.Inspector;
+using Heapdog.Server.Hosting;
+using Heapdog.Snapshot.Comparison;
+using Heapdog.Workflows.Capture;
+using Heapdog.Workflows.Errors;
+using Heapdog.Workflows.Files;
+using Heapdog.Workflows.Formatting;
+using Heapdog.Workflows.Hunting;
+using Heapdog.Workflows.Json;
+using Heapdog.Workflows.Leaks;
+using Heapdog.Workflows.Monitoring;
+using Heapdog.Workflows.Progress;
+using Heapdog.Workflows.Reports.Analyze;
+using Heapdog.Workflows.Reports.Diff;
+using Heapdog.Workflows.Reports.Dominators;
+using Heapdog.Workflows.Reports.Inspect;
+using Heapdog.Workflows.Reports.Leaks;
+using Heapdog.Workflows.Reports.Objects;
+using Heapdog.Workflows.Reports.Paths;
+using Heapdog.Workflows.Reports.Sampling;
+using Heapdog.Workflows.Reports.Strings;
+using Heapdog.Workflows.Reports.Watch;
+using Heapdog.Workflows.Snapshots;
 
 namespace Heapdog.Cli.CommandLine;
 
@@ -26,35 +50,16 @@ internal sealed class TargetOptions
     {
         int? argument = parse.GetValue(_pidArgument), option = parse.GetValue(_pid);
         if (argument is int a && option is int o && a != o)
-            throw new HeapdogException($"two different pids given: {a} and --pid {o}", ExitCodes.Usage);
+            throw new HeapdogException(ErrorKind.BadRequest, $"two different pids given: {a} and --pid {o}");
         int? pid = argument ?? option;
         int? port = parse.GetValue(_port);
         Uri? url = null;
         if (parse.GetValue(_url) is { } text && (!Uri.TryCreate(text, UriKind.Absolute, out url) || url.Scheme is not ("http" or "ws")))
-            throw new HeapdogException($"--url must be an http:// or ws:// URL, got '{text}'", ExitCodes.Usage);
+            throw new HeapdogException(ErrorKind.BadRequest, $"--url must be an http:// or ws:// URL, got '{text}'");
         if (pid is null && port is null && url is null)
-            throw new HeapdogException("no target: give a PID, --port or --url", ExitCodes.Usage);
-        if (pid is <= 0) throw new HeapdogException($"not a pid: {pid}", ExitCodes.Usage);
-        if (port is <= 0 or > 65535) throw new HeapdogException($"not a port: {port}", ExitCodes.Usage);
+            throw new HeapdogException(ErrorKind.BadRequest, "no target: give a PID, --port or --url");
+        if (pid is <= 0) throw new HeapdogException(ErrorKind.BadRequest, $"not a pid: {pid}");
+        if (port is <= 0 or > 65535) throw new HeapdogException(ErrorKind.BadRequest, $"not a port: {port}");
         return new AttachOptions { Pid = pid, Port = port, Url = url };
     }
-
-    /// <summary>The pid whose memory and cgroup are on this host, when the target was named by pid alone.</summary>
-    public static int? LocalPid(AttachOptions options) => options.Port is null && options.Url is null ? options.Pid : null;
-
-    public static async Task<InspectedProcess> AttachAsync(AttachOptions options, CliContext context, CancellationToken cancellationToken)
-    {
-        context.Progress.Report(options.Pid is int pid ? $"attaching to pid {pid}" : "attaching", -1);
-        try
-        {
-            return await NodeInspector.AttachAsync(options, cancellationToken);
-        }
-        catch (InspectorException ex)
-        {
-            throw Translate(ex);
-        }
-    }
-
-    public static HeapdogException Translate(InspectorException ex) =>
-        new(ex.Message, ex.Kind == InspectorErrorKind.BadSnapshot ? ExitCodes.BadInput : ExitCodes.TargetUnavailable, ex);
 }

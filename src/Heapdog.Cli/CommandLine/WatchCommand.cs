@@ -1,10 +1,33 @@
 using System.CommandLine;
 using Heapdog.Cli.Output;
+using Heapdog.Cli.Rendering;
 using Heapdog.Inspector;
-using Heapdog.Monitoring;
 using Heapdog.Monitoring.Sampling;
 using Heapdog.Monitoring.Store;
+using Heapdog.Monitoring;
 using Heapdog.Processes;
+using Heapdog.Server.Hosting;
+using Heapdog.Snapshot.Comparison;
+using Heapdog.Workflows.Capture;
+using Heapdog.Workflows.Errors;
+using Heapdog.Workflows.Files;
+using Heapdog.Workflows.Formatting;
+using Heapdog.Workflows.Hunting;
+using Heapdog.Workflows.Json;
+using Heapdog.Workflows.Leaks;
+using Heapdog.Workflows.Monitoring;
+using Heapdog.Workflows.Progress;
+using Heapdog.Workflows.Reports.Analyze;
+using Heapdog.Workflows.Reports.Diff;
+using Heapdog.Workflows.Reports.Dominators;
+using Heapdog.Workflows.Reports.Inspect;
+using Heapdog.Workflows.Reports.Leaks;
+using Heapdog.Workflows.Reports.Objects;
+using Heapdog.Workflows.Reports.Paths;
+using Heapdog.Workflows.Reports.Sampling;
+using Heapdog.Workflows.Reports.Strings;
+using Heapdog.Workflows.Reports.Watch;
+using Heapdog.Workflows.Snapshots;
 
 namespace Heapdog.Cli.CommandLine;
 
@@ -20,10 +43,10 @@ public static class WatchCommand
         var interval = new Option<TimeSpan>("--interval", "-i")
         {
             Description = "Time between samples, e.g. 1s, 5s, 1m",
-            CustomParser = DurationText.Parse,
+            CustomParser = DurationArgument.Parse,
             DefaultValueFactory = _ => TimeSpan.FromSeconds(5),
         };
-        var duration = new Option<TimeSpan?>("--duration", "-d") { Description = "Stop after this long (default: until Ctrl+C)", CustomParser = r => DurationText.Parse(r) };
+        var duration = new Option<TimeSpan?>("--duration", "-d") { Description = "Stop after this long (default: until Ctrl+C)", CustomParser = r => DurationArgument.Parse(r) };
         var db = new Option<string?>("--db") { Description = "Store file (default: $XDG_DATA_HOME/heapdog/heapdog.db or ~/.local/share/heapdog/heapdog.db)" };
         var json = new Option<bool>("--json") { Description = "Print a JSON report per process at the end (with --duration) instead of the live view" };
         var runtime = new Option<bool>("--runtime")
@@ -40,18 +63,18 @@ public static class WatchCommand
             var pidList = parse.GetValue(pids) ?? [];
             int modes = (pidList.Length > 0 ? 1 : 0) + (parse.GetValue(all) ? 1 : 0) + (parse.GetValue(pm2) ? 1 : 0);
             if (modes != 1)
-                throw new HeapdogException("say what to watch: --pid PID (one or more), --all, or --pm2 (exactly one of them)", ExitCodes.Usage);
+                throw new HeapdogException(ErrorKind.BadRequest, "say what to watch: --pid PID (one or more), --all, or --pm2 (exactly one of them)");
             var every = parse.GetValue(interval);
             if (every < TimeSpan.FromMilliseconds(100))
-                throw new HeapdogException($"--interval {every.TotalMilliseconds} ms is too short: use 100ms or more", ExitCodes.Usage);
+                throw new HeapdogException(ErrorKind.BadRequest, $"--interval {every.TotalMilliseconds} ms is too short: use 100ms or more");
             bool asJson = parse.GetValue(json);
             var mode = pidList.Length > 0 ? TargetMode.Pids : parse.GetValue(all) ? TargetMode.All : TargetMode.Pm2;
             if (mode == TargetMode.Pm2 && !Pm2Client.IsInstalled())
-                throw new HeapdogException("--pm2: pm2 is not on PATH", ExitCodes.TargetUnavailable);
+                throw new HeapdogException(ErrorKind.ProcessUnavailable, "--pm2: pm2 is not on PATH");
             var options = new WatchOptions { Mode = mode, Pids = pidList, Interval = every, Duration = parse.GetValue(duration) };
 
             string dbPath = parse.GetValue(db) ?? StorePaths.Default();
-            using var store = OpenStore(dbPath);
+            using var store = StoreOpener.Open(dbPath);
             await using var probe = parse.GetValue(runtime) ? new InspectorRuntimeProbe(log: line => context.Error.WriteLine("heapdog: " + line)) : null;
             var sampler = new ProcessSampler(probe);
             var listeners = new List<IWatchListener>();
@@ -65,7 +88,7 @@ public static class WatchCommand
 
             var missing = await watcher.StartAsync(ct);
             if (missing.Count > 0)
-                throw new HeapdogException($"no such process: {string.Join(", ", missing)} (not running, or not readable in /proc)", ExitCodes.TargetUnavailable);
+                throw new HeapdogException(ErrorKind.ProcessUnavailable, $"no such process: {string.Join(", ", missing)} (not running, or not readable in /proc)");
             if (watcher.Tracks.Count == 0 && mode == TargetMode.Pm2)
                 context.Error.WriteLine("heapdog: pm2 lists no running app yet; waiting for one");
             if (watcher.Tracks.Count == 0 && mode == TargetMode.All)
@@ -95,12 +118,6 @@ public static class WatchCommand
             return ExitCodes.Success;
         });
         return command;
-    }
-
-    internal static SampleStore OpenStore(string path)
-    {
-        try { return SampleStore.Open(path); }
-        catch (StoreException e) { throw new HeapdogException(e.Message, ExitCodes.BadInput, e); }
     }
 
     private static void WriteSummary(TextWriter output, IReadOnlyList<ProcessTrack> tracks)

@@ -1,7 +1,30 @@
 using System.Globalization;
 using System.Text;
+using Heapdog.Cli.Rendering;
 using Heapdog.Monitoring.Analysis;
 using Heapdog.Monitoring.Sampling;
+using Heapdog.Server.Hosting;
+using Heapdog.Snapshot.Comparison;
+using Heapdog.Workflows.Capture;
+using Heapdog.Workflows.Errors;
+using Heapdog.Workflows.Files;
+using Heapdog.Workflows.Formatting;
+using Heapdog.Workflows.Hunting;
+using Heapdog.Workflows.Json;
+using Heapdog.Workflows.Leaks;
+using Heapdog.Workflows.Monitoring;
+using Heapdog.Workflows.Progress;
+using Heapdog.Workflows.Reports.Analyze;
+using Heapdog.Workflows.Reports.Diff;
+using Heapdog.Workflows.Reports.Dominators;
+using Heapdog.Workflows.Reports.Inspect;
+using Heapdog.Workflows.Reports.Leaks;
+using Heapdog.Workflows.Reports.Objects;
+using Heapdog.Workflows.Reports.Paths;
+using Heapdog.Workflows.Reports.Sampling;
+using Heapdog.Workflows.Reports.Strings;
+using Heapdog.Workflows.Reports.Watch;
+using Heapdog.Workflows.Snapshots;
 
 namespace Heapdog.Cli.Output;
 
@@ -34,7 +57,7 @@ public sealed class WatchLiveView(TextWriter writer, Func<IReadOnlyList<ProcessT
                 Truncate(verdict, Math.Max(20, SafeWidth() - 100)));
         }
         var text = new StringWriter();
-        text.WriteLine($"{header}  round {round.Number + 1}, {WatchPlainLog.Iso(round.TimeMs)}  (Ctrl+C to stop)");
+        text.WriteLine($"{header}  round {round.Number + 1}, {Format.Iso(round.TimeMs)}  (Ctrl+C to stop)");
         text.WriteLine();
         table.Write(text);
         var sb = new StringBuilder("\u001b[H\u001b[2J");

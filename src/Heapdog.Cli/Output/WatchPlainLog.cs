@@ -1,6 +1,29 @@
 using System.Globalization;
+using Heapdog.Cli.Rendering;
 using Heapdog.Monitoring.Analysis;
 using Heapdog.Monitoring.Sampling;
+using Heapdog.Server.Hosting;
+using Heapdog.Snapshot.Comparison;
+using Heapdog.Workflows.Capture;
+using Heapdog.Workflows.Errors;
+using Heapdog.Workflows.Files;
+using Heapdog.Workflows.Formatting;
+using Heapdog.Workflows.Hunting;
+using Heapdog.Workflows.Json;
+using Heapdog.Workflows.Leaks;
+using Heapdog.Workflows.Monitoring;
+using Heapdog.Workflows.Progress;
+using Heapdog.Workflows.Reports.Analyze;
+using Heapdog.Workflows.Reports.Diff;
+using Heapdog.Workflows.Reports.Dominators;
+using Heapdog.Workflows.Reports.Inspect;
+using Heapdog.Workflows.Reports.Leaks;
+using Heapdog.Workflows.Reports.Objects;
+using Heapdog.Workflows.Reports.Paths;
+using Heapdog.Workflows.Reports.Sampling;
+using Heapdog.Workflows.Reports.Strings;
+using Heapdog.Workflows.Reports.Watch;
+using Heapdog.Workflows.Snapshots;
 
 namespace Heapdog.Cli.Output;
 
@@ -16,7 +39,7 @@ public sealed class WatchPlainLog(TextWriter output) : IWatchListener
     {
         // One write per round: a redirected console flushes every line, and the watcher's cost should not grow with it.
         var writer = new StringWriter(CultureInfo.InvariantCulture);
-        string time = Iso(round.TimeMs);
+        string time = Format.Iso(round.TimeMs);
         foreach (var t in round.Sampled)
         {
             var s = t.Last!;
@@ -35,8 +58,6 @@ public sealed class WatchPlainLog(TextWriter output) : IWatchListener
         output.Flush();
         return ValueTask.CompletedTask;
     }
-
-    internal static string Iso(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms).UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
 
     private static string Maybe(long? bytes) => bytes is { } b && b >= 0 ? Format.Size(b) : "-";
 }

@@ -1,0 +1,89 @@
+using Heapdog.Cli.Output;
+using Heapdog.Leaks;
+using Heapdog.Server.Hosting;
+using Heapdog.Snapshot.Comparison;
+using Heapdog.Workflows.Capture;
+using Heapdog.Workflows.Errors;
+using Heapdog.Workflows.Files;
+using Heapdog.Workflows.Formatting;
+using Heapdog.Workflows.Hunting;
+using Heapdog.Workflows.Json;
+using Heapdog.Workflows.Leaks;
+using Heapdog.Workflows.Monitoring;
+using Heapdog.Workflows.Progress;
+using Heapdog.Workflows.Reports.Analyze;
+using Heapdog.Workflows.Reports.Diff;
+using Heapdog.Workflows.Reports.Dominators;
+using Heapdog.Workflows.Reports.Inspect;
+using Heapdog.Workflows.Reports.Leaks;
+using Heapdog.Workflows.Reports.Objects;
+using Heapdog.Workflows.Reports.Paths;
+using Heapdog.Workflows.Reports.Sampling;
+using Heapdog.Workflows.Reports.Strings;
+using Heapdog.Workflows.Reports.Watch;
+using Heapdog.Workflows.Snapshots;
+
+namespace Heapdog.Cli.Rendering;
+
+/// <summary><c>heapdog leaks</c> and <c>heapdog hunt</c> as a terminal report (the JSON is <see cref="LeaksResult"/>).</summary>
+public sealed class LeaksText(LeakReport report, int top, TimeSpan elapsed)
+{
+    private const int PathHead = LeaksResult.PathHead, PathTail = LeaksResult.PathTail;
+
+    private IEnumerable<Suspect> Shown => top > 0 ? report.Suspects.Take(top) : report.Suspects;
+
+    public void Write(TextWriter output)
+    {
+        output.WriteLine($"Leak suspects from {report.Snapshots.Count} snapshots of one process (oldest first)");
+        foreach (var s in report.Snapshots)
+            output.WriteLine($"  {s.Source}  heap {Format.Size(s.TotalSize)}, {Format.Count(s.NodeCount)} nodes");
+        output.WriteLine($"  new since the first snapshot and still alive: {Format.Count(report.NewObjects)} objects, {Format.Size(report.NewBytes)}; analysed in {Format.Duration(elapsed)}");
+        output.WriteLine();
+        if (report.Suspects.Count == 0)
+        {
+            output.WriteLine("No suspects: nothing grew from one snapshot to the next.");
+            return;
+        }
+        int rank = 0;
+        foreach (var s in Shown)
+        {
+            rank++;
+            output.WriteLine($"{rank}. {s.Severity.ToString().ToUpperInvariant()}  {LeaksResult.KindName(s.Kind)}  {s.Title}");
+            output.WriteLine($"   {s.Explanation}");
+            if (s.Counts is { } counts) output.WriteLine($"   growth:       {string.Join(" → ", counts.Select(Format.Count))} {s.CountUnit}");
+            output.WriteLine($"   bytes:        {string.Join(" → ", s.Bytes.Select(Format.Size))}{(s.Removed is { } r && r.Skip(1).Any(x => x > 0) ? $"   (removed between snapshots: {string.Join(", ", r.Skip(1).Select(Format.Count))})" : "")}");
+            if (s.AccumulationPoint is { } point) output.WriteLine($"   accumulates:  {point}   ({s.PropertyPath})");
+            else output.WriteLine($"   held via:     {s.PropertyPath}");
+            if (s.Location is { } l) output.WriteLine($"   code:         {l}");
+            output.WriteLine($"   new objects:  {Format.Count(s.NewObjects)} ({Format.Size(s.NewBytes)}): {string.Join(", ", s.Classes.Take(3).Select(c => $"{c.ClassName} ×{Format.Count(c.Count)}"))}{(s.MergedPoints > 0 ? $"; merged with {s.MergedPoints} similar accumulation points" : "")}");
+            output.WriteLine($"   retainer path ({s.RetainerPath.Count - 1} links):");
+            WritePath(output, s.RetainerPath);
+            output.WriteLine();
+        }
+        if (top > 0 && report.Suspects.Count > top) output.WriteLine($"({report.Suspects.Count - top} more; --top 0 shows all)");
+    }
+
+    private static void WritePath(TextWriter output, IReadOnlyList<PathLink> path)
+    {
+        for (int i = 0; i < path.Count; i++)
+        {
+            if (path.Count > PathHead + PathTail + 1 && i == PathHead)
+            {
+                output.WriteLine($"       … {Format.Count(path.Count - PathHead - PathTail)} more links …");
+                i = path.Count - PathTail - 1;
+                continue;
+            }
+            var link = path[i];
+            output.WriteLine(link.Edge is null ? $"     {link.Object}" : $"     {EdgeText(link)} → {Text.Truncate(link.Object.ToString(), 70)}");
+        }
+    }
+
+    private static string EdgeText(PathLink link) => link.EdgeType switch
+    {
+        "element" or "hidden" => $"[{link.Edge}]",
+        "context" => $"(scope) {link.Edge}",
+        "internal" => $"(internal) {link.Edge}",
+        "shortcut" => $"(shortcut) {link.Edge}",
+        _ => "." + link.Edge,
+    };
+}

@@ -1,0 +1,29 @@
+using Heapdog.Monitoring.Sampling;
+using Heapdog.Server.Actions;
+using Heapdog.Server.Jobs;
+using Heapdog.Server.Metrics;
+using Heapdog.Server.Processes;
+using Heapdog.Server.Snapshots;
+using Heapdog.Workflows.Capture;
+using Heapdog.Workflows.Errors;
+using Heapdog.Workflows.Formatting;
+using Heapdog.Workflows.Progress;
+
+namespace Heapdog.Server.Hosting;
+
+/// <summary>How <c>heapdog serve</c> runs (docs/serve.md).</summary>
+public sealed record ServeOptions
+{
+    public required IReadOnlyList<string> Urls { get; init; }
+    public required string DbPath { get; init; }
+    public required string SnapshotsDir { get; init; }
+    public WatchOptions Watch { get; init; } = new();
+    /// <summary>The largest upload accepted, in bytes.</summary>
+    public long MaxUploadBytes { get; init; }
+    /// <summary>Analysed snapshots kept in memory at once (the others are reopened from their index on demand).</summary>
+    public int LoadedSnapshots { get; init; } = 2;
+    /// <summary>Read heap used/total, external, arrayBuffers and the heap limit through each process's inspector.</summary>
+    public bool RuntimeFigures { get; init; }
+    /// <summary>From HEAPDOG_TOKEN; required when a URL is not loopback.</summary>
+    public string? Token { get; init; }
+}

@@ -1,0 +1,19 @@
+using System.Text.Json.Serialization;
+using Heapdog.Server.Actions;
+using Heapdog.Server.Jobs;
+using Heapdog.Server.Snapshots;
+
+namespace Heapdog.Server.Hosting;
+
+/// <summary>The JSON contract of the server's own shapes (the reports' is <c>HeapdogJsonContext</c>), generated at build time.</summary>
+[JsonSourceGenerationOptions(System.Text.Json.JsonSerializerDefaults.Web, WriteIndented = true)]
+[JsonSerializable(typeof(Health))]
+[JsonSerializable(typeof(SnapshotView))]
+[JsonSerializable(typeof(List<SnapshotView>))]
+[JsonSerializable(typeof(ClassObjectsView))]
+[JsonSerializable(typeof(JobView))]
+[JsonSerializable(typeof(List<JobView>))]
+[JsonSerializable(typeof(JobAccepted))]
+[JsonSerializable(typeof(UploadAccepted))]
+[JsonSerializable(typeof(CaptureResult))]
+public sealed partial class ServerJsonContext : JsonSerializerContext;

@@ -1,0 +1,83 @@
+using System.Text.Json;
+using Heapdog.Server.Actions;
+using Heapdog.Server.Hosting;
+using Heapdog.Server.Metrics;
+using Heapdog.Server.Processes;
+using Heapdog.Server.Snapshots;
+using Heapdog.Workflows.Capture;
+using Heapdog.Workflows.Errors;
+using Heapdog.Workflows.Formatting;
+using Heapdog.Workflows.Progress;
+
+namespace Heapdog.Server.Jobs;
+
+/// <summary>
+/// A long piece of work started by a request (upload, capture, analysis, hunt, sample), polled by the UI. The work
+/// reports its phase and progress; the fields are read by other threads, so they change under a lock and are read as
+/// one consistent copy through <see cref="View"/>.
+/// </summary>
+public sealed class Job(long id, string kind, long? processId)
+{
+    private readonly Lock _gate = new();
+    private readonly List<long> _snapshotIds = [];
+    private string _state = "queued";
+    private string _phase = "queued";
+    private double? _fraction;
+    private string? _error;
+    private JsonElement? _result;
+    private long _endedMs = -1;
+
+    public long Id { get; } = id;
+    public string Kind { get; } = kind;
+    public long? ProcessId { get; } = processId;
+    public long StartedMs { get; } = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+    public CancellationTokenSource Cancellation { get; } = new();
+    public bool Finished { get { lock (_gate) return _endedMs >= 0; } }
+
+    public void Report(string phase, double? fraction)
+    {
+        lock (_gate)
+        {
+            if (_endedMs >= 0) return;
+            _state = "running";
+            _phase = phase;
+            _fraction = fraction is double f ? Math.Clamp(f, 0, 1) : null;
+        }
+    }
+
+    public void AddSnapshot(long snapshotId)
+    {
+        lock (_gate) _snapshotIds.Add(snapshotId);
+    }
+
+    /// <summary>Ends the job with its result: a report's JSON, or null.</summary>
+    public void Complete(string? resultJson)
+    {
+        JsonElement? result = resultJson is null ? null : JsonDocument.Parse(resultJson).RootElement.Clone();
+        lock (_gate) End("done", null, result);
+    }
+
+    public void Fail(string error, bool cancelled = false)
+    {
+        lock (_gate) End(cancelled ? "cancelled" : "failed", error, null);
+    }
+
+    private void End(string state, string? error, JsonElement? result)
+    {
+        if (_endedMs >= 0) return;
+        _state = state;
+        _error = error;
+        _result = result;
+        _phase = state;
+        if (state == "done") _fraction = 1;
+        _endedMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+    }
+
+    /// <summary>The job as docs/api.md describes it: one consistent copy.</summary>
+    public JobView View()
+    {
+        lock (_gate)
+            return new JobView(Id, Kind, _state, _phase, _fraction is double f ? Math.Round(f, 4) : null, _error ?? _phase, StartedMs,
+                _endedMs >= 0 ? _endedMs : null, _error, ProcessId, [.. _snapshotIds], _result);
+    }
+}

@@ -1,0 +1,99 @@
+using System.Globalization;
+using System.Text;
+using Heapdog.Monitoring.Store;
+using Heapdog.Monitoring;
+using Heapdog.Server.Actions;
+using Heapdog.Server.Hosting;
+using Heapdog.Server.Jobs;
+using Heapdog.Server.Processes;
+using Heapdog.Server.Snapshots;
+using Heapdog.Workflows.Capture;
+using Heapdog.Workflows.Errors;
+using Heapdog.Workflows.Formatting;
+using Heapdog.Workflows.Progress;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Heapdog.Server.Metrics;
+
+/// <summary>
+/// <c>/metrics</c> in Prometheus' text format (0.0.4), with the names prom-client and the Node exporters already use
+/// for the same figures, so existing dashboards and alerts work unchanged, and <c>heapdog_*</c> names for what those
+/// lack. One series per watched process, labelled <c>pid</c> and <c>app</c> (the pm2 name, else the process name).
+/// A figure that was not measured is left out rather than reported as 0. docs/serve.md lists every metric.
+/// </summary>
+public static class MetricsApi
+{
+    private sealed record Metric(string Name, string Type, string Help, Func<Sample, double?> Value);
+
+    private static readonly Metric[] PerSample =
+    [
+        new("process_resident_memory_bytes", "gauge", "Resident memory size in bytes.", s => Known(s.Rss)),
+        new("process_open_fds", "gauge", "Number of open file descriptors.", s => Known(s.OpenFds)),
+        new("nodejs_heap_size_used_bytes", "gauge", "Process heap size used from Node.js in bytes.", s => Known(s.HeapUsed)),
+        new("nodejs_heap_size_total_bytes", "gauge", "Process heap size from Node.js in bytes.", s => Known(s.HeapTotal)),
+        new("nodejs_external_memory_bytes", "gauge", "Node.js external memory size in bytes.", s => Known(s.External)),
+        new("heapdog_array_buffers_bytes", "gauge", "Memory of ArrayBuffers and SharedArrayBuffers (including Buffers), in bytes.", s => Known(s.ArrayBuffers)),
+        new("heapdog_heap_limit_bytes", "gauge", "V8's heap size limit (heap_size_limit), in bytes.", s => Known(s.HeapLimit)),
+        new("heapdog_heap_used_ratio", "gauge", "Heap used divided by V8's heap size limit.",
+            s => s.HeapUsed >= 0 && s.HeapLimit > 0 ? (double)s.HeapUsed / s.HeapLimit : null),
+        new("heapdog_v8_heap_resident_bytes", "gauge", "Resident memory of V8's heap pages, read from the address space without the inspector.", s => Known(s.V8Heap)),
+        new("heapdog_native_resident_bytes", "gauge", "Anonymous resident memory outside V8's heap (Buffers, native addons, allocator), in bytes.", s => Known(s.Native)),
+        new("heapdog_cgroup_memory_usage_bytes", "gauge", "Memory usage of the process's cgroup, in bytes.", s => Known(s.CgroupUsage)),
+        new("heapdog_cgroup_memory_limit_bytes", "gauge", "Memory limit of the process's cgroup, in bytes.", s => Known(s.CgroupLimit)),
+        new("heapdog_oom_score", "gauge", "The kernel's OOM score of the process (/proc/PID/oom_score): who it kills first.", s => Known(s.OomScore)),
+        new("heapdog_cpu_percent", "gauge", "CPU use over the last sampling interval, percent of one core.", s => s.CpuPercent >= 0 ? s.CpuPercent : null),
+    ];
+
+    public static void MapMetrics(this IEndpointRouteBuilder app, DashboardStore store, LiveProcesses live) =>
+        app.MapGet("/metrics", () => Results.Text(Render(store, live), "text/plain; version=0.0.4; charset=utf-8"))
+            .WithTags("metrics").WithSummary("Prometheus text format");
+
+    public static string Render(DashboardStore store, LiveProcesses live)
+    {
+        var processes = live.Current.Values.OrderBy(p => p.Process.Id).ToList();
+        var text = new StringBuilder();
+        foreach (var metric in PerSample)
+        {
+            Header(text, metric.Name, metric.Type, metric.Help);
+            foreach (var p in processes)
+                if (!p.Exited && p.Last is { } s && metric.Value(s) is double value)
+                    Line(text, metric.Name, p, value);
+        }
+        Header(text, "heapdog_process_up", "gauge", "1 while the watched process runs, 0 once it has exited.");
+        foreach (var p in processes) Line(text, "heapdog_process_up", p, p.Exited ? 0 : 1);
+
+        Header(text, "heapdog_memory_growth_bytes_per_hour", "gauge", "Trend of a memory series over the verdict window (Theil-Sen slope), bytes per hour.");
+        foreach (var p in processes)
+            if (!p.Exited && p.Verdict is { } verdict)
+                foreach (var series in verdict.Series.Where(s => s.Trend is not null))
+                    Line(text, "heapdog_memory_growth_bytes_per_hour", p, series.SlopeBytesPerHour, ("series", series.Series));
+
+        Header(text, "heapdog_oom_kills_total", "counter", "Deaths of the process for lack of memory: the kernel's OOM killer or V8's heap limit.");
+        var kills = store.Events(null, 0, long.MaxValue, ProcessesApi.OomKinds)
+            .Where(e => e.ProcessId is not null).GroupBy(e => e.ProcessId!.Value).ToDictionary(g => g.Key, g => g.Count());
+        foreach (var p in processes) Line(text, "heapdog_oom_kills_total", p, kills.GetValueOrDefault(p.Process.Id));
+
+        Header(text, "heapdog_watched_processes", "gauge", "Processes the server samples now.");
+        text.Append("heapdog_watched_processes ").Append(processes.Count(p => !p.Exited).ToString(CultureInfo.InvariantCulture)).Append('\n');
+        return text.ToString();
+    }
+
+    private static double? Known(long value) => value >= 0 ? value : null;
+
+    private static void Header(StringBuilder text, string name, string type, string help) =>
+        text.Append("# HELP ").Append(name).Append(' ').Append(help).Append('\n')
+            .Append("# TYPE ").Append(name).Append(' ').Append(type).Append('\n');
+
+    private static void Line(StringBuilder text, string name, LiveProcess p, double value, (string Name, string Value)? extra = null)
+    {
+        text.Append(name).Append("{pid=\"").Append(p.Process.Identity.Pid.ToString(CultureInfo.InvariantCulture))
+            .Append("\",app=\"").Append(Escape(p.Process.Pm2Name ?? p.Process.Name)).Append('"');
+        if (extra is { } e) text.Append(',').Append(e.Name).Append("=\"").Append(Escape(e.Value)).Append('"');
+        text.Append("} ").Append(value.ToString("R", CultureInfo.InvariantCulture)).Append('\n');
+    }
+
+    /// <summary>Label values escape backslash, double quote and line feed (the exposition format's rule).</summary>
+    private static string Escape(string value) => value.Replace("\\", "\\\\").Replace("\"", "\\\"").Replace("\n", "\\n");
+}

@@ -1,0 +1,64 @@
+using System.Text.Json;
+using Heapdog.Monitoring.Oom;
+using Heapdog.Monitoring.Store;
+using Heapdog.Server.Actions;
+using Heapdog.Server.Hosting;
+using Heapdog.Server.Jobs;
+using Heapdog.Server.Metrics;
+using Heapdog.Server.Snapshots;
+using Heapdog.Workflows.Capture;
+using Heapdog.Workflows.Errors;
+using Heapdog.Workflows.Formatting;
+using Heapdog.Workflows.Progress;
+
+namespace Heapdog.Server.Processes;
+
+/// <summary>
+/// Reads the kernel's logs (dmesg, the journal, syslog files) every <see cref="Every"/> for OOM kills of processes in
+/// the store and records each as an <c>oom-kill</c> event, so charts mark the deaths that the cgroup counter alone
+/// does not explain (the global OOM killer). A death already recorded for the process within
+/// <see cref="OomInvestigator.Slack"/> is not recorded twice. Unreadable sources are skipped silently: the
+/// dashboard still has the cgroup evidence.
+/// </summary>
+public static class KernelOomScan
+{
+    public static readonly TimeSpan Every = TimeSpan.FromSeconds(30);
+
+    public static async Task RunAsync(DashboardStore store, CancellationToken ct)
+    {
+        while (true)
+        {
+            await ScanAsync(store, ct);
+            await Task.Delay(Every, ct);
+        }
+    }
+
+    public static async Task ScanAsync(DashboardStore store, CancellationToken ct)
+    {
+        var processes = store.Processes();
+        if (processes.Count == 0) return;
+        long since = processes.Min(p => p.FirstSeenMs);
+        var reads = await OomSources.ReadKernelAsync(DateTimeOffset.FromUnixTimeMilliseconds(since), ct);
+        var events = OomSources.Deduplicate(reads.Where(r => r.Result is not null).SelectMany(r => r.Result!.Events));
+        long slack = (long)OomInvestigator.Slack.TotalMilliseconds;
+        foreach (var e in events)
+        {
+            if (e.Pid is not int pid || e.Time is not { } time) continue;
+            long at = time.ToUnixTimeMilliseconds();
+            if (at < since) continue;
+            var victim = processes.FirstOrDefault(p => p.Process.Identity.Pid == pid && p.Process.StartTimeMs <= at + 2000 && p.LastSeenMs >= at - slack);
+            if (victim is null) continue;
+            if (store.Events(victim.Process.Id, at - slack, at + slack, ProcessesApi.OomKinds).Count > 0) continue;
+            string detail = JsonSerializer.Serialize(new Dictionary<string, object?>
+            {
+                ["kind"] = e.Kind.ToString(),
+                ["source"] = e.Source,
+                ["constraint"] = e.Constraint,
+                ["anonRssBytes"] = e.AnonRssBytes,
+                ["memcgLimitBytes"] = e.MemcgLimitBytes,
+                ["reason"] = e.Reason,
+            });
+            store.AddEvent(victim.Process.Id, at, "oom-kill", detail);
+        }
+    }
+}

@@ -1,0 +1,85 @@
+using Heapdog.Inspector;
+using Heapdog.Workflows.Errors;
+using Heapdog.Workflows.Formatting;
+using Heapdog.Workflows.Progress;
+
+namespace Heapdog.Workflows.Capture;
+
+/// <summary>One heap snapshot of a live process with its safety checks, shared by <c>snapshot</c>, <c>hunt</c>, the
+/// watch's snapshot rules and the dashboard's actions.</summary>
+public static class SnapshotCapture
+{
+    /// <summary>
+    /// Refuses (<see cref="ErrorKind.Refused"/>) when the estimated peak growth of the target exceeds its headroom, or
+    /// the estimated file exceeds the free space of <paramref name="directory"/>; <paramref name="force"/> turns the
+    /// refusal into a notice.
+    /// </summary>
+    public static async Task<SnapshotCostEstimate> CheckCostAsync(InspectedProcess process, int? localPid, string directory, bool force,
+        IWorkProgress progress, CancellationToken cancellationToken)
+    {
+        progress.Report("estimating the snapshot's cost", -1);
+        SnapshotCostEstimate cost;
+        try { cost = await SnapshotCostEstimate.MeasureAsync(process, localPid, cancellationToken); }
+        catch (InspectorException ex) { throw ProcessAttach.Translate(ex); }
+
+        string target = process.Pid is int pid ? $"pid {pid}" : "the target";
+        string? problem = null;
+        if (!cost.Fits)
+        {
+            problem = $"refusing to snapshot {target}: it may grow by {Format.Size(cost.EstimatedPeakBytes)} while the snapshot is built " +
+                      $"(about {Format.Count(cost.EstimatedObjects)} objects in {Format.Size(cost.HeapUsedBytes)} of heap), " +
+                      $"but only {Format.Size(cost.HeadroomBytes!.Value)} is left ({Headroom(cost)})";
+        }
+        else if (new DriveInfo(directory).AvailableFreeSpace is long free && free < cost.EstimatedFileBytes)
+        {
+            problem = $"refusing to snapshot {target}: the file may take {Format.Size(cost.EstimatedFileBytes)} but {directory} has {Format.Size(free)} free";
+        }
+        if (problem is not null)
+        {
+            if (!force) throw new HeapdogException(ErrorKind.Refused, problem + "; pass --force to take it anyway");
+            progress.Notice($"warning: {problem[("refusing to snapshot ".Length)..]}; going ahead (--force)");
+        }
+        else if (cost.HeadroomBytes is null)
+        {
+            progress.Notice($"note: the headroom of a remote target is unknown; the snapshot may grow it by {Format.Size(cost.EstimatedPeakBytes)}");
+        }
+        return cost;
+    }
+
+    private static string Headroom(SnapshotCostEstimate cost) =>
+        cost.CgroupLimitBytes is long limit && cost.CgroupUsageBytes is long usage && limit - usage <= (cost.HostAvailableBytes ?? long.MaxValue)
+            ? $"cgroup limit {Format.Size(limit)} - usage {Format.Size(usage)}"
+            : $"host MemAvailable {Format.Size(cost.HostAvailableBytes ?? 0)}";
+
+    /// <summary>Streams the snapshot to <paramref name="path"/> (through a temporary name), reporting its phases as
+    /// "<paramref name="label"/>: …".</summary>
+    public static async Task<SnapshotCaptureResult> TakeAsync(InspectedProcess process, string path, bool collectGarbage, bool overwrite,
+        string label, IWorkProgress progress, CancellationToken cancellationToken)
+    {
+        var phases = new SyncProgress<SnapshotProgress>(value =>
+        {
+            switch (value.Phase)
+            {
+                case SnapshotPhase.CollectingGarbage: progress.Report($"{label}: collecting garbage", -1); break;
+                case SnapshotPhase.Building: progress.Report($"{label}: building (target paused)", value.Total > 0 ? (double)value.Done / value.Total : -1); break;
+                case SnapshotPhase.Writing: progress.Report($"{label}: writing", -1); break;
+            }
+        });
+        try
+        {
+            return await HeapSnapshotCapture.CaptureAsync(process.Connection, path, collectGarbage, overwrite, phases, cancellationToken);
+        }
+        catch (InspectorException ex)
+        {
+            throw ProcessAttach.Translate(ex);
+        }
+        catch (IOException ex) when (ex is not FileNotFoundException)
+        {
+            throw new HeapdogException(ErrorKind.OutputFailed, ex.Message, ex);
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            throw new HeapdogException(ErrorKind.OutputFailed, $"cannot write {path}: permission denied", ex);
+        }
+    }
+}

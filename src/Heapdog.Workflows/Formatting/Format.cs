@@ -1,0 +1,37 @@
+using System.Globalization;
+
+namespace Heapdog.Workflows.Formatting;
+
+/// <summary>Human-readable numbers for terminal output and messages (JSON output always carries raw bytes and counts).</summary>
+public static class Format
+{
+    private static readonly string[] Units = ["B", "kB", "MB", "GB", "TB"];
+
+    /// <summary>Sizes in decimal units as DevTools shows them (1 kB = 1000 B).</summary>
+    public static string Size(long bytes)
+    {
+        if (bytes < 0) return "-" + Size(-bytes);
+        if (bytes < 1000) return bytes.ToString(CultureInfo.InvariantCulture) + " B";
+        double value = bytes;
+        int unit = 0;
+        while (value >= 1000 && unit < Units.Length - 1) { value /= 1000; unit++; }
+        return value.ToString(value < 10 ? "0.00" : value < 100 ? "0.0" : "0", CultureInfo.InvariantCulture) + " " + Units[unit];
+    }
+
+    public static string SignedSize(long bytes) => bytes > 0 ? "+" + Size(bytes) : Size(bytes);
+
+    public static string Count(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
+
+    public static string SignedCount(long n) => n > 0 ? "+" + Count(n) : Count(n);
+
+    public static string Percent(double fraction) => (fraction * 100).ToString("0.0", CultureInfo.InvariantCulture) + " %";
+
+    public static string Duration(TimeSpan t) =>
+        t.TotalSeconds < 1 ? $"{t.TotalMilliseconds:0} ms"
+        : t.TotalMinutes < 1 ? $"{t.TotalSeconds:0.0} s"
+        : t.TotalHours < 1 ? $"{(int)t.TotalMinutes} min {t.Seconds} s"
+        : $"{(int)t.TotalHours} h {t.Minutes} min";
+
+    /// <summary>A Unix time in milliseconds as ISO 8601 UTC with milliseconds, as logs and reports print times.</summary>
+    public static string Iso(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms).UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,77 @@
+using System.Text.Json.Serialization;
+using Heapdog.Leaks;
+
+namespace Heapdog.Workflows.Reports.Leaks;
+
+/// <summary><c>heapdog leaks --json</c>, <c>heapdog hunt --json</c> and the dashboard's leak reports (docs/leaks.md).</summary>
+public sealed record LeaksResult(int SchemaVersion, IReadOnlyList<LeaksResult.LeakSnapshot> Snapshots, long NewObjects, long NewBytes,
+    int SuspectCount, IReadOnlyList<LeaksResult.LeakSuspect> Suspects, long ElapsedMs)
+{
+    /// <summary>Longer retainer paths are shown as their first and last links.</summary>
+    public const int PathHead = 8, PathTail = 12;
+
+    public sealed record LeakSnapshot(string File, int NodeCount, long TotalSize);
+
+    public sealed record LeakSuspect(string Severity, string Kind, string Title, string Explanation, LeakObject? AccumulationPoint,
+        string PropertyPath, LeakGrowth Growth, long NewObjects, long NewBytes, IReadOnlyList<LeakClass> Classes, LeakLocation? Location,
+        int MergedPoints, int RetainerPathLength, IReadOnlyList<LeakPathLink> RetainerPath);
+
+    public sealed record LeakObject(uint Id, string ClassName, string Name, string Type);
+
+    public sealed record LeakGrowth(string CountUnit, long[]? Counts, long[]? Bytes, long[]? Removed, long CountPerSnapshot, long BytesPerSnapshot);
+
+    public sealed record LeakClass(string ClassName, long Count, long Bytes);
+
+    /// <summary>Where the leaking objects are made: script, V8's script id, 0-based line and column.</summary>
+    public sealed record LeakLocation(string Script, int ScriptId, int Line, int Column);
+
+    /// <summary>A link of the retainer path, or, in place of the links cut out of a long path, their count.</summary>
+    public sealed record LeakPathLink(
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? OmittedLinks,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Edge,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? EdgeType,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] LeakObject? Object);
+
+    /// <summary>The report with its first <paramref name="top"/> suspects (0 = all).</summary>
+    public static LeaksResult Build(LeakReport report, int top, TimeSpan elapsed)
+    {
+        var shown = top > 0 ? report.Suspects.Take(top) : report.Suspects;
+        return new LeaksResult(1, report.Snapshots.Select(s => new LeakSnapshot(s.Source, s.NodeCount, s.TotalSize)).ToList(),
+            report.NewObjects, report.NewBytes, report.Suspects.Count, shown.Select(Suspect).ToList(), (long)elapsed.TotalMilliseconds);
+    }
+
+    public static string KindName(SuspectKind kind) => kind switch
+    {
+        SuspectKind.IdArray => "id-array",
+        SuspectKind.ClosureChain => "closure-chain",
+        _ => kind.ToString().ToLowerInvariant(),
+    };
+
+    public static string SeverityName(Severity severity) => severity.ToString().ToLowerInvariant();
+
+    private static LeakSuspect Suspect(Suspect s) => new(SeverityName(s.Severity), KindName(s.Kind), s.Title, s.Explanation,
+        s.AccumulationPoint is { } p ? Object(p) : null, s.PropertyPath,
+        new LeakGrowth(s.CountUnit, s.Counts, s.Bytes, s.Removed, s.CountGrowthPerSnapshot, s.ByteGrowthPerSnapshot),
+        s.NewObjects, s.NewBytes, s.Classes.Select(c => new LeakClass(c.ClassName, c.Count, c.Bytes)).ToList(),
+        s.Location is { } l ? new LeakLocation(l.Script, l.ScriptId, l.Line, l.Column) : null,
+        s.MergedPoints, s.RetainerPath.Count, Path(s.RetainerPath));
+
+    private static List<LeakPathLink> Path(IReadOnlyList<PathLink> path)
+    {
+        var rows = new List<LeakPathLink>(Math.Min(path.Count, PathHead + PathTail + 1));
+        for (int i = 0; i < path.Count; i++)
+        {
+            if (path.Count > PathHead + PathTail + 1 && i == PathHead)
+            {
+                rows.Add(new LeakPathLink(path.Count - PathHead - PathTail, null, null, null));
+                i = path.Count - PathTail - 1;
+                continue;
+            }
+            var link = path[i];
+            rows.Add(new LeakPathLink(null, link.Edge, link.Edge is null ? null : link.EdgeType, Object(link.Object)));
+        }
+        return rows;
+    }
+
+    private static LeakObject Object(ObjectRef o) => new(o.Id, o.ClassName, o.Name.Length > 200 ? o.Name[..200] : o.Name, o.Type);
+}
