@@ -31,7 +31,7 @@ public static class ActionsApi
     public static void MapActions(this IEndpointRouteBuilder app, DashboardStore store, LiveProcesses live, SnapshotLibrary library, JobBoard jobs,
         InspectorSessions sessions)
     {
-        var api = app.MapGroup("/api").WithTags("actions");
+        var api = app.MapGroup("/api").WithTags("actions").WithProblems();
 
         api.MapPost("/processes/{id:long}/snapshot", (long id) => WithLiveProcess(live, id, (identity, processId) =>
             jobs.Start("capture", processId, async (job, ct) =>

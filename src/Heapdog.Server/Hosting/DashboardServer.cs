@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using System.Net;
+using System.Text.Json.Serialization;
 using System.Reflection;
 using Heapdog.Inspector;
 using Heapdog.Monitoring.Sampling;
@@ -116,6 +117,7 @@ public static class DashboardServer
         {
             // The reports' own contract (indented, as the commands print them), then the server's shapes.
             o.SerializerOptions.WriteIndented = true;
+            o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
             o.SerializerOptions.TypeInfoResolverChain.Insert(0, HeapdogJsonContext.Default);
             o.SerializerOptions.TypeInfoResolverChain.Insert(1, ServerJsonContext.Default);
         });
@@ -124,9 +126,12 @@ public static class DashboardServer
             document.Info = new()
             {
                 Title = "Heapdog",
-                Version = Version,
+                Version = "1",
                 Description = "Node.js processes, their memory over time, OOM deaths and heap snapshot analyses. Shapes: docs/api.md.",
             };
+            // The document is the contract the web UI's types are generated from (web/openapi.json): the same for every
+            // address the server listens on, and versioned by the API, not by the build.
+            document.Servers = [];
             return Task.CompletedTask;
         }));
 

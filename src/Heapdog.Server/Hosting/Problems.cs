@@ -8,7 +8,9 @@ using Heapdog.Workflows.Errors;
 using Heapdog.Workflows.Formatting;
 using Heapdog.Workflows.Progress;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 
 namespace Heapdog.Server.Hosting;
 
@@ -51,4 +53,12 @@ public static class Problems
         string name = kind.ToString();
         return char.ToLowerInvariant(name[0]) + name[1..];
     }
+
+    /// <summary>Documents (in OpenAPI) the problems every route of <paramref name="group"/> may answer with.</summary>
+    public static RouteGroupBuilder WithProblems(this RouteGroupBuilder group) => group
+        .ProducesProblem(StatusCodes.Status400BadRequest)
+        .ProducesProblem(StatusCodes.Status404NotFound)
+        .ProducesProblem(StatusCodes.Status409Conflict)
+        .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+        .ProducesProblem(StatusCodes.Status500InternalServerError);
 }

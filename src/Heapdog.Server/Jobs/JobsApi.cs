@@ -11,7 +11,7 @@ public static class JobsApi
 {
     public static void MapJobs(this IEndpointRouteBuilder app, JobBoard jobs)
     {
-        var api = app.MapGroup("/api/jobs").WithTags("jobs");
+        var api = app.MapGroup("/api/jobs").WithTags("jobs").WithProblems();
         api.MapGet("", () => TypedResults.Ok(jobs.All().Select(j => j.View()).ToList())).WithSummary("Jobs of this server run, newest first");
         api.MapGet("/{id:long}", Results<Ok<JobView>, ProblemHttpResult> (long id) =>
             jobs.Get(id) is { } job ? TypedResults.Ok(job.View()) : NoJob(id)).WithSummary("One job");

@@ -28,7 +28,7 @@ public static class SnapshotsApi
 {
     public static void MapSnapshots(this IEndpointRouteBuilder app, SnapshotLibrary library, long maxUploadBytes)
     {
-        var api = app.MapGroup("/api").WithTags("snapshots");
+        var api = app.MapGroup("/api").WithTags("snapshots").WithProblems();
         api.MapGet("/snapshots", () => TypedResults.Ok(library.All().Select(s => SnapshotView.Of(s, library)).ToList()))
             .WithSummary("Every snapshot the server keeps, newest first");
 
@@ -53,8 +53,7 @@ public static class SnapshotsApi
             }
             var job = library.StartAnalysis(record);
             return TypedResults.Accepted($"/api/jobs/{job.Id}", new UploadAccepted(SnapshotView.Of(library.Find(record.Id) ?? record, library), job.View()));
-        }).Accepts<Stream>("application/octet-stream")
-            .WithSummary("Upload a .heapsnapshot (the body), streamed to disk, then analysed by a job");
+        }).WithSummary("Upload a .heapsnapshot (the body), streamed to disk, then analysed by a job");
 
         api.MapDelete("/snapshots/{id:long}", Results<NoContent, ProblemHttpResult> (long id) =>
             library.Delete(id) ? TypedResults.NoContent() : NoSnapshot(id))
