@@ -4,13 +4,11 @@ using Heapdog.Snapshot.Comparison;
 namespace Heapdog.Leaks;
 
 /// <summary>
-/// The collections of one snapshot with at least <see cref="MinEntries"/> entries, sorted by id: 20 bytes each. Kept
+/// The collections of one snapshot with at least <see cref="LeakThresholds.MinCensusEntries"/> entries, sorted by id: 20 bytes each. Kept
 /// after the snapshot's graph is released, so growth and removals can be followed across snapshots by id.
 /// </summary>
 public sealed class CollectionCensus
 {
-    public const int MinEntries = 4;
-
     private readonly uint[] _ids;
     private readonly CollectionRecord[] _records;
 
@@ -51,7 +49,7 @@ public sealed class CollectionCensus
             if (shapes.TypeOf(v) is not { } type) continue;
             members = kept = 0;
             int entries = shapes.Entries(v, type, member);
-            if (entries < MinEntries) continue;
+            if (entries < LeakThresholds.MinCensusEntries) continue;
             records.Add(new CollectionRecord(ids[v], type, entries, previous is null ? -1 : kept, members));
         }
         records.Sort((a, b) => a.Id.CompareTo(b.Id));

@@ -10,9 +10,6 @@ namespace Heapdog.Leaks;
 /// </summary>
 internal sealed class CollectionShapes
 {
-    /// <summary>Objects with at least this many own properties are treated as dictionaries.</summary>
-    public const int DictionaryMinProperties = 32;
-
     private readonly HeapSnapshot _s;
     private readonly int _object, _element, _property, _internal;
     private readonly int _arrayName, _mapName, _setName, _table, _map, _proto;
@@ -47,10 +44,10 @@ internal sealed class CollectionShapes
         if (name == _arrayName) return CollectionType.Array;
         if (name == _mapName || name == _setName)
             return Table(v) >= 0 ? (name == _mapName ? CollectionType.Map : CollectionType.Set) : null;
-        if (_s.FirstEdge[v + 1] - _s.FirstEdge[v] < DictionaryMinProperties) return null;
+        if (_s.FirstEdge[v + 1] - _s.FirstEdge[v] < LeakThresholds.DictionaryMinProperties) return null;
         int properties = 0;
         for (int e = _s.FirstEdge[v]; e < _s.FirstEdge[v + 1]; e++)
-            if (_s.EdgeTypes[e] == _property && _s.EdgeNames[e] != _proto && ++properties >= DictionaryMinProperties) return CollectionType.Dictionary;
+            if (_s.EdgeTypes[e] == _property && _s.EdgeNames[e] != _proto && ++properties >= LeakThresholds.DictionaryMinProperties) return CollectionType.Dictionary;
         return null;
     }
 

@@ -10,12 +10,9 @@ namespace Heapdog.Leaks;
 /// (<c>(string)</c>, <c>(array)</c>, …) with no collection to blame is rated by bytes alone: any busy service makes
 /// more strings, so their count is no sign of a leak.
 /// </summary>
+/// <remarks>The numbers are in <see cref="LeakThresholds"/>, each with its reason.</remarks>
 public static class SeverityRule
 {
-    public const long HighCount = 1_000, MediumCount = 100;
-    public const long HighHandleCount = 100, MediumHandleCount = 10;
-    public const long HighBytes = 1_000_000, MediumBytes = 100_000;
-    public const double HighHeapShare = 0.05, MediumHeapShare = 0.01;
 
     /// <param name="counts">Objects or entries per snapshot, or null when only bytes are known.</param>
     /// <param name="bytes">Bytes per snapshot.</param>
@@ -28,14 +25,21 @@ public static class SeverityRule
         double share = heapSize > 0 ? byteRate / heapSize : 0;
         bool handles = kind == SuspectKind.Handles;
         var severity = Severity.Low;
-        if (everyInterval && (countRate >= (handles ? MediumHandleCount : MediumCount) || byteRate >= MediumBytes || share >= MediumHeapShare))
+        if (everyInterval && (countRate >= (handles ? LeakThresholds.MediumHandleCount : LeakThresholds.MediumCount)
+                              || byteRate >= LeakThresholds.MediumBytes || share >= LeakThresholds.MediumHeapShare))
             severity = Severity.Medium;
-        if (everyInterval && intervals >= 2 && (countRate >= (handles ? HighHandleCount : HighCount) || byteRate >= HighBytes || share >= HighHeapShare))
+        if (everyInterval && intervals >= LeakThresholds.HighMinIntervals
+                          && (countRate >= (handles ? LeakThresholds.HighHandleCount : LeakThresholds.HighCount)
+                              || byteRate >= LeakThresholds.HighBytes || share >= LeakThresholds.HighHeapShare))
             severity = Severity.High;
         if (kind == SuspectKind.Backlog && severity == Severity.High) severity = Severity.Medium;
         return severity;
     }
 
+    /// <summary>The least growth, first to last, for a class to be reported on its own: a medium rate over one interval.</summary>
+    public static long MinClassGrowth(bool handles) => handles ? LeakThresholds.MediumHandleCount : LeakThresholds.MediumCount;
+
+    /// <summary>True when every snapshot is above the one before (and there are at least two).</summary>
     public static bool GrewEveryInterval(long[] series)
     {
         for (int k = 1; k < series.Length; k++)

@@ -1,0 +1,93 @@
+using Heapdog.Snapshot.Paths;
+
+namespace Heapdog.Leaks;
+
+// How suspects name objects and paths, the way code reads (JobQueue@2231._events.error).
+public sealed partial class LeakDetector
+{
+    private sealed partial class Detection
+    {
+        private ObjectRef Ref(int v) => new(_snapshot.NodeIds[v], _analysis.ClassOfNode(v).Name, _snapshot.NodeName(v), _snapshot.NodeTypeName(v));
+
+        private List<PathLink> ToLinks(List<PathStep> path)
+        {
+            var links = new List<PathLink>(path.Count);
+            foreach (var step in path)
+            {
+                int e = step.Edge;
+                links.Add(new PathLink(e >= 0 ? _snapshot.EdgeName(e) : null, e >= 0 ? _snapshot.Meta.EdgeTypeName(_snapshot.EdgeTypes[e]) : null, Ref(step.Node)));
+            }
+            return links;
+        }
+
+        /// <summary>
+        /// The retainer that names <paramref name="v"/> best: a property, context variable or element of a JS object
+        /// rather than a handle or an internal store, so that paths read as code (<c>JobQueue@1._events.error</c>).
+        /// </summary>
+        private (int Owner, int Edge) NamedOwner(int v)
+        {
+            var retainers = _analysis.Retainers;
+            int bestOwner = -1, bestEdge = -1, bestRank = int.MaxValue;
+            for (int i = retainers.First[v]; i < retainers.First[v + 1]; i++)
+            {
+                int owner = retainers.Nodes[i];
+                if (owner == v) continue;
+                int e = retainers.EdgeOf(_snapshot, v, i);
+                string type = _snapshot.Meta.EdgeTypeName(_snapshot.EdgeTypes[e]);
+                int rank = type switch { "property" => 0, "context" => 1, "element" => 2, "internal" => 4, _ => 9 };
+                if (rank == 9 || _snapshot.NodeTypes[owner] == _types.Synthetic) continue;
+                if (IsStorage(owner)) rank += 3;
+                if (_paths.Depth(owner) == ShortestPaths.Unreachable) rank += 10;
+                if (rank < bestRank) { bestRank = rank; bestOwner = owner; bestEdge = e; }
+            }
+            return (bestOwner, bestEdge);
+        }
+
+        /// <summary><c>Holder@id.a.b</c>: from the nearest named object above the point, through property names.</summary>
+        private string PropertyPath(int point, string label)
+        {
+            bool named = label.Length > 0 && label != "[]";
+            if (named && _analysis.ClassOf[point] == _contextClass) return $"{Ref(point)}.{label}";
+            var names = new List<string>();
+            int v = point, head = -1;
+            var seen = new HashSet<int> { v };
+            for (int hops = 0; hops < LeakThresholds.PropertyPathMaxHops; hops++)
+            {
+                var (owner, edge) = NamedOwner(v);
+                if (owner < 0 || !seen.Add(owner)) break;
+                if (!IsStorage(owner)) names.Add(EdgeText(edge));
+                v = owner;
+                if (IsNamedHolder(owner)) { head = owner; break; }
+            }
+            names.Reverse();
+            string text = (head >= 0 ? Ref(head).ToString() : names.Count > 0 ? "" : Ref(point).ToString())
+                + string.Concat(names.Select((n, i) => n.StartsWith('[') || (i == 0 && head < 0) ? n : "." + n));
+            return named ? text + "." + label : text;
+        }
+
+        /// <summary>The first objects after the root on the path to a root-held group's shallowest member.</summary>
+        private string RootHeldPath(Group group)
+        {
+            var path = _paths.PathTo(group.Shallowest >= 0 ? group.Shallowest : group.AccumulationPoint);
+            return string.Join(" → ", path.Skip(1).Take(LeakThresholds.RootHeldPathObjects).Select(step => Ref(step.Node).ToString()));
+        }
+
+        /// <summary>An object whose class name tells the reader something: an application class, a closure, a context, a root.</summary>
+        private bool IsNamedHolder(int v)
+        {
+            int t = _snapshot.NodeTypes[v];
+            if (t == _types.Synthetic) return true;
+            if (t != _types.Object && t != _types.Closure && t != _types.Native) return false;
+            string cls = _analysis.ClassOfNode(v).Name;
+            return cls is not ("Object" or "Array") && !cls.StartsWith('{') && !cls.StartsWith("system /", StringComparison.Ordinal)
+                || cls == "system / Context";
+        }
+
+        private string EdgeText(int e)
+        {
+            if (e < 0) return "";
+            string name = _snapshot.EdgeName(e);
+            return _snapshot.EdgeHasStringName(e) ? name : $"[{name}]";
+        }
+    }
+}

@@ -1,0 +1,63 @@
+using Heapdog.Snapshot.Analysis;
+using Heapdog.Snapshot.Comparison;
+
+namespace Heapdog.Leaks;
+
+/// <summary>
+/// Snapshots of one process, oldest first, streamed one at a time into a <see cref="LeakDetector"/>: each is checked
+/// against the one before (<see cref="Comparability"/>) before it is taken, and of each only the digest and
+/// collection census are kept, plus the full analysis of the last one. So a caller holds one full graph at a time:
+/// load a snapshot, <see cref="Add"/> it, drop it, load the next.
+/// </summary>
+public sealed class LeakSeries
+{
+    private readonly LeakDetector _detector = new();
+    private readonly List<string> _labels = [];
+    private SnapshotDigest? _previous;
+    private bool _complete;
+
+    /// <summary>Snapshots added so far.</summary>
+    public int Count => _labels.Count;
+
+    /// <summary>The labels given to <see cref="Add"/>, in order.</summary>
+    public IReadOnlyList<string> Labels => _labels;
+
+    /// <summary>True once the last snapshot (with its graph) is in: <see cref="Detect"/> may run.</summary>
+    public bool IsComplete => _complete;
+
+    /// <summary>The one full analysis the series keeps: the last snapshot's once it is added, null before.</summary>
+    internal SnapshotAnalysis? RetainedAnalysis => _detector.LastAnalysis;
+
+    /// <summary>
+    /// Adds the next snapshot (older ones first). <paramref name="label"/> names it in errors (a file name, a
+    /// snapshot id). Its <paramref name="analysis"/> is kept only when <paramref name="isLast"/>; earlier ones may be
+    /// released as soon as this returns.
+    /// </summary>
+    /// <exception cref="SnapshotsNotComparableException">It cannot be compared with the snapshot added before it.</exception>
+    /// <exception cref="InvalidOperationException">The last snapshot was added already.</exception>
+    public void Add(SnapshotAnalysis analysis, SnapshotDigest digest, string label, bool isLast)
+    {
+        ArgumentNullException.ThrowIfNull(analysis);
+        ArgumentNullException.ThrowIfNull(digest);
+        ArgumentNullException.ThrowIfNull(label);
+        if (_complete) throw new InvalidOperationException($"snapshot {label} comes after the last one ({_labels[^1]})");
+        if (_previous is not null)
+        {
+            var check = Comparability.Check(_previous, digest);
+            if (!check.Comparable) throw new SnapshotsNotComparableException(_labels[^1], label, check.Reason);
+        }
+        _detector.Add(analysis, digest, isLast);
+        _labels.Add(label);
+        _previous = digest;
+        _complete = isLast;
+    }
+
+    /// <summary>The leak report over the series.</summary>
+    /// <exception cref="InvalidOperationException">Fewer than two snapshots, or the last one not added yet.</exception>
+    public LeakReport Detect(CancellationToken cancellation = default)
+    {
+        if (_labels.Count < 2 || !_complete)
+            throw new InvalidOperationException("leak detection needs at least two snapshots, the last one added with isLast");
+        return _detector.Detect(cancellation);
+    }
+}

@@ -1,0 +1,25 @@
+namespace Heapdog.Leaks;
+
+/// <summary>
+/// Two snapshots of a <see cref="LeakSeries"/> cannot be compared object by object: they come from different
+/// processes (or a restart in between), or were given out of order. The message is written to be shown as it is.
+/// </summary>
+public sealed class SnapshotsNotComparableException : Exception
+{
+    public SnapshotsNotComparableException(string earlierLabel, string laterLabel, string reason)
+        : base($"snapshots {earlierLabel} and {laterLabel} cannot be compared: {reason} (snapshots must come from one process lifetime, oldest first)")
+    {
+        EarlierLabel = earlierLabel;
+        LaterLabel = laterLabel;
+        Reason = reason;
+    }
+
+    /// <summary>The label of the snapshot given first (meant to be the older).</summary>
+    public string EarlierLabel { get; }
+
+    /// <summary>The label of the snapshot given after it.</summary>
+    public string LaterLabel { get; }
+
+    /// <summary>Why not, from <see cref="Heapdog.Snapshot.Comparison.Comparability"/>.</summary>
+    public string Reason { get; }
+}
