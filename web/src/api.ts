@@ -1,5 +1,7 @@
 // The server's JSON API (docs/api.md). Sizes in bytes, times in unix milliseconds.
 
+import type { components } from './generated/api';
+
 export class ApiError extends Error {
   constructor(message: string, readonly status: number, readonly body: Record<string, unknown> | null) {
     super(message);
@@ -41,45 +43,24 @@ export interface Process {
 }
 export interface Series { processId: number; fromMs: number; toMs: number; stepMs: number; points: number; columns: string[]; values: (number | null)[][] }
 
-export interface Snapshot {
-  id: number; name: string; bytes: number; createdMs: number; processId: number | null; pid: number | null;
-  source: string; state: 'new' | 'analysing' | 'ready' | 'failed'; error: string | null;
-  nodeCount: number | null; edgeCount: number | null; totalSize: number | null;
-}
-export interface Job {
-  id: number; kind: string; state: 'queued' | 'running' | 'done' | 'failed' | 'cancelled'; phase: string | null; fraction: number | null;
-  message: string | null; startedMs: number; endedMs: number | null; error: string | null; processId: number | null;
-  snapshotIds: number[] | null; result: unknown;
-}
-
-export interface HeapObject { id: number; className: string; name: string; type: string; shallowSize: number; retainedSize: number; distance: number }
-export interface SummaryClass { className: string; classKey: string; count: number; shallowSize: number; retainedSize: number; distance: number; location?: { scriptId: number; line: number; column: number } }
-export interface Summary {
-  file: string; fileSize: number; nodeCount: number; edgeCount: number; totalSize: number;
-  statistics: Record<string, number>; classCount: number; summary: SummaryClass[]; largestObjects: HeapObject[];
-  timings?: { readMs: number; analyzeMs: number };
-}
-export interface ClassObjects { classKey: string; className: string; count: number; objects: HeapObject[] }
-export interface DiffClass { classKey: string; className: string; newCount: number; deletedCount: number; countDelta: number; allocSize: number; freedSize: number; sizeDelta: number; retainedSizeDelta: number }
-export interface Diff { baseTotalSize: number; targetTotalSize: number; classCount: number; classes: DiffClass[] }
-export interface Inspect {
-  object: HeapObject; location: string | null; edgeCount: number; edges: { edgeType: string; edge: string; to: HeapObject }[];
-  retainerCount: number; retainers: { edgeType: string; edge: string; from: HeapObject }[]; dominators: HeapObject[];
-}
-export interface PathLink { edgeType?: string; edge?: string; object: HeapObject }
-export interface Paths { object: HeapObject; ignored: number[]; paths: { length: number; links: PathLink[] }[] }
-export interface DomNode { object: HeapObject; childCount: number; children: DomNode[] }
-export interface Dominators { totalSize: number; root: DomNode }
-
-export interface PathObject { id: number; className: string; name: string; type: string }
-export interface Suspect {
-  severity: 'high' | 'medium' | 'low'; kind: string; title: string; explanation: string;
-  accumulationPoint: PathObject | null; propertyPath: string;
-  growth: { countUnit: string; counts: number[] | null; bytes: number[]; removed: number[] | null; countPerSnapshot: number; bytesPerSnapshot: number };
-  newObjects: number; newBytes: number; classes: { className: string; count: number; bytes: number }[];
-  location: { script: string; scriptId: number; line: number; column: number } | null;
-  mergedPoints: number; retainerPathLength: number;
-  retainerPath: ({ edge?: string; edgeType?: string; object: PathObject } | { omittedLinks: number })[];
-}
-export interface Leaks { snapshots: { file: string; nodeCount: number; totalSize: number }[]; newObjects: number; newBytes: number; suspectCount: number; suspects: Suspect[]; elapsedMs: number }
-export interface SampleResult { pid: number | null; durationMs: number; samplingInterval: number; totalBytes: number; profile: string; sites: { function: string; url: string; line: number; column: number; bytes: number; samples: number }[] }
+// Shapes the server answers with, generated from its OpenAPI document (web/openapi.json) at build time.
+type Schemas = components['schemas'];
+export type Snapshot = Schemas['SnapshotView'];
+export type Job = Schemas['JobView'];
+export type JobAccepted = Schemas['JobAccepted'];
+export type HeapObject = Schemas['HeapObject'];
+export type SummaryClass = Schemas['SummaryRow'];
+export type Summary = Schemas['AnalyzeResult'];
+export type ClassObjects = Schemas['ClassObjectsView'];
+export type DiffClass = Schemas['ComparisonRow'];
+export type Diff = Schemas['DiffResult'];
+export type Inspect = Schemas['InspectResult'];
+export type PathLink = Schemas['RetainerPathLink'];
+export type Paths = Schemas['PathsResult'];
+export type DomNode = Schemas['DominatorNode'];
+export type Dominators = Schemas['DominatorsResult'];
+export type PathObject = Schemas['LeakObject'];
+export type Suspect = Schemas['LeakSuspect'];
+export type SuspectPathLink = Schemas['LeakPathLink'];
+export type Leaks = Schemas['LeaksResult'];
+export type SampleResult = Schemas['SampleResult'];

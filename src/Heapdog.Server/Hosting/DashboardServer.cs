@@ -121,19 +121,7 @@ public static class DashboardServer
             o.SerializerOptions.TypeInfoResolverChain.Insert(0, HeapdogJsonContext.Default);
             o.SerializerOptions.TypeInfoResolverChain.Insert(1, ServerJsonContext.Default);
         });
-        builder.Services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
-        {
-            document.Info = new()
-            {
-                Title = "Heapdog",
-                Version = "1",
-                Description = "Node.js processes, their memory over time, OOM deaths and heap snapshot analyses. Shapes: docs/api.md.",
-            };
-            // The document is the contract the web UI's types are generated from (web/openapi.json): the same for every
-            // address the server listens on, and versioned by the API, not by the build.
-            document.Servers = [];
-            return Task.CompletedTask;
-        }));
+        builder.Services.AddApiDocument();
 
         var app = builder.Build();
         if (options.Token is { } token)

@@ -211,7 +211,7 @@ public static class SnapshotsApi
                     ? throw new InvalidOperationException($"snapshot {record.Id} is not in memory")
                     : library.Analyze(record, job, ct, from + step * i, from + step * (i + 0.9)));
             job?.Report($"comparing snapshot {i + 1} of {records.Count}", from + step * (i + 0.9));
-            return new LeakInput(loaded.Analysis, loaded.Digest, $"snapshot {record.Id}");
+            return new LeakInput(loaded.Analysis, loaded.Digest, record.Id.ToString(CultureInfo.InvariantCulture));
         }, job is null ? Workflows.Progress.WorkProgress.Quiet : new JobProgress(job, to, to), ct);
         return LeaksResult.Build(report, top, clock.Elapsed);
     }

@@ -43,7 +43,7 @@ function suspectCard(s: Suspect, index: number, snapshotId: number | null): HTML
     growthTable(s),
     h('div', { class: 'retainer-path', testid: 'suspect-retainer-path' },
       h('span', { class: 'muted small' }, `retainer path (${s.retainerPathLength} objects, root first): `),
-      s.retainerPath.map((link, i) => 'omittedLinks' in link
+      s.retainerPath.map((link, i) => link.object == null
         ? h('span', { class: 'muted' }, ` → … ${link.omittedLinks} links … `)
         : h('span', { class: 'link-step' }, i > 0 ? h('span', { class: 'edge' }, ` → ${link.edge ?? ''} → `) : null, objectRef(snapshotId, link.object)))));
 }

@@ -233,8 +233,8 @@ async function objectTab(page: Page, id: string, nodeId: string | undefined, con
     h('ol', { class: 'dominators', testid: 'dominator-chain' }, inspect.dominators.map((d) => h('li', null, objectLabel(id, d), ` retains ${fmt.bytes(d.retainedSize)}`))));
 }
 
-function edgeText(type: string | undefined, edge: string | undefined): string {
-  if (edge === undefined) return type ?? '';
+function edgeText(type: string | null | undefined, edge: string | null | undefined): string {
+  if (edge == null) return type ?? '';
   if (type === 'element' || type === 'hidden') return `[${edge}]`;
   if (type === 'context') return `context.${edge}`;
   if (type === 'internal' || type === 'weak' || type === 'shortcut') return `${edge} (${type})`;
@@ -299,7 +299,7 @@ async function dominatorsTab(page: Page, id: string, content: HTMLElement): Prom
       body));
 }
 
-const statisticLabels: [string, string][] = [
+const statisticLabels: [keyof Summary['statistics'], string][] = [
   ['v8Heap', 'V8 heap'], ['code', 'Code'], ['strings', 'Strings'], ['jsArrays', 'JS arrays'], ['typedArrays', 'Typed arrays'],
   ['system', 'System objects'], ['native', 'Native (outside the V8 heap)'], ['total', 'Total'],
 ];

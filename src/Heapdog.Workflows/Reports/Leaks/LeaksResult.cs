@@ -18,7 +18,7 @@ public sealed record LeaksResult(int SchemaVersion, IReadOnlyList<LeaksResult.Le
 
     public sealed record LeakObject(uint Id, string ClassName, string Name, string Type);
 
-    public sealed record LeakGrowth(string CountUnit, long[]? Counts, long[]? Bytes, long[]? Removed, long CountPerSnapshot, long BytesPerSnapshot);
+    public sealed record LeakGrowth(string CountUnit, long[]? Counts, long[] Bytes, long[]? Removed, long CountPerSnapshot, long BytesPerSnapshot);
 
     public sealed record LeakClass(string ClassName, long Count, long Bytes);
 
