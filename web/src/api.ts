@@ -1,4 +1,5 @@
 // The server's JSON API (docs/api.md). Sizes in bytes, times in unix milliseconds.
+import type { SnapshotState } from './contract';
 
 export class ApiError extends Error {
   constructor(message: string, readonly status: number, readonly body: Record<string, unknown> | null) {
@@ -43,7 +44,7 @@ export interface Series { processId: number; fromMs: number; toMs: number; stepM
 
 export interface Snapshot {
   id: number; name: string; bytes: number; createdMs: number; processId: number | null; pid: number | null;
-  source: string; state: 'new' | 'analysing' | 'ready' | 'failed'; error: string | null;
+  source: string; state: SnapshotState; error: string | null;
   nodeCount: number | null; edgeCount: number | null; totalSize: number | null;
 }
 export interface Job {

@@ -122,7 +122,7 @@ public static class ActionEndpoints
         catch (InspectorException e) { throw TargetOptions.Translate(e); }
         var record = library.Register(processId, pid, result.Path, result.Bytes, source);
         job.AddSnapshot(record.Id);
-        store.AddEvent(processId, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), "snapshot", JsonSerializer.Serialize(new Dictionary<string, object>
+        store.AddEvent(processId, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), EventKind.Snapshot, JsonSerializer.Serialize(new Dictionary<string, object>
         {
             ["reason"] = source, ["path"] = result.Path, ["bytes"] = result.Bytes, ["snapshotId"] = record.Id,
         }));

@@ -136,12 +136,12 @@ public static class SnapshotEndpoints
         if (library.Loaded(id) is { } loaded) return view(loaded);
         var record = library.Find(id);
         if (record is null) return NoSnapshot(id);
-        if (record.State == "failed" && library.AnalysisJob(id) is null)
-            return JsonResults.Error(422, $"snapshot {id} could not be analysed: {record.Error}", w => w.WriteString("state", "failed"));
+        if (record.State == SnapshotState.Failed && library.AnalysisJob(id) is null)
+            return JsonResults.Error(422, $"snapshot {id} could not be analysed: {record.Error}", w => w.WriteString("state", SnapshotState.Failed));
         var job = library.StartAnalysis(record);
         return JsonResults.Error(409, $"snapshot {id} is being analysed; wait for job {job.Id}", w =>
         {
-            w.WriteString("state", "analysing");
+            w.WriteString("state", SnapshotState.Analysing);
             w.WriteNumber("jobId", job.Id);
         });
     }
@@ -178,7 +178,7 @@ public static class SnapshotEndpoints
             if (!long.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out long id))
                 return JsonResults.Error(400, $"snapshots must be ids separated by commas, got '{part}'");
             if (library.Find(id) is not { } record) return NoSnapshot(id);
-            if (record.State == "failed") return JsonResults.Error(422, $"snapshot {id} could not be analysed: {record.Error}");
+            if (record.State == SnapshotState.Failed) return JsonResults.Error(422, $"snapshot {id} could not be analysed: {record.Error}");
             records.Add(record);
         }
         if (records.Count < 2) return JsonResults.Error(400, "leaks need two or more snapshots, oldest first");
