@@ -35,7 +35,7 @@ public static partial class NodeInspector
                 opened = true;
             }
             var connection = await InspectorConnection.ConnectAsync(endpoint.WebSocketUrl, $"pid {pid}",
-                () => ProcFs.WaitForExit(pid, TimeSpan.FromSeconds(1)) ? $"pid {pid} exited" : $"the inspector connection to pid {pid} closed",
+                () => ProcessReader.WaitForExit(pid, TimeSpan.FromSeconds(1)) ? $"pid {pid} exited" : $"the inspector connection to pid {pid} closed",
                 cancellationToken: cancellationToken).ConfigureAwait(false);
             var process = new InspectedProcess(connection, endpoint, pid, opened, sessionLock);
             try
@@ -64,7 +64,7 @@ public static partial class NodeInspector
     public static async Task<int?> FindListeningPortAsync(int pid, CancellationToken cancellationToken = default)
     {
         List<IPEndPoint> listening;
-        try { listening = ProcFs.ListeningEndpoints(pid); }
+        try { listening = ListeningSockets.OfProcess(pid); }
         catch (UnauthorizedAccessException) { return null; }
         int expected = ExpectedPort(pid);
         bool flagged = HasInspectFlag(pid);
@@ -115,14 +115,14 @@ public static partial class NodeInspector
 
     private static void EnsureNodeProcess(int pid)
     {
-        if (!ProcFs.IsAlive(pid))
+        if (!ProcessReader.IsAlive(pid))
             throw new InspectorException(InspectorErrorKind.ProcessGone, $"no process with pid {pid}");
         // SIGUSR1 kills a process that does not handle it, so nothing is signalled unless it is certainly Node.
         string? exe = ProcessReader.TryReadExe(pid);
-        var commandLine = ProcFs.CommandLine(pid);
+        var commandLine = ProcessReader.TryReadCommandLine(pid);
         if (!NodeProcessFinder.IsNode(exe, commandLine))
             throw new InspectorException(InspectorErrorKind.NotNode,
-                $"pid {pid} ({ProcFs.Comm(pid)}) is not a Node.js process (executable {exe ?? commandLine.FirstOrDefault() ?? "unknown"})");
+                $"pid {pid} ({ProcessReader.TryReadComm(pid) ?? "?"}) is not a Node.js process (executable {exe ?? commandLine.FirstOrDefault() ?? "unknown"})");
     }
 
     /// <summary>The inspector <paramref name="pid"/> already listens on, whatever its port (<c>--inspect=0</c> too).</summary>
@@ -131,7 +131,7 @@ public static partial class NodeInspector
         List<IPEndPoint> listening;
         try
         {
-            listening = ProcFs.ListeningEndpoints(pid);
+            listening = ListeningSockets.OfProcess(pid);
         }
         catch (UnauthorizedAccessException)
         {
@@ -154,21 +154,21 @@ public static partial class NodeInspector
     private static async Task<InspectorEndpoint> ActivateAsync(int pid, TimeSpan timeout, CancellationToken cancellationToken)
     {
         int port = ExpectedPort(pid);
-        if (ProcFs.PortHolder(port) is int holder && holder != pid)
+        if (ListeningSockets.PortHolder(port) is int holder && holder != pid)
             throw PortHeld(port, holder);
 
-        ProcFs.Signal(pid, ProcFs.SigUsr1);
+        ProcessSignal.Send(pid, ProcessSignal.SigUsr1);
         var deadline = DateTime.UtcNow + timeout;
         while (true)
         {
             await Task.Delay(PollInterval, cancellationToken).ConfigureAwait(false);
-            if (!ProcFs.IsAlive(pid))
+            if (!ProcessReader.IsAlive(pid))
                 throw new InspectorException(InspectorErrorKind.ProcessGone, $"pid {pid} exited after SIGUSR1");
             var endpoint = await FindInspectorAsync(pid, cancellationToken).ConfigureAwait(false);
             if (endpoint is not null) return endpoint;
             if (DateTime.UtcNow > deadline) break;
         }
-        if (ProcFs.PortHolder(port) is int other && other != pid)
+        if (ListeningSockets.PortHolder(port) is int other && other != pid)
             throw PortHeld(port, other);
         throw new InspectorException(InspectorErrorKind.ActivationTimedOut,
             $"pid {pid} did not open its inspector within {timeout.TotalSeconds:0} s of SIGUSR1 (started with --disable-sigusr1, or SIGUSR1 taken over by the application?)");
@@ -176,7 +176,7 @@ public static partial class NodeInspector
 
     private static InspectorException PortHeld(int port, int holder) =>
         new(InspectorErrorKind.PortHeld,
-            $"port {port} is held by pid {holder} ({ProcFs.Comm(holder)}), so the target cannot open its inspector there; stop that process's inspector or pass --port");
+            $"port {port} is held by pid {holder} ({ProcessReader.TryReadComm(holder) ?? "?"}), so the target cannot open its inspector there; stop that process's inspector or pass --port");
 
     private static bool HasInspectFlag(int pid) =>
         NodeOptions(pid).Contains("--inspect", StringComparison.Ordinal) || NodeOptions(pid).Contains("--debug", StringComparison.Ordinal);
@@ -191,16 +191,8 @@ public static partial class NodeInspector
     /// <summary>The command line with NODE_OPTIONS in front (where Node reads options from).</summary>
     private static string NodeOptions(int pid)
     {
-        string args = string.Join(' ', ProcFs.CommandLine(pid));
-        try
-        {
-            foreach (var variable in File.ReadAllText($"/proc/{pid}/environ").Split('\0'))
-                if (variable.StartsWith("NODE_OPTIONS=", StringComparison.Ordinal)) args = variable[13..] + " " + args;
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-        }
-        return args;
+        string args = string.Join(' ', ProcessReader.TryReadCommandLine(pid));
+        return ProcessReader.TryReadEnvironmentVariable(pid, "NODE_OPTIONS") is { } options ? options + " " + args : args;
     }
 
     [GeneratedRegex(@"--(?:inspect|debug)-port[= ](?:[^\s:]+:)?(\d+)")]

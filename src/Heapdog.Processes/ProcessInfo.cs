@@ -15,9 +15,6 @@ public sealed record ProcessInfo(
 {
     public int Pid => Identity.Pid;
 
-    /// <summary>CPU time used since start (user + system).</summary>
-    public TimeSpan CpuTime => TimeSpan.FromSeconds((Stat.UserTicks + Stat.SystemTicks) / (double)ProcessReader.TicksPerSecond);
-
     /// <summary>The command line as one string, arguments separated by spaces.</summary>
     public string CommandLineText => string.Join(' ', CommandLine);
 }

@@ -47,6 +47,50 @@ public static class ProcessReader
     public static ProcStat? TryReadStat(int pid) =>
         TryReadText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/stat") is { } text ? ProcStat.Parse(text) : null;
 
+    /// <summary>True while the process exists and is neither a zombie nor dead (state Z or X in <c>stat</c>).</summary>
+    public static bool IsAlive(int pid) => TryReadStat(pid) is { State: not ('Z' or 'X') };
+
+    /// <summary>
+    /// Whether <paramref name="pid"/> is gone within <paramref name="wait"/>: a killed process closes its sockets a
+    /// moment before it leaves the process table, so a dropped connection alone does not tell.
+    /// </summary>
+    public static bool WaitForExit(int pid, TimeSpan wait)
+    {
+        long deadline = Environment.TickCount64 + (long)wait.TotalMilliseconds;
+        while (IsAlive(pid))
+        {
+            if (Environment.TickCount64 > deadline) return false;
+            Thread.Sleep(20);
+        }
+        return true;
+    }
+
+    /// <summary>The name in <c>comm</c> (at most 15 characters; a process title may have replaced "node"), or null
+    /// when the process is gone.</summary>
+    public static string? TryReadComm(int pid) =>
+        TryReadText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/comm")?.TrimEnd('\n');
+
+    /// <summary>The arguments in <c>cmdline</c>; empty when the process is gone or unreadable.</summary>
+    public static IReadOnlyList<string> TryReadCommandLine(int pid) =>
+        ParseCommandLine(TryReadText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/cmdline") ?? "");
+
+    /// <summary>The value <paramref name="name"/> had in the process's environment when it started (<c>environ</c>),
+    /// or null when it was not set or the file is unreadable (another user's process).</summary>
+    public static string? TryReadEnvironmentVariable(int pid, string name) =>
+        TryReadText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/environ") is { } text ? ParseEnvironmentVariable(text, name) : null;
+
+    /// <summary>NUL-separated <c>NAME=value</c> entries of <c>environ</c> → the first value of <paramref name="name"/>.</summary>
+    public static string? ParseEnvironmentVariable(string environ, string name)
+    {
+        foreach (var entry in environ.AsSpan().Split('\0'))
+        {
+            var variable = environ.AsSpan(entry);
+            if (variable.Length > name.Length && variable[name.Length] == '=' && variable.StartsWith(name, StringComparison.Ordinal))
+                return variable[(name.Length + 1)..].ToString();
+        }
+        return null;
+    }
+
     /// <summary>Reads <c>statm</c>: the cheapest way to RSS and its anonymous part, as (rss, anon) in bytes.</summary>
     public static (long Rss, long Anon)? TryReadStatm(int pid) =>
         TryReadText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/statm") is { } text ? ParseStatm(text) : null;

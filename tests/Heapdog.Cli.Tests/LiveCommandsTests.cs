@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Heapdog.Inspector;
 using Heapdog.Inspector.Tests;
+using Heapdog.Processes;
 
 namespace Heapdog.Cli.Tests;
 
@@ -25,7 +26,7 @@ public sealed class LiveCommandsTests
         run.Stdout.ShouldStartWith(dir.File("live.heapsnapshot") + ": ");
         (await HeapSnapshotStreamCheck.CheckFileAsync(dir.File("live.heapsnapshot"))).ShouldBeNull();
         Directory.GetFileSystemEntries(dir.Path).Length.ShouldBe(1);
-        ProcFs.ListeningEndpoints(node.Pid).Select(e => e.Port).ShouldBe([httpPort]);
+        ListeningSockets.OfProcess(node.Pid).Select(e => e.Port).ShouldBe([httpPort]);
         (await node.GetAsync()).ShouldBe("ok 20000");
     }
 
@@ -123,7 +124,7 @@ public sealed class LiveCommandsTests
         using var on = new NodeProcess("server.js", ["--inspect=127.0.0.1:0"]);
         int onHttp = await on.PortAsync();
         await off.PortAsync();
-        int inspectorPort = ProcFs.ListeningEndpoints(on.Pid).Single(e => e.Port != onHttp).Port;
+        int inspectorPort = ListeningSockets.OfProcess(on.Pid).Single(e => e.Port != onHttp).Port;
         using var dir = new TempDirectory();
 
         var run = await HeapdogRun.RunAsync(dir.Path, null, "ps", "--json");
@@ -155,7 +156,7 @@ public sealed class LiveCommandsTests
         var paths = report.RootElement.GetProperty("snapshots").EnumerateArray().Select(s => s.GetProperty("file").GetString()!).ToList();
         paths.Count.ShouldBe(2);
         paths.ShouldAllBe(p => !File.Exists(p));
-        ProcFs.ListeningEndpoints(node.Pid).Select(e => e.Port).ShouldBe([httpPort]);
+        ListeningSockets.OfProcess(node.Pid).Select(e => e.Port).ShouldBe([httpPort]);
         (await node.GetAsync()).ShouldStartWith("ok");
     }
 

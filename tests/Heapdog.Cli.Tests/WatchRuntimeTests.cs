@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Heapdog.Inspector;
 using Heapdog.Inspector.Tests;
+using Heapdog.Processes;
 
 namespace Heapdog.Cli.Tests;
 
@@ -41,7 +42,7 @@ public sealed class WatchRuntimeTests
         verdict.GetProperty("growth").GetString().ShouldBe("js-heap", verdict.ToString());
         // One session for the whole watch, and the inspector SIGUSR1 opened is closed again.
         node.Stderr.Split('\n').Count(l => l == "Debugger attached.").ShouldBe(1, node.Stderr);
-        ProcFs.ListeningEndpoints(node.Pid).Select(e => e.Port).ShouldBe([httpPort]);
+        ListeningSockets.OfProcess(node.Pid).Select(e => e.Port).ShouldBe([httpPort]);
         (await node.GetAsync()).ShouldStartWith("ok 67108864");
     }
 
@@ -93,9 +94,9 @@ public sealed class WatchRuntimeTests
         var h = processes[healthy.Pid].GetProperty("samples");
         h.GetProperty("count").GetInt64().ShouldBe(9);
         h.GetProperty("arrayBuffers").GetProperty("min").GetInt64().ShouldBeGreaterThanOrEqualTo(64 * MiB);
-        ProcFs.ListeningEndpoints(healthy.Pid).Select(e => e.Port).ShouldBe([healthyPort]);
+        ListeningSockets.OfProcess(healthy.Pid).Select(e => e.Port).ShouldBe([healthyPort]);
         (await healthy.GetAsync()).ShouldStartWith("ok");
-        ProcFs.ListeningEndpoints(stopped.Pid).Select(e => e.Port).ShouldBe([stoppedPort]);
+        ListeningSockets.OfProcess(stopped.Pid).Select(e => e.Port).ShouldBe([stoppedPort]);
         (await stopped.GetAsync()).ShouldStartWith("ok");
     }
 

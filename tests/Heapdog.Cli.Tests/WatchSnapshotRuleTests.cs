@@ -44,7 +44,7 @@ public sealed class WatchSnapshotRuleTests
         run.Stderr.ShouldNotContain("another Heapdog");
         Directory.GetFiles(snapshots).ShouldHaveSingleItem(run.Stderr).ShouldEndWith(".heapsnapshot");
         target.Stderr.Split('\n').Count(l => l == "Debugger attached.").ShouldBe(1, target.Stderr);
-        Heapdog.Inspector.ProcFs.ListeningEndpoints(target.Pid).Select(e => e.Port).ShouldBe([httpPort]);
+        Heapdog.Processes.ListeningSockets.OfProcess(target.Pid).Select(e => e.Port).ShouldBe([httpPort]);
         (await target.GetAsync()).ShouldNotBeEmpty();
     }
 }

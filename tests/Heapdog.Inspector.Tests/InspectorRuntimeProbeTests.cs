@@ -63,10 +63,10 @@ public sealed class InspectorRuntimeProbeTests
         await using (var probe = new InspectorRuntimeProbe())
         {
             await FirstFiguresAsync(probe, Identity(node.Pid));
-            ProcFs.ListeningEndpoints(node.Pid).Count.ShouldBe(2);
+            ListeningSockets.OfProcess(node.Pid).Count.ShouldBe(2);
         }
 
-        ProcFs.ListeningEndpoints(node.Pid).Select(e => e.Port).ShouldBe([httpPort]);
+        ListeningSockets.OfProcess(node.Pid).Select(e => e.Port).ShouldBe([httpPort]);
         await using (var check = await NodeInspector.AttachAsync(new AttachOptions { Pid = node.Pid }))
             (await check.Connection.EvaluateAsync("globalThis[Symbol.for('heapdog.runtime')] === undefined")).GetBoolean().ShouldBeTrue();
         (await node.GetAsync()).ShouldStartWith("ok 67108864");
@@ -77,11 +77,11 @@ public sealed class InspectorRuntimeProbeTests
     {
         using var node = new NodeProcess("runtime-figures.js", ["--inspect=127.0.0.1:0"]);
         int httpPort = await node.PortAsync();
-        int inspectorPort = ProcFs.ListeningEndpoints(node.Pid).Single(e => e.Port != httpPort).Port;
+        int inspectorPort = ListeningSockets.OfProcess(node.Pid).Single(e => e.Port != httpPort).Port;
         await using (var probe = new InspectorRuntimeProbe())
             await FirstFiguresAsync(probe, Identity(node.Pid));
 
-        ProcFs.ListeningEndpoints(node.Pid).ShouldContain(e => e.Port == inspectorPort);
+        ListeningSockets.OfProcess(node.Pid).ShouldContain(e => e.Port == inspectorPort);
     }
 
     [Fact]

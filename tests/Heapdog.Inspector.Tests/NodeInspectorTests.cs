@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Heapdog.Processes;
 
 namespace Heapdog.Inspector.Tests;
 
@@ -10,7 +11,7 @@ public sealed class NodeInspectorTests
     {
         using var node = new NodeProcess("server.js");
         await node.PortAsync();
-        ProcFs.ListeningEndpoints(node.Pid).ShouldNotContain(e => e.Port == NodeInspector.DefaultPort);
+        ListeningSockets.OfProcess(node.Pid).ShouldNotContain(e => e.Port == NodeInspector.DefaultPort);
 
         await using (var process = await NodeInspector.AttachAsync(new AttachOptions { Pid = node.Pid }))
         {
@@ -20,7 +21,7 @@ public sealed class NodeInspectorTests
             (await process.Connection.EvaluateAsync("1 + 2")).GetInt32().ShouldBe(3);
         }
 
-        ProcFs.ListeningEndpoints(node.Pid).ShouldNotContain(e => e.Port == NodeInspector.DefaultPort);
+        ListeningSockets.OfProcess(node.Pid).ShouldNotContain(e => e.Port == NodeInspector.DefaultPort);
         (await node.GetAsync()).ShouldBe("ok 20000");
     }
 
@@ -29,7 +30,7 @@ public sealed class NodeInspectorTests
     {
         using var node = new NodeProcess("server.js", ["--inspect=127.0.0.1:0"]);
         await node.PortAsync();
-        int inspectorPort = ProcFs.ListeningEndpoints(node.Pid).Single(e => e.Port != node.PortAsync().Result).Port;
+        int inspectorPort = ListeningSockets.OfProcess(node.Pid).Single(e => e.Port != node.PortAsync().Result).Port;
 
         await using (var process = await NodeInspector.AttachAsync(new AttachOptions { Pid = node.Pid }))
         {
@@ -37,7 +38,7 @@ public sealed class NodeInspectorTests
             process.Endpoint.Address.Port.ShouldBe(inspectorPort);
         }
 
-        ProcFs.ListeningEndpoints(node.Pid).ShouldContain(e => e.Port == inspectorPort);
+        ListeningSockets.OfProcess(node.Pid).ShouldContain(e => e.Port == inspectorPort);
         (await node.GetAsync()).ShouldStartWith("ok");
     }
 
@@ -119,7 +120,7 @@ public sealed class NodeInspectorTests
     {
         using var node = new NodeProcess("server.js", ["--inspect=127.0.0.1:0"]);
         int httpPort = await node.PortAsync();
-        int inspectorPort = ProcFs.ListeningEndpoints(node.Pid).Single(e => e.Port != httpPort).Port;
+        int inspectorPort = ListeningSockets.OfProcess(node.Pid).Single(e => e.Port != httpPort).Port;
 
         var error = await Should.ThrowAsync<InspectorException>(() =>
             NodeInspector.AttachAsync(new AttachOptions { Port = inspectorPort, Pid = node.Pid + 100000 }));

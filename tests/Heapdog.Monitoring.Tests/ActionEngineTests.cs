@@ -65,6 +65,9 @@ public class ActionEngineTests
         capturer.Calls.ShouldBe(2); // max count
         store.ReadEvents(track.Process.Id).Select(e => e.Kind).ShouldBe(["snapshot", "snapshot", "snapshot-skipped"]);
         Directory.GetFiles(dir.File("snaps")).Length.ShouldBe(2);
+        var detail = JsonDocument.Parse(store.ReadEvents(track.Process.Id)[0].Detail).RootElement;
+        detail.GetProperty("bytes").GetInt64().ShouldBe(1000); // a number, as the dashboard writes it
+        detail.GetProperty("path").GetString().ShouldEndWith(".heapsnapshot");
     }
 
     [Fact]

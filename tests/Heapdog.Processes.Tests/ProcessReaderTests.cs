@@ -40,6 +40,50 @@ public class ProcessReaderTests
     public void ParseCommandLine_Text_SplitsOnNul(string text, string[] expected) => ProcessReader.ParseCommandLine(text).ShouldBe(expected);
 
     [Fact]
+    public void IsAlive_RunningNode_TrueUntilKilledThenWaitForExitSeesItGo()
+    {
+        using var node = new NodeProgram("titled.js");
+        node.WaitReady();
+        int pid = node.Pid;
+        ProcessReader.IsAlive(pid).ShouldBeTrue();
+        ProcessReader.WaitForExit(pid, TimeSpan.FromMilliseconds(50)).ShouldBeFalse();
+        node.Dispose();
+        ProcessReader.WaitForExit(pid, TimeSpan.FromSeconds(5)).ShouldBeTrue();
+        ProcessReader.IsAlive(pid).ShouldBeFalse();
+    }
+
+    [Fact]
+    public void IsAlive_NoSuchProcess_ReturnsFalse() => ProcessReader.IsAlive(int.MaxValue).ShouldBeFalse();
+
+    [Fact]
+    public void TryReadCommAndCommandLine_RunningNode_ReadTitleAndArguments()
+    {
+        using var node = new NodeProgram("titled.js");
+        node.WaitReady();
+        ProcessReader.TryReadComm(node.Pid).ShouldBe("billing-svc");
+        ProcessReader.TryReadCommandLine(node.Pid).ShouldNotBeEmpty();
+        ProcessReader.TryReadEnvironmentVariable(node.Pid, "PATH").ShouldBe(Environment.GetEnvironmentVariable("PATH"));
+        ProcessReader.TryReadEnvironmentVariable(node.Pid, "HEAPDOG_NOT_SET").ShouldBeNull();
+    }
+
+    [Fact]
+    public void TryReadCommAndCommandLine_NoSuchProcess_NullAndEmpty()
+    {
+        ProcessReader.TryReadComm(int.MaxValue).ShouldBeNull();
+        ProcessReader.TryReadCommandLine(int.MaxValue).ShouldBeEmpty();
+        ProcessReader.TryReadEnvironmentVariable(int.MaxValue, "PATH").ShouldBeNull();
+    }
+
+    [Theory]
+    [InlineData("A=1\0NODE_OPTIONS=--inspect-port=0\0", "NODE_OPTIONS", "--inspect-port=0")]
+    [InlineData("NODE_OPTIONS=\0", "NODE_OPTIONS", "")]
+    [InlineData("NODE_OPTIONS=a=b\0NODE_OPTIONS=second\0", "NODE_OPTIONS", "a=b")]
+    [InlineData("NODE_OPTIONS_X=1\0XNODE_OPTIONS=2\0NODE_OPTIONS\0", "NODE_OPTIONS", null)]
+    [InlineData("", "NODE_OPTIONS", null)]
+    public void ParseEnvironmentVariable_Environ_FirstExactMatch(string environ, string name, string? expected) =>
+        ProcessReader.ParseEnvironmentVariable(environ, name).ShouldBe(expected);
+
+    [Fact]
     public void ParseBootTime_CapturedStat_ReadsBtime() =>
         ProcessReader.ParseBootTime(TestFiles.Read("stat-btime"))!.Value.Year.ShouldBeGreaterThan(2020);
 

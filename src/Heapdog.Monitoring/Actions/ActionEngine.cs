@@ -14,13 +14,14 @@ namespace Heapdog.Monitoring.Actions;
 /// </summary>
 public sealed class ActionEngine(SampleStore store, SnapshotPolicy? snapshots, ISnapshotCapturer? capturer, IReadOnlyList<Hook> hooks, HookRunner runner, Action<string> report) : IWatchListener
 {
-    private readonly Dictionary<long, SnapshotState> _snapshotState = [];
+    private readonly Dictionary<long, RuleState> _ruleStates = [];
     private readonly HashSet<long> _leakReported = [];
     private readonly List<Task> _running = [];
     private long _bytesWritten;
     private bool _capturerMissingReported;
 
-    private sealed class SnapshotState
+    /// <summary>Per process: snapshots taken, the last one's time, the last periodic rule's time.</summary>
+    private sealed class RuleState
     {
         public int Count;
         public long? LastMs;
@@ -50,7 +51,7 @@ public sealed class ActionEngine(SampleStore store, SnapshotPolicy? snapshots, I
     internal SnapshotRule? FiringRule(ProcessTrack t, long now)
     {
         var s = t.Last!;
-        var state = _snapshotState.TryGetValue(t.Process.Id, out var st) ? st : _snapshotState[t.Process.Id] = new SnapshotState();
+        var state = _ruleStates.TryGetValue(t.Process.Id, out var st) ? st : _ruleStates[t.Process.Id] = new RuleState();
         foreach (var rule in snapshots!.Rules)
         {
             bool fires = rule.Trigger switch
@@ -71,7 +72,7 @@ public sealed class ActionEngine(SampleStore store, SnapshotPolicy? snapshots, I
     private async Task SnapshotAsync(ProcessTrack t, SnapshotRule rule, long now, CancellationToken ct)
     {
         var policy = snapshots!;
-        var state = _snapshotState[t.Process.Id];
+        var state = _ruleStates[t.Process.Id];
         string reason = rule.Trigger switch
         {
             SnapshotTrigger.HeapShare => $"heap used above {rule.Share:P0} of its limit",
@@ -90,7 +91,7 @@ public sealed class ActionEngine(SampleStore store, SnapshotPolicy? snapshots, I
             if (capturer is null && _capturerMissingReported) return;
             _capturerMissingReported |= capturer is null;
             state.LastMs = now; // report a skipped rule once per cooldown, not every round
-            store.AddEvent(t.Process.Id, now, "snapshot-skipped", Json(("reason", reason), ("why", skip)));
+            store.AddEvent(t.Process.Id, now, EventKind.SnapshotSkipped, Json(("reason", reason), ("why", skip)));
             Report($"pid {t.Process.Identity.Pid}: snapshot ({reason}) skipped: {skip}");
             return;
         }
@@ -100,19 +101,19 @@ public sealed class ActionEngine(SampleStore store, SnapshotPolicy? snapshots, I
         {
             var (path, bytes) = await capturer!.CaptureAsync(t.Process.Identity, policy.Directory, ct);
             _bytesWritten += bytes;
-            store.AddEvent(t.Process.Id, now, "snapshot", Json(("reason", reason), ("path", path), ("bytes", bytes.ToString(CultureInfo.InvariantCulture))));
+            store.AddEvent(t.Process.Id, now, EventKind.Snapshot, SnapshotDetail(reason, path, bytes));
             Report($"pid {t.Process.Identity.Pid}: snapshot ({reason}) written to {path}");
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            store.AddEvent(t.Process.Id, now, "snapshot-failed", Json(("reason", reason), ("error", e.Message)));
+            store.AddEvent(t.Process.Id, now, EventKind.SnapshotFailed, Json(("reason", reason), ("error", e.Message)));
             Report($"pid {t.Process.Identity.Pid}: snapshot ({reason}) failed: {e.Message}");
         }
     }
 
     private void Fire(HookTrigger trigger, ProcessTrack t, long now, params (string Key, string Value)[] extra)
     {
-        string eventName = trigger == HookTrigger.LeakVerdict ? "leak-verdict" : "oom-death";
+        string eventName = trigger == HookTrigger.LeakVerdict ? EventKind.LeakVerdict : EventKind.OomDeath;
         var fields = new List<(string, string)>
         {
             ("event", eventName),
@@ -135,6 +136,21 @@ public sealed class ActionEngine(SampleStore store, SnapshotPolicy? snapshots, I
                 Report(error is null ? $"pid {t.Process.Identity.Pid}: {eventName} hook ran" : $"pid {t.Process.Identity.Pid}: {eventName} hook: {error}");
             }));
         }
+    }
+
+    /// <summary>The detail of a <see cref="EventKind.Snapshot"/> event; bytes is a number, as the dashboard writes it.</summary>
+    private static string SnapshotDetail(string reason, string path, long bytes)
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteString("reason", reason);
+            w.WriteString("path", path);
+            w.WriteNumber("bytes", bytes);
+            w.WriteEndObject();
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
     }
 
     /// <summary>A flat JSON object of string fields.</summary>

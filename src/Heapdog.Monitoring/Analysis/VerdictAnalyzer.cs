@@ -157,7 +157,7 @@ public static class VerdictAnalyzer
         if (forecast is not null)
         {
             string limit = forecast.Limit switch { "heap" => "heap limit", "cgroup" => "cgroup limit", _ => "host memory" };
-            text += $"; {limit} ({Words.Size(forecast.LimitBytes)}) reached in about {Words.Duration(forecast.Seconds)}";
+            text += $"; {limit} ({SizeText.Of(forecast.LimitBytes)}) reached in about {Words.Duration(forecast.Seconds)}";
         }
         return text;
     }

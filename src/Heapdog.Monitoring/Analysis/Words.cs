@@ -1,20 +1,9 @@
-using System.Globalization;
-
 namespace Heapdog.Monitoring.Analysis;
 
-/// <summary>Sizes and durations in the verdict sentences (decimal units, as the CLI prints them).</summary>
+/// <summary>Rates and durations in the verdict sentences; sizes are <see cref="SizeText"/>'s, as the CLI prints them.</summary>
 internal static class Words
 {
-    public static string Size(double bytes)
-    {
-        double a = Math.Abs(bytes);
-        string s = a >= 1e9 ? (bytes / 1e9).ToString("0.00", CultureInfo.InvariantCulture) + " GB"
-            : a >= 1e6 ? (bytes / 1e6).ToString("0.0", CultureInfo.InvariantCulture) + " MB"
-            : (bytes / 1e3).ToString("0", CultureInfo.InvariantCulture) + " kB";
-        return s;
-    }
-
-    public static string Rate(double bytesPerHour) => Size(bytesPerHour) + "/h";
+    public static string Rate(double bytesPerHour) => SizeText.Of((long)Math.Round(bytesPerHour)) + "/h";
 
     public static string Duration(double seconds) =>
         seconds < 90 ? $"{seconds:0} s"

@@ -16,7 +16,7 @@ public static class OomInvestigator
         var byId = store.AllProcesses().ToDictionary(p => p.Id);
         foreach (var e in store.ReadEvents(null, sinceMs))
         {
-            if (e.Kind != "exited-oom-kill" || e.ProcessId is not { } id || !byId.TryGetValue(id, out var p)) continue;
+            if (e.Kind != EventKind.ExitedOomKill || e.ProcessId is not { } id || !byId.TryGetValue(id, out var p)) continue;
             yield return new OomEvent(OomEventKind.CgroupOomKill, "cgroup oom_kill counter", 0)
             {
                 Pid = p.Identity.Pid,
@@ -38,7 +38,7 @@ public static class OomInvestigator
         var samples = store.ReadSamples(process.Id, long.MinValue, until);
         var verdict = samples.Count > 0 ? VerdictAnalyzer.Analyze(samples, process.StartTimeMs) : null;
         var last = samples.Skip(Math.Max(0, samples.Count - lastSamples)).ToList();
-        var snapshots = store.ReadEvents(process.Id).Where(s => s.Kind == "snapshot" && s.TimeMs <= until).ToList();
+        var snapshots = store.ReadEvents(process.Id).Where(s => s.Kind == EventKind.Snapshot && s.TimeMs <= until).ToList();
         return new OomFinding(e, process, last, verdict, snapshots);
     }
 }

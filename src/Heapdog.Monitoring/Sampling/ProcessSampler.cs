@@ -48,19 +48,11 @@ public sealed class ProcessSampler(IRuntimeProbe? probe = null)
         _slowEveryMs = Math.Max(LayoutEvery.TotalMilliseconds, processes * 1000.0 / MaxSlowReadsPerSecond);
     }
 
-    /// <summary>A sample of <paramref name="identity"/> at <paramref name="nowMs"/>, or null when that process is gone
-    /// (exited, or its pid now belongs to another process).</summary>
-    public async Task<Sample?> SampleAsync(ProcessIdentity identity, long nowMs, CancellationToken ct)
-    {
-        var s = ReadProc(identity, nowMs);
-        if (s is not null && probe is not null) await AddRuntimeAsync(identity, s, ct);
-        return s;
-    }
-
     /// <summary>
-    /// Samples of every process of a round (null where a process is gone). The <c>/proc</c> figures are read first,
-    /// then the runtime figures of all processes at once, at most <see cref="MaxConcurrentRuntimeReads"/> in flight:
-    /// a slow or hung target costs the round one read timeout, not one per process.
+    /// Samples of every process of a round (null where a process is gone: exited, or its pid now belongs to another
+    /// process). The <c>/proc</c> figures are read first, then the runtime figures of all processes at once, at most
+    /// <see cref="MaxConcurrentRuntimeReads"/> in flight: a slow or hung target costs the round one read timeout, not
+    /// one per process.
     /// </summary>
     public async Task<Sample?[]> SampleAllAsync(IReadOnlyList<ProcessIdentity> identities, long nowMs, CancellationToken ct)
     {

@@ -117,7 +117,7 @@ public sealed class Watcher(WatchOptions options, SampleStore store, ProcessSamp
             _tracks.Remove(t.Process.Identity);
             _finished.Add(t);
             await sampler.ForgetAsync(t.Process.Identity);
-            store.AddEvent(t.Process.Id, now, t.OomKillSuspected ? "exited-oom-kill" : "exited", "{}");
+            store.AddEvent(t.Process.Id, now, t.OomKillSuspected ? EventKind.ExitedOomKill : EventKind.Exited, "{}");
         }
         if (verdicts) UpdateVerdicts();
         TrimGarbage();

@@ -155,7 +155,7 @@ public sealed class DashboardStore(string path)
         cmd.Parameters.AddWithValue("$to", toMs);
         using var r = cmd.ExecuteReader();
         var list = new List<StoredEvent>();
-        while (r.Read()) list.Add(new StoredEvent(r.GetInt64(0), r.IsDBNull(1) ? null : r.GetInt64(1), r.GetInt64(2), r.GetString(3), r.GetString(4)));
+        while (r.Read()) list.Add(StoredEvent.Read(r));
         list.Reverse();
         return list;
     }
@@ -170,18 +170,6 @@ public sealed class DashboardStore(string path)
         cmd.Parameters.AddWithValue("$k", kind);
         cmd.Parameters.AddWithValue("$d", detailJson);
         cmd.ExecuteNonQuery();
-    }
-
-    /// <summary>Whether an event of this kind and detail is already recorded (OOM kills found again in the kernel log).</summary>
-    public bool HasEvent(string kind, long timeMs, string detailJson)
-    {
-        using var c = Open();
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = "SELECT 1 FROM events WHERE kind = $k AND time_ms = $t AND detail = $d LIMIT 1";
-        cmd.Parameters.AddWithValue("$k", kind);
-        cmd.Parameters.AddWithValue("$t", timeMs);
-        cmd.Parameters.AddWithValue("$d", detailJson);
-        return cmd.ExecuteScalar() is not null;
     }
 
     public StoredSnapshot AddSnapshot(long? processId, int? pid, string name, string file, long bytes, long createdMs, string source, string state)

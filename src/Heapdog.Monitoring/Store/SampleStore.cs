@@ -233,7 +233,7 @@ public sealed class SampleStore : IDisposable
         cmd.Parameters.AddWithValue("$to", toMs);
         using var r = cmd.ExecuteReader();
         var list = new List<StoredEvent>();
-        while (r.Read()) list.Add(new StoredEvent(r.GetInt64(0), r.IsDBNull(1) ? null : r.GetInt64(1), r.GetInt64(2), r.GetString(3), r.GetString(4)));
+        while (r.Read()) list.Add(StoredEvent.Read(r));
         return list;
     }
 

@@ -96,7 +96,7 @@ public static class ActionsApi
         var result = await SnapshotCapture.TakeAsync(target, path, collectGarbage: true, overwrite: false, "snapshot", progress, ct);
         var record = library.Register(processId, pid, result.Path, result.Bytes, source);
         job.AddSnapshot(record.Id);
-        store.AddEvent(processId, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), "snapshot", JsonSerializer.Serialize(new Dictionary<string, object>
+        store.AddEvent(processId, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), EventKind.Snapshot, JsonSerializer.Serialize(new Dictionary<string, object>
         {
             ["reason"] = source, ["path"] = result.Path, ["bytes"] = result.Bytes, ["snapshotId"] = record.Id,
         }));

@@ -15,8 +15,8 @@ namespace Heapdog.Server.Processes;
 
 /// <summary>
 /// Reads the kernel's logs (dmesg, the journal, syslog files) every <see cref="Every"/> for OOM kills of processes in
-/// the store and records each as an <c>oom-kill</c> event, so charts mark the deaths that the cgroup counter alone
-/// does not explain (the global OOM killer). A death already recorded for the process within
+/// the store and records each as an <c>oom-kill</c> event (<c>heap-oom</c> when a log holds V8's "JavaScript heap out
+/// of memory"), so charts mark the deaths that the cgroup counter alone does not explain (the global OOM killer). A death already recorded for the process within
 /// <see cref="OomInvestigator.Slack"/> is not recorded twice. Unreadable sources are skipped silently: the
 /// dashboard still has the cgroup evidence.
 /// </summary>
@@ -58,7 +58,7 @@ public static class KernelOomScan
                 ["memcgLimitBytes"] = e.MemcgLimitBytes,
                 ["reason"] = e.Reason,
             });
-            store.AddEvent(victim.Process.Id, at, "oom-kill", detail);
+            store.AddEvent(victim.Process.Id, at, EventKind.Of(e.Kind), detail);
         }
     }
 }

@@ -22,7 +22,7 @@ namespace Heapdog.Server.Processes;
 public static class ProcessesApi
 {
     /// <summary>Event kinds that mean the process died for lack of memory.</summary>
-    public static readonly string[] OomKinds = ["exited-oom-kill", "oom-kill", "heap-oom"];
+    public static readonly IReadOnlyList<string> OomKinds = EventKind.OutOfMemory;
     private const long Hour = 3_600_000;
     private const int DefaultPoints = 600, MaxPoints = 5000;
 

@@ -109,7 +109,7 @@ public sealed class SnapshotLibrary(DashboardStore store, JobBoard jobs, string 
             TryDelete(partial);
             throw;
         }
-        return store.AddSnapshot(null, null, name, path, total, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), "upload", "new");
+        return store.AddSnapshot(null, null, name, path, total, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), "upload", SnapshotState.New);
     }
 
     /// <summary>A heap snapshot starts with <c>{"snapshot":</c> (whitespace allowed): anything else is refused at once,
@@ -128,7 +128,7 @@ public sealed class SnapshotLibrary(DashboardStore store, JobBoard jobs, string 
     }
 
     public StoredSnapshot Register(long? processId, int? pid, string path, long bytes, string source) =>
-        store.AddSnapshot(processId, pid, Path.GetFileName(path), path, bytes, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), source, "new");
+        store.AddSnapshot(processId, pid, Path.GetFileName(path), path, bytes, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), source, SnapshotState.New);
 
     /// <summary>Starts the analysis of a snapshot as a job, or returns the one already running.</summary>
     public Job StartAnalysis(StoredSnapshot record)
@@ -154,7 +154,7 @@ public sealed class SnapshotLibrary(DashboardStore store, JobBoard jobs, string 
         _analysisGate.Wait(ct);
         try
         {
-            store.UpdateSnapshot(record.Id, "analysing");
+            store.UpdateSnapshot(record.Id, SnapshotState.Analysing);
             string name = record.Name;
             double span = to - from;
             var reading = new SyncProgress<double>(f => job.Report($"reading {name}", from + span * 0.6 * f));
@@ -167,29 +167,29 @@ public sealed class SnapshotLibrary(DashboardStore store, JobBoard jobs, string 
             }
             catch (SnapshotFormatException e)
             {
-                store.UpdateSnapshot(record.Id, "failed", e.Message);
+                store.UpdateSnapshot(record.Id, SnapshotState.Failed, e.Message);
                 throw new HeapdogException(ErrorKind.Malformed, $"'{name}': {e.Message}", e);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                store.UpdateSnapshot(record.Id, "failed", e.Message);
+                store.UpdateSnapshot(record.Id, SnapshotState.Failed, e.Message);
                 throw new HeapdogException(ErrorKind.NotFound, $"cannot read '{name}': {e.Message}", e);
             }
             catch (OutOfMemoryException e)
             {
-                store.UpdateSnapshot(record.Id, "failed", "not enough memory to analyse it");
+                store.UpdateSnapshot(record.Id, SnapshotState.Failed, "not enough memory to analyse it");
                 throw new HeapdogException(ErrorKind.Refused, $"'{name}' needs more memory than is available", e);
             }
             catch (OperationCanceledException)
             {
-                store.UpdateSnapshot(record.Id, "new");
+                store.UpdateSnapshot(record.Id, SnapshotState.New);
                 throw;
             }
             var s = analysis.Snapshot;
             // Best effort: without the index, reopening the snapshot later means analysing it again.
             job.Report($"writing the analysis index of {name}", from + span * 0.99);
             AnalysisIndex.TryWrite(AnalysisIndex.PathFor(record.File), record.File, analysis);
-            store.UpdateSnapshot(record.Id, "ready", null, s.NodeCount, s.EdgeCount, analysis.TotalSize);
+            store.UpdateSnapshot(record.Id, SnapshotState.Ready, null, s.NodeCount, s.EdgeCount, analysis.TotalSize);
             var loaded = new LoadedSnapshot(store.Snapshots(record.Id).FirstOrDefault() ?? record, analysis);
             Keep(loaded);
             return loaded;
@@ -216,7 +216,7 @@ public sealed class SnapshotLibrary(DashboardStore store, JobBoard jobs, string 
                 return n.Value;
             }
         }
-        if (Find(id) is not { State: "ready" } record) return null;
+        if (Find(id) is not { State: SnapshotState.Ready } record) return null;
         // One reopening at a time, as analyses: two multi-GB indexes loaded at once would need twice the memory.
         _analysisGate.Wait();
         try

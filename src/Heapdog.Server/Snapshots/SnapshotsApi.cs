@@ -139,12 +139,12 @@ public static class SnapshotsApi
         {
             var record = library.Find(id);
             if (record is null) return NoSnapshot(id);
-            if (record.State == "failed" && library.AnalysisJob(id) is null)
+            if (record.State == SnapshotState.Failed && library.AnalysisJob(id) is null)
                 return Problems.Of(StatusCodes.Status422UnprocessableEntity, $"snapshot {id} could not be analysed: {record.Error}", ErrorKind.Malformed,
-                    [new("state", "failed")]);
+                    [new("state", SnapshotState.Failed)]);
             var job = library.StartAnalysis(record);
             return Problems.Of(StatusCodes.Status409Conflict, $"snapshot {id} is being analysed; wait for job {job.Id}", null,
-                [new("state", "analysing"), new("jobId", job.Id)]);
+                [new("state", SnapshotState.Analysing), new("jobId", job.Id)]);
         }
     }
 
@@ -172,7 +172,7 @@ public static class SnapshotsApi
             if (!long.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out long id))
                 return Problems.BadRequest($"snapshots must be ids separated by commas, got '{part}'");
             if (library.Find(id) is not { } record) return NoSnapshot(id);
-            if (record.State == "failed")
+            if (record.State == SnapshotState.Failed)
                 return Problems.Of(StatusCodes.Status422UnprocessableEntity, $"snapshot {id} could not be analysed: {record.Error}", ErrorKind.Malformed);
             records.Add(record);
         }

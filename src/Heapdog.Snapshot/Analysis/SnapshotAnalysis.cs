@@ -6,8 +6,11 @@ public readonly record struct AnalysisProgress(string Phase, double Fraction);
 /// <summary>
 /// Everything DevTools computes from a snapshot, with DevTools' definitions (see docs/numbers.md):
 /// retainers, page ownership, shallow-size transfer, distances, dominators, retained sizes, class names and keys.
-/// Memory per node on top of <see cref="HeapSnapshot"/>: distance 4, dominator 4, retained size 8, class 4,
-/// retainer index 4, dominator-tree index 8 = 32 bytes; per edge: retainers 8 bytes + 1 bit for "essential".
+/// Memory kept on top of <see cref="HeapSnapshot"/>, per node: <see cref="Distances"/> 4, <see cref="Dominators"/> 4,
+/// <see cref="RetainedSizes"/> 8, <see cref="ClassOf"/> 4, <see cref="Retainers"/>.First 4, dominator tree
+/// (<see cref="FirstDominated"/> + <see cref="DominatedNodes"/>) 8 = 32 bytes, plus 8 (sorted ids and ordinals) once
+/// <see cref="FindById"/> is first called; per edge: <see cref="Retainers"/>.Nodes 4 bytes + 1 bit for "essential"
+/// (the retaining edge itself is found on demand, not stored). Per-class and per-string tables are not per node.
 /// </summary>
 public sealed partial class SnapshotAnalysis
 {

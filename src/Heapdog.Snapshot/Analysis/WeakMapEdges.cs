@@ -21,8 +21,6 @@ internal sealed partial class WeakMapEdges
         _state = new byte[strings.Count];
     }
 
-    public int PairCount => _pairKeys.Count;
-
     /// <summary>True when string <paramref name="nameIndex"/> names a WeakMap pair edge; gives its table id and a key for the pair.</summary>
     public bool TryParse(int nameIndex, out uint tableId, out int pairKey)
     {

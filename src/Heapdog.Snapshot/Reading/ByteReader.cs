@@ -31,8 +31,6 @@ internal sealed class ByteReader
     /// <summary>Absolute offset of the next unread byte.</summary>
     public long Offset => _base + Pos;
 
-    public long OffsetOf(int pos) => _base + pos;
-
     /// <summary>Makes at least <paramref name="count"/> bytes available unless the stream ends first; returns how many are.</summary>
     public int Ensure(int count)
     {

@@ -5,18 +5,8 @@ namespace Heapdog.Workflows.Formatting;
 /// <summary>Human-readable numbers for terminal output and messages (JSON output always carries raw bytes and counts).</summary>
 public static class Format
 {
-    private static readonly string[] Units = ["B", "kB", "MB", "GB", "TB"];
-
     /// <summary>Sizes in decimal units as DevTools shows them (1 kB = 1000 B).</summary>
-    public static string Size(long bytes)
-    {
-        if (bytes < 0) return "-" + Size(-bytes);
-        if (bytes < 1000) return bytes.ToString(CultureInfo.InvariantCulture) + " B";
-        double value = bytes;
-        int unit = 0;
-        while (value >= 1000 && unit < Units.Length - 1) { value /= 1000; unit++; }
-        return value.ToString(value < 10 ? "0.00" : value < 100 ? "0.0" : "0", CultureInfo.InvariantCulture) + " " + Units[unit];
-    }
+    public static string Size(long bytes) => Heapdog.Monitoring.SizeText.Of(bytes);
 
     public static string SignedSize(long bytes) => bytes > 0 ? "+" + Size(bytes) : Size(bytes);
 

@@ -1,5 +1,6 @@
 import uPlot from 'uplot';
 import { api, post, HeapEvent, Job, Process, Series } from '../api';
+import { EventKind, outOfMemoryKinds } from '../contract';
 import { Page, guard } from '../app';
 import { h, fill } from '../dom';
 import * as fmt from '../format';
@@ -18,9 +19,11 @@ interface Line { column?: string; label: string; color: string; constant?: numbe
 interface ChartSpec { key: string; title: string; lines: Line[] }
 
 const eventColors: Record<string, string> = {
-  exited: '#888', 'exited-oom-kill': '#d0201a', 'oom-kill': '#d0201a', 'heap-oom': '#d0201a',
-  snapshot: '#1a66d0', 'snapshot-failed': '#b07000', 'snapshot-skipped': '#b07000',
+  [EventKind.Exited]: '#888', [EventKind.ExitedOomKill]: '#d0201a', [EventKind.OomKill]: '#d0201a', [EventKind.HeapOom]: '#d0201a',
+  [EventKind.Snapshot]: '#1a66d0', [EventKind.SnapshotFailed]: '#b07000', [EventKind.SnapshotSkipped]: '#b07000',
 };
+/** Deaths for lack of memory, and the hook event that reports one, are drawn with a heavier line. */
+const deathKinds: readonly string[] = [...outOfMemoryKinds, EventKind.OomDeath];
 
 function column(series: Series, name: string): (number | null)[] | null {
   const i = series.columns.indexOf(name);
@@ -70,8 +73,8 @@ function eventMarks(events: () => HeapEvent[]): uPlot.Plugin {
           const x = u.valToPos(e.timeMs / 1000, 'x', true);
           if (x < left || x > left + width) continue;
           ctx.strokeStyle = ctx.fillStyle = eventColors[e.kind] ?? '#e08000';
-          ctx.lineWidth = devicePixelRatio * (e.kind.includes('oom') ? 2 : 1);
-          ctx.setLineDash(e.kind === 'snapshot' ? [4 * devicePixelRatio, 3 * devicePixelRatio] : []);
+          ctx.lineWidth = devicePixelRatio * (deathKinds.includes(e.kind) ? 2 : 1);
+          ctx.setLineDash(e.kind === EventKind.Snapshot ? [4 * devicePixelRatio, 3 * devicePixelRatio] : []);
           ctx.beginPath();
           ctx.moveTo(x, top);
           ctx.lineTo(x, top + height);

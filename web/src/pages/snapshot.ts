@@ -1,4 +1,5 @@
 import { api, ApiError, ClassObjects, Diff, DiffClass, Dominators, DomNode, HeapObject, Inspect, Job, Paths, Snapshot, Summary, SummaryClass } from '../api';
+import { SnapshotState } from '../contract';
 import { Page, guard, objectHref, objectLink, progressBar } from '../app';
 import { h, fill } from '../dom';
 import * as fmt from '../format';
@@ -59,18 +60,18 @@ export async function snapshotPage(page: Page): Promise<void> {
   renderHeader();
 
   // Analyses need the snapshot ready: wait for its job, showing its progress.
-  if (snap.state !== 'ready') {
+  if (snap.state !== SnapshotState.Ready) {
     const waiting = h('div', { testid: 'snapshot-waiting' });
     fill(content, waiting);
     await new Promise<void>((resolve) => page.every(1000, async () => {
-      if (snap.state === 'ready') return;
+      if (snap.state === SnapshotState.Ready) return;
       snap = await api<Snapshot>(`/api/snapshots/${id}`);
       renderHeader();
-      if (snap.state === 'failed') { fill(waiting, h('p', { class: 'bad', testid: 'snapshot-error' }, `Analysis failed: ${snap.error ?? 'no reason given'}`), h('button', { onclick: async () => { await guard(() => api(`/api/snapshots/${id}/analyze`, { method: 'POST' })); snap.state = 'new'; } }, 'Analyse again')); return; }
-      if (snap.state === 'ready') { resolve(); return; }
+      if (snap.state === SnapshotState.Failed) { fill(waiting, h('p', { class: 'bad', testid: 'snapshot-error' }, `Analysis failed: ${snap.error ?? 'no reason given'}`), h('button', { onclick: async () => { await guard(() => api(`/api/snapshots/${id}/analyze`, { method: 'POST' })); snap.state = SnapshotState.New; } }, 'Analyse again')); return; }
+      if (snap.state === SnapshotState.Ready) { resolve(); return; }
       const jobs = await api<Job[]>('/api/jobs');
       const job = jobs.find((j) => (j.snapshotIds ?? []).includes(snap.id) && (j.state === 'running' || j.state === 'queued'));
-      fill(waiting, h('p', null, `The snapshot is ${snap.state === 'new' ? 'waiting for its analysis' : 'being analysed'}${job?.phase ? `: ${job.phase}` : ''}.`), progressBar(job?.fraction ?? null, 'snapshot-analysis-progress'));
+      fill(waiting, h('p', null, `The snapshot is ${snap.state === SnapshotState.New ? 'waiting for its analysis' : 'being analysed'}${job?.phase ? `: ${job.phase}` : ''}.`), progressBar(job?.fraction ?? null, 'snapshot-analysis-progress'));
     }));
     if (!page.alive()) return;
   }
@@ -157,7 +158,7 @@ async function comparisonTab(page: Page, snap: Snapshot, content: HTMLElement): 
   const id = String(snap.id);
   const all = await api<Snapshot[]>('/api/snapshots');
   if (!page.alive()) return;
-  const candidates = all.filter((s) => s.id !== snap.id && s.state === 'ready');
+  const candidates = all.filter((s) => s.id !== snap.id && s.state === SnapshotState.Ready);
   const chosen = page.query.get('base') ?? String(candidates.find((s) => s.processId === snap.processId && s.createdMs <= snap.createdMs)?.id ?? candidates[0]?.id ?? '');
   const select = h('select', { testid: 'compare-base' },
     h('option', { value: '' }, '(choose a base snapshot)'),

@@ -1,4 +1,5 @@
 import { api, del, Job, Snapshot } from '../api';
+import { SnapshotState } from '../contract';
 import { Page, guard, progressBar, showError } from '../app';
 import { h, fill } from '../dom';
 import * as fmt from '../format';
@@ -24,8 +25,8 @@ function upload(file: File, onProgress: (fraction: number) => void): Promise<{ s
 
 export function stateCell(s: Snapshot, job: Job | undefined): HTMLElement {
   const cell = h('span', { class: `state state-${s.state}`, testid: 'snapshot-state', 'data-state': s.state }, s.state);
-  if (s.state === 'failed') return h('span', null, cell, ' ', h('span', { class: 'bad small' }, s.error ?? ''));
-  if (s.state === 'ready' || !job) return cell;
+  if (s.state === SnapshotState.Failed) return h('span', null, cell, ' ', h('span', { class: 'bad small' }, s.error ?? ''));
+  if (s.state === SnapshotState.Ready || !job) return cell;
   return h('span', null, cell, ' ', h('span', { class: 'muted small' }, job.phase ?? ''), progressBar(job.fraction));
 }
 
@@ -82,7 +83,7 @@ export async function snapshotsPage(page: Page): Promise<void> {
     for (const id of [...selected]) if (!list.some((s) => s.id === id)) selected.delete(id);
     leaksButton.disabled = selected.size < 2;
     fill(body, list.length === 0 ? h('tr', null, h('td', { colspan: 10, class: 'muted' }, 'No snapshot yet: upload one, or take one from a process page.')) : list.map((s) => {
-      const box = h('input', { type: 'checkbox', checked: selected.has(s.id), disabled: s.state !== 'ready', title: 'select for the leak report' });
+      const box = h('input', { type: 'checkbox', checked: selected.has(s.id), disabled: s.state !== SnapshotState.Ready, title: 'select for the leak report' });
       box.addEventListener('change', () => { if (box.checked) selected.add(s.id); else selected.delete(s.id); leaksButton.disabled = selected.size < 2; });
       return h('tr', { testid: 'snapshot-row', 'data-snapshot-id': s.id, 'data-state': s.state },
         h('td', null, box), h('td', { class: 'num' }, `#${s.id}`),
