@@ -1,6 +1,6 @@
 using Heapdog.Cli.CommandLine;
 
-namespace Heapdog.Monitoring.Tests;
+namespace Heapdog.Cli.Tests;
 
 public class DurationTextTests
 {
