@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Heapdog.Snapshot.Tests.Infrastructure;
 
 namespace Heapdog.Cli.Tests;
 
@@ -7,7 +6,7 @@ namespace Heapdog.Cli.Tests;
 [Collection(SnapshotCollection.Name)]
 public sealed class AnalyzeCommandTests(SnapshotFixtures fixtures)
 {
-    private static Task<HeapdogRun> Heapdog(params string[] args) => HeapdogRun.RunAsync(Path.GetTempPath(), null, args);
+    private static Task<HeapdogRun> Heapdog(params string[] args) => HeapdogCommand.RunAsync(Path.GetTempPath(), args);
 
     [Fact]
     public async Task Analyze_RealSnapshot_PrintsHeaderStatisticsSummaryAndLargestObjects()

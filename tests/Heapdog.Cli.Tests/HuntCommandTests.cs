@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Heapdog.Inspector.Tests;
 
 namespace Heapdog.Cli.Tests;
 
@@ -9,11 +8,11 @@ public sealed class HuntCommandTests
     // SIGUSR1 opens a free port rather than 9229, so these tests never compete with other suites for it.
     private static readonly string[] FreeInspectorPort = ["--inspect-port=0"];
 
-    private static async Task<List<JsonElement>> HuntAsync(NodeProcess target)
+    private static async Task<List<JsonElement>> HuntAsync(NodeProgram target)
     {
         await target.PortAsync();
         using var dir = new TempDirectory();
-        var run = await HeapdogRun.RunAsync(dir.Path, null, "hunt", "--pid", target.Pid.ToString(), "--snapshots", "3", "--interval", "3s", "--json");
+        var run = await HeapdogCommand.RunAsync(dir.Path, "hunt", "--pid", target.Pid.ToString(), "--snapshots", "3", "--interval", "3s", "--json");
         run.ExitCode.ShouldBe(0, run.Stderr);
         (await target.GetAsync()).ShouldNotBeEmpty(); // still serving after three snapshots
         Directory.GetFiles(dir.Path).ShouldBeEmpty(); // snapshots deleted without --keep
@@ -24,7 +23,7 @@ public sealed class HuntCommandTests
     [Fact]
     public async Task Hunt_LeakingService_NamesItsGrowingArrayAndListeners()
     {
-        using var target = new NodeProcess("leaky-service.js", FreeInspectorPort);
+        using var target = new NodeProgram("leaky-service.js", flags: FreeInspectorPort);
         var suspects = await HuntAsync(target);
 
         suspects.ShouldNotBeEmpty();
@@ -39,7 +38,7 @@ public sealed class HuntCommandTests
     [Fact]
     public async Task Hunt_HealthyService_AccusesNobody()
     {
-        using var target = new NodeProcess("healthy-service.js", FreeInspectorPort);
+        using var target = new NodeProgram("healthy-service.js", flags: FreeInspectorPort);
         var suspects = await HuntAsync(target);
 
         var accused = suspects.Where(s => s.GetProperty("severity").GetString() is "medium" or "high")

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Heapdog.Inspector;
-using Heapdog.Inspector.Tests;
 using Heapdog.Processes;
 
 namespace Heapdog.Cli.Tests;
@@ -16,11 +15,11 @@ public sealed class LiveCommandsTests
     [Fact]
     public async Task Snapshot_LiveProcess_WritesCompleteFileClosesInspectorAndTargetServes()
     {
-        using var node = new NodeProcess("server.js", FreeInspectorPort);
+        using var node = new NodeProgram("server.js", flags: FreeInspectorPort);
         int httpPort = await node.PortAsync();
         using var dir = new TempDirectory();
 
-        var run = await HeapdogRun.RunAsync(dir.Path, null, "snapshot", node.Pid.ToString(), "-o", "live.heapsnapshot");
+        var run = await HeapdogCommand.RunAsync(dir.Path, "snapshot", node.Pid.ToString(), "-o", "live.heapsnapshot");
 
         run.ExitCode.ShouldBe(0, run.Stderr);
         run.Stdout.ShouldStartWith(dir.File("live.heapsnapshot") + ": ");
@@ -33,12 +32,12 @@ public sealed class LiveCommandsTests
     [Fact]
     public async Task Snapshot_OutputExists_RefusesAndLeavesFileUntouched()
     {
-        using var node = new NodeProcess("server.js", FreeInspectorPort);
+        using var node = new NodeProgram("server.js", flags: FreeInspectorPort);
         await node.PortAsync();
         using var dir = new TempDirectory();
         File.WriteAllText(dir.File("mine.heapsnapshot"), "precious");
 
-        var run = await HeapdogRun.RunAsync(dir.Path, null, "snapshot", "--pid", node.Pid.ToString(), "-o", "mine.heapsnapshot");
+        var run = await HeapdogCommand.RunAsync(dir.Path, "snapshot", "--pid", node.Pid.ToString(), "-o", "mine.heapsnapshot");
 
         run.ExitCode.ShouldBe(7);
         run.Stderr.ShouldContain($"heapdog: {dir.File("mine.heapsnapshot")} already exists; choose another name or pass --overwrite");
@@ -51,7 +50,7 @@ public sealed class LiveCommandsTests
     {
         using var dir = new TempDirectory();
 
-        var run = await HeapdogRun.RunAsync(dir.Path, null, "snapshot", "4194000");
+        var run = await HeapdogCommand.RunAsync(dir.Path, "snapshot", "4194000");
 
         run.ExitCode.ShouldBe(6);
         run.Stderr.ShouldContain("heapdog: no process with pid 4194000");
@@ -62,14 +61,14 @@ public sealed class LiveCommandsTests
     [Fact]
     public async Task Snapshot_TargetKilledWhileSnapshotting_NoFileAndClearError()
     {
-        using var node = new NodeProcess("server.js", FreeInspectorPort, null, "300000");
+        using var node = new NodeProgram("server.js", args: ["300000"], flags: FreeInspectorPort);
         await node.PortAsync();
         using var dir = new TempDirectory();
 
-        var run = await HeapdogRun.RunAsync(dir.Path, line =>
+        var run = await HeapdogCommand.RunAsync(dir.Path, ["snapshot", node.Pid.ToString(), "-o", "killed.heapsnapshot"], line =>
         {
-            if (line.Contains("writing", StringComparison.Ordinal)) node.Process.Kill();
-        }, "snapshot", node.Pid.ToString(), "-o", "killed.heapsnapshot");
+            if (line.Contains("writing", StringComparison.Ordinal)) node.Kill();
+        });
 
         run.ExitCode.ShouldBe(6, run.Stderr);
         run.Stderr.ShouldContain($"heapdog: pid {node.Pid} exited during the snapshot; no snapshot was written");
@@ -79,11 +78,11 @@ public sealed class LiveCommandsTests
     [Fact]
     public async Task Sample_KnownAllocatingFunction_RankedFirstWithItsLocation()
     {
-        using var node = new NodeProcess("allocator.js", FreeInspectorPort);
+        using var node = new NodeProgram("allocator.js", flags: FreeInspectorPort);
         await node.PortAsync();
         using var dir = new TempDirectory();
 
-        var run = await HeapdogRun.RunAsync(dir.Path, null, "sample", node.Pid.ToString(), "--duration", "3s", "--json", "-o", "a.heapprofile");
+        var run = await HeapdogCommand.RunAsync(dir.Path, "sample", node.Pid.ToString(), "--duration", "3s", "--json", "-o", "a.heapprofile");
 
         run.ExitCode.ShouldBe(0, run.Stderr);
         using var result = JsonDocument.Parse(run.Stdout);
@@ -102,17 +101,16 @@ public sealed class LiveCommandsTests
     public async Task Arm_ProcessDiesOfHeapOom_LeavesCompleteSnapshotInItsDirectory()
     {
         using var dir = new TempDirectory();
-        using var node = new NodeProcess("heap-oom.js", ["--inspect-port=0", "--max-old-space-size=64"], dir.Path);
+        using var node = new NodeProgram("heap-oom.js", flags: ["--inspect-port=0", "--max-old-space-size=64"], workingDirectory: dir.Path);
         await node.PortAsync();
 
-        var run = await HeapdogRun.RunAsync(dir.Path, null, "arm", node.Pid.ToString());
+        var run = await HeapdogCommand.RunAsync(dir.Path, "arm", node.Pid.ToString());
         run.ExitCode.ShouldBe(0, run.Stderr);
         run.Stdout.ShouldContain($"Snapshots will be written to {dir.Path} (its working directory");
         (await node.GetAsync()).ShouldBe("ok");
 
         await node.GetAsync("/leak");
-        (await node.Process.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(90)).Token).ContinueWith(_ => node.Process.ExitCode))
-            .ShouldBe(134, node.Stderr);
+        (await node.WaitForExitAsync(TimeSpan.FromSeconds(90))).ShouldBe(134, node.Stderr);
         string snapshot = Directory.GetFiles(dir.Path, $"Heap.*.{node.Pid}.*.heapsnapshot").ShouldHaveSingleItem();
         (await HeapSnapshotStreamCheck.CheckFileAsync(snapshot)).ShouldBeNull();
     }
@@ -120,14 +118,14 @@ public sealed class LiveCommandsTests
     [Fact]
     public async Task Ps_Json_ListsTargetsWithInspectorState()
     {
-        using var off = new NodeProcess("server.js", FreeInspectorPort);
-        using var on = new NodeProcess("server.js", ["--inspect=127.0.0.1:0"]);
+        using var off = new NodeProgram("server.js", flags: FreeInspectorPort);
+        using var on = new NodeProgram("server.js", flags: ["--inspect=127.0.0.1:0"]);
         int onHttp = await on.PortAsync();
         await off.PortAsync();
         int inspectorPort = ListeningSockets.OfProcess(on.Pid).Single(e => e.Port != onHttp).Port;
         using var dir = new TempDirectory();
 
-        var run = await HeapdogRun.RunAsync(dir.Path, null, "ps", "--json");
+        var run = await HeapdogCommand.RunAsync(dir.Path, "ps", "--json");
 
         run.ExitCode.ShouldBe(0, run.Stderr);
         using var list = JsonDocument.Parse(run.Stdout);
@@ -144,11 +142,11 @@ public sealed class LiveCommandsTests
     [Fact]
     public async Task Hunt_WithoutKeep_CapturesSnapshotsThenRemovesThem()
     {
-        using var node = new NodeProcess("allocator.js", FreeInspectorPort);
+        using var node = new NodeProgram("allocator.js", flags: FreeInspectorPort);
         int httpPort = await node.PortAsync();
         using var dir = new TempDirectory();
 
-        var run = await HeapdogRun.RunAsync(dir.Path, null, "hunt", "--pid", node.Pid.ToString(), "--snapshots", "2", "--interval", "1s", "--json");
+        var run = await HeapdogCommand.RunAsync(dir.Path, "hunt", "--pid", node.Pid.ToString(), "--snapshots", "2", "--interval", "1s", "--json");
 
         run.ExitCode.ShouldBe(0, run.Stderr);
         using var report = JsonDocument.Parse(run.Stdout);
@@ -163,11 +161,11 @@ public sealed class LiveCommandsTests
     [Fact]
     public async Task Hunt_Keep_LeavesCompleteSnapshots()
     {
-        using var node = new NodeProcess("allocator.js", FreeInspectorPort);
+        using var node = new NodeProgram("allocator.js", flags: FreeInspectorPort);
         await node.PortAsync();
         using var dir = new TempDirectory();
 
-        var run = await HeapdogRun.RunAsync(dir.Path, null, "hunt", node.Pid.ToString(), "-n", "2", "-i", "500ms", "--keep", "kept");
+        var run = await HeapdogCommand.RunAsync(dir.Path, "hunt", node.Pid.ToString(), "-n", "2", "-i", "500ms", "--keep", "kept");
 
         run.ExitCode.ShouldBe(0, run.Stderr);
         var files = Directory.GetFiles(dir.File("kept"), "*.heapsnapshot");
@@ -181,7 +179,7 @@ public sealed class LiveCommandsTests
     {
         using var dir = new TempDirectory();
 
-        var run = await HeapdogRun.RunAsync(dir.Path, null, "demo", "-n", "2", "-i", "1s");
+        var run = await HeapdogCommand.RunAsync(dir.Path, "demo", "-n", "2", "-i", "1s");
 
         run.ExitCode.ShouldBe(0, run.Stderr);
         run.Stdout.ShouldContain("Leak suspects from 2 snapshots");

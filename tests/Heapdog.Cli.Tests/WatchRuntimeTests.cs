@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Heapdog.Inspector;
-using Heapdog.Inspector.Tests;
 using Heapdog.Processes;
 
 namespace Heapdog.Cli.Tests;
@@ -18,12 +17,12 @@ public sealed class WatchRuntimeTests
     [Fact]
     public async Task Watch_RuntimeOnJsHeapLeak_HeapUsedGrowsVerdictUsesItAndInspectorIsClosed()
     {
-        using var node = new NodeProcess("runtime-figures.js", FreeInspectorPort, null, "--leak");
+        using var node = new NodeProgram("runtime-figures.js", args: ["--leak"], flags: FreeInspectorPort);
         int httpPort = await node.PortAsync();
         using var dir = new TempDirectory();
 
         // 18 s at 1 s: eight samples after the 10 s warm-up of the process, enough for a verdict.
-        var run = await HeapdogRun.RunAsync(dir.Path, null, "watch", "--pid", node.Pid.ToString(), "--runtime", "--interval", "1s",
+        var run = await HeapdogCommand.RunAsync(dir.Path, "watch", "--pid", node.Pid.ToString(), "--runtime", "--interval", "1s",
             "--duration", "18s", "--json", "--db", dir.File("watch.db"));
 
         run.ExitCode.ShouldBe(0, run.Stderr);
@@ -49,16 +48,16 @@ public sealed class WatchRuntimeTests
     [Fact]
     public async Task Watch_RuntimeTargetsKilledAndStoppedMidWatch_WatchGoesOnAndEndsOnTime()
     {
-        using var killed = new NodeProcess("runtime-figures.js", FreeInspectorPort);
-        using var stopped = new NodeProcess("runtime-figures.js", FreeInspectorPort);
-        using var healthy = new NodeProcess("runtime-figures.js", FreeInspectorPort);
+        using var killed = new NodeProgram("runtime-figures.js", flags: FreeInspectorPort);
+        using var stopped = new NodeProgram("runtime-figures.js", flags: FreeInspectorPort);
+        using var healthy = new NodeProgram("runtime-figures.js", flags: FreeInspectorPort);
         int healthyPort = await healthy.PortAsync();
         await killed.PortAsync();
         int stoppedPort = await stopped.PortAsync();
         using var dir = new TempDirectory();
 
         var clock = Stopwatch.StartNew();
-        var watch = HeapdogRun.RunAsync(dir.Path, null, "watch", "--pid", killed.Pid.ToString(), "--pid", stopped.Pid.ToString(),
+        var watch = HeapdogCommand.RunAsync(dir.Path, "watch", "--pid", killed.Pid.ToString(), "--pid", stopped.Pid.ToString(),
             "--pid", healthy.Pid.ToString(), "--runtime", "--interval", "1s", "--duration", "8s", "--json", "--db", dir.File("watch.db"));
         try
         {
@@ -69,7 +68,7 @@ public sealed class WatchRuntimeTests
                 await Task.Delay(100);
             }
             await Task.Delay(1200);
-            killed.Process.Kill();
+            killed.Kill();
             Signal("STOP", stopped.Pid);
             await Task.Delay(3000);
         }

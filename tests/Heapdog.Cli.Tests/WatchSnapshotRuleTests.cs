@@ -1,4 +1,3 @@
-using Heapdog.Inspector.Tests;
 
 namespace Heapdog.Cli.Tests;
 
@@ -8,12 +7,12 @@ public sealed class WatchSnapshotRuleTests
     [Fact]
     public async Task Watch_PeriodicSnapshotRule_WritesACompleteSnapshotAndTheTargetKeepsServing()
     {
-        using var target = new NodeProcess("healthy-service.js", ["--inspect-port=0"]);
+        using var target = new NodeProgram("healthy-service.js", flags: ["--inspect-port=0"]);
         await target.PortAsync();
         using var dir = new TempDirectory();
         string snapshots = Path.Combine(dir.Path, "snapshots");
 
-        var run = await HeapdogRun.RunAsync(dir.Path, null, "watch", "--pid", target.Pid.ToString(), "--interval", "1s", "--duration", "8s",
+        var run = await HeapdogCommand.RunAsync(dir.Path, "watch", "--pid", target.Pid.ToString(), "--interval", "1s", "--duration", "8s",
             "--db", Path.Combine(dir.Path, "watch.db"), "--snapshot-dir", snapshots, "--snapshot-every", "2s", "--snapshot-max", "1", "--json");
 
         run.ExitCode.ShouldBe(0, run.Stderr);
@@ -21,7 +20,7 @@ public sealed class WatchSnapshotRuleTests
         files.ShouldHaveSingleItem(run.Stderr).ShouldEndWith(".heapsnapshot");
         run.Stderr.ShouldContain("written to " + files[0]);
         // A complete snapshot: heapdog analyze reads it.
-        var analyze = await HeapdogRun.RunAsync(dir.Path, null, "analyze", files[0], "--top", "1");
+        var analyze = await HeapdogCommand.RunAsync(dir.Path, "analyze", files[0], "--top", "1");
         analyze.ExitCode.ShouldBe(0, analyze.Stderr);
         (await target.GetAsync()).ShouldNotBeEmpty();
     }
@@ -29,14 +28,14 @@ public sealed class WatchSnapshotRuleTests
     [Fact]
     public async Task Watch_RuntimeWithHeapShareRule_SnapshotSharesTheProbeSessionAndTheInspectorIsClosed()
     {
-        using var target = new NodeProcess("healthy-service.js", ["--inspect-port=0"]);
+        using var target = new NodeProgram("healthy-service.js", flags: ["--inspect-port=0"]);
         int httpPort = await target.PortAsync();
         using var dir = new TempDirectory();
         string snapshots = Path.Combine(dir.Path, "snapshots");
 
         // Heap used is far above 0.1 % of the limit: the rule fires as soon as runtime figures arrive. Without sharing,
         // the snapshot would be refused by the probe's hold on the one-session-per-process lock.
-        var run = await HeapdogRun.RunAsync(dir.Path, null, "watch", "--pid", target.Pid.ToString(), "--runtime", "--interval", "1s",
+        var run = await HeapdogCommand.RunAsync(dir.Path, "watch", "--pid", target.Pid.ToString(), "--runtime", "--interval", "1s",
             "--duration", "6s", "--db", Path.Combine(dir.Path, "watch.db"), "--snapshot-dir", snapshots,
             "--snapshot-heap-share", "0.001", "--snapshot-max", "1", "--json");
 

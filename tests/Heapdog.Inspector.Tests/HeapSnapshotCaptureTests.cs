@@ -8,7 +8,7 @@ public sealed class HeapSnapshotCaptureTests
     [Fact]
     public async Task CaptureAsync_LiveProcess_MatchesWhatNodeWritesItself()
     {
-        using var node = new NodeProcess("server.js");
+        using var node = new NodeProgram("server.js");
         await node.PortAsync();
         using var dir = new TempDirectory();
         string ours = dir.File("ours.heapsnapshot"), theirs = dir.File("node.heapsnapshot");
@@ -39,7 +39,7 @@ public sealed class HeapSnapshotCaptureTests
     [Fact]
     public async Task CaptureAsync_TargetKilledMidSnapshot_LeavesNoFileAndSaysSo()
     {
-        using var node = new NodeProcess("server.js", null, null, "200000");
+        using var node = new NodeProgram("server.js", args: ["200000"]);
         await node.PortAsync();
         using var dir = new TempDirectory();
         string path = dir.File("killed.heapsnapshot");
@@ -47,7 +47,7 @@ public sealed class HeapSnapshotCaptureTests
 
         var progress = new SyncProgress(p =>
         {
-            if (p.Phase == SnapshotPhase.Writing && !node.Process.HasExited) node.Process.Kill();
+            if (p.Phase == SnapshotPhase.Writing && !node.HasExited) node.Kill();
         });
         var error = await Should.ThrowAsync<InspectorException>(() =>
             HeapSnapshotCapture.CaptureAsync(process.Connection, path, collectGarbage: false, overwrite: false, progress));

@@ -16,7 +16,7 @@ public sealed class InspectorRuntimeProbeTests
     [Fact]
     public async Task ReadAsync_ProcessHolding64MiBArrayBuffer_ReportsPlausibleFigures()
     {
-        using var node = new NodeProcess("runtime-figures.js", FreeInspectorPort);
+        using var node = new NodeProgram("runtime-figures.js", flags: FreeInspectorPort);
         await node.PortAsync();
         var log = new List<string>();
         await using var probe = new InspectorRuntimeProbe(log: log.Add);
@@ -38,7 +38,7 @@ public sealed class InspectorRuntimeProbeTests
     [Fact]
     public async Task ReadAsync_RepeatedReads_ReuseOneSessionAndCountCollections()
     {
-        using var node = new NodeProcess("runtime-figures.js", FreeInspectorPort);
+        using var node = new NodeProgram("runtime-figures.js", flags: FreeInspectorPort);
         await node.PortAsync();
         await using var probe = new InspectorRuntimeProbe();
         var id = Identity(node.Pid);
@@ -58,7 +58,7 @@ public sealed class InspectorRuntimeProbeTests
     [Fact]
     public async Task DisposeAsync_InspectorOpenedBySigusr1_ClosesItAndRemovesTheGcCounter()
     {
-        using var node = new NodeProcess("runtime-figures.js", FreeInspectorPort);
+        using var node = new NodeProgram("runtime-figures.js", flags: FreeInspectorPort);
         int httpPort = await node.PortAsync();
         await using (var probe = new InspectorRuntimeProbe())
         {
@@ -75,7 +75,7 @@ public sealed class InspectorRuntimeProbeTests
     [Fact]
     public async Task DisposeAsync_InspectorAlreadyOpen_LeavesItOpen()
     {
-        using var node = new NodeProcess("runtime-figures.js", ["--inspect=127.0.0.1:0"]);
+        using var node = new NodeProgram("runtime-figures.js", flags: ["--inspect=127.0.0.1:0"]);
         int httpPort = await node.PortAsync();
         int inspectorPort = ListeningSockets.OfProcess(node.Pid).Single(e => e.Port != httpPort).Port;
         await using (var probe = new InspectorRuntimeProbe())
@@ -87,14 +87,14 @@ public sealed class InspectorRuntimeProbeTests
     [Fact]
     public async Task ReadAsync_TargetKilled_ReturnsNullWithoutWaitingAndForgetIsQuick()
     {
-        using var node = new NodeProcess("runtime-figures.js", FreeInspectorPort);
+        using var node = new NodeProgram("runtime-figures.js", flags: FreeInspectorPort);
         await node.PortAsync();
         await using var probe = new InspectorRuntimeProbe();
         var id = Identity(node.Pid);
         await FirstFiguresAsync(probe, id);
 
-        node.Process.Kill();
-        node.Process.WaitForExit();
+        node.Kill();
+        await node.WaitForExitAsync();
         var clock = Stopwatch.StartNew();
         var figures = await probe.ReadAsync(id, CancellationToken.None);
         await probe.Forget(id);
@@ -106,7 +106,7 @@ public sealed class InspectorRuntimeProbeTests
     [Fact]
     public async Task ReadAsync_TargetStopped_GivesUpWithinTheTimeoutAndRecoversAfterwards()
     {
-        using var node = new NodeProcess("runtime-figures.js", FreeInspectorPort);
+        using var node = new NodeProgram("runtime-figures.js", flags: FreeInspectorPort);
         await node.PortAsync();
         var log = new List<string>();
         await using var probe = new InspectorRuntimeProbe(readTimeout: TimeSpan.FromSeconds(1), log: log.Add);

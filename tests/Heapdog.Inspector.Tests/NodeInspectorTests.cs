@@ -9,7 +9,7 @@ public sealed class NodeInspectorTests
     [Fact]
     public async Task AttachAsync_ProcessStartedWithoutInspect_ActivatesBySigusr1AndConfirmsPid()
     {
-        using var node = new NodeProcess("server.js");
+        using var node = new NodeProgram("server.js");
         await node.PortAsync();
         ListeningSockets.OfProcess(node.Pid).ShouldNotContain(e => e.Port == NodeInspector.DefaultPort);
 
@@ -28,7 +28,7 @@ public sealed class NodeInspectorTests
     [Fact]
     public async Task AttachAsync_InspectorAlreadyOnAnotherPort_UsesItAndLeavesItOpen()
     {
-        using var node = new NodeProcess("server.js", ["--inspect=127.0.0.1:0"]);
+        using var node = new NodeProgram("server.js", flags: ["--inspect=127.0.0.1:0"]);
         await node.PortAsync();
         int inspectorPort = ListeningSockets.OfProcess(node.Pid).Single(e => e.Port != node.PortAsync().Result).Port;
 
@@ -45,9 +45,9 @@ public sealed class NodeInspectorTests
     [Fact]
     public async Task AttachAsync_Port9229HeldByAnotherNode_NamesTheHolder()
     {
-        using var holder = new NodeProcess("server.js", ["--inspect=127.0.0.1:9229"]);
+        using var holder = new NodeProgram("server.js", flags: ["--inspect=127.0.0.1:9229"]);
         await holder.PortAsync();
-        using var target = new NodeProcess("server.js");
+        using var target = new NodeProgram("server.js");
         await target.PortAsync();
 
         var error = await Should.ThrowAsync<InspectorException>(() => NodeInspector.AttachAsync(new AttachOptions { Pid = target.Pid }));
@@ -91,7 +91,7 @@ public sealed class NodeInspectorTests
     [Fact]
     public async Task AttachAsync_Sigusr1TakenByApplication_TimesOutClearly()
     {
-        using var node = new NodeProcess("server.js", null, null, "--ignore-usr1");
+        using var node = new NodeProgram("server.js", args: ["--ignore-usr1"]);
         await node.PortAsync();
 
         var error = await Should.ThrowAsync<InspectorException>(() =>
@@ -105,7 +105,7 @@ public sealed class NodeInspectorTests
     [Fact]
     public async Task AttachAsync_SecondSessionOnSameProcess_Busy()
     {
-        using var node = new NodeProcess("server.js");
+        using var node = new NodeProgram("server.js");
         await node.PortAsync();
         await using var first = await NodeInspector.AttachAsync(new AttachOptions { Pid = node.Pid });
 
@@ -118,7 +118,7 @@ public sealed class NodeInspectorTests
     [Fact]
     public async Task AttachAsync_ExplicitPortOfAnotherPid_WrongProcess()
     {
-        using var node = new NodeProcess("server.js", ["--inspect=127.0.0.1:0"]);
+        using var node = new NodeProgram("server.js", flags: ["--inspect=127.0.0.1:0"]);
         int httpPort = await node.PortAsync();
         int inspectorPort = ListeningSockets.OfProcess(node.Pid).Single(e => e.Port != httpPort).Port;
 
@@ -134,7 +134,7 @@ public sealed class NodeInspectorTests
     [Fact]
     public async Task EnableWorkersAsync_WorkerThread_EvaluatesInsideTheWorker()
     {
-        using var node = new NodeProcess("server.js", null, null, "--worker");
+        using var node = new NodeProgram("server.js", args: ["--worker"]);
         await node.PortAsync();
         await using var process = await NodeInspector.AttachAsync(new AttachOptions { Pid = node.Pid });
         var attached = new TaskCompletionSource<WorkerSession>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -149,7 +149,7 @@ public sealed class NodeInspectorTests
     [Fact]
     public async Task Events_ConsoleCallsInTarget_ArriveAsAsyncStream()
     {
-        using var node = new NodeProcess("server.js");
+        using var node = new NodeProgram("server.js");
         await node.PortAsync();
         await using var process = await NodeInspector.AttachAsync(new AttachOptions { Pid = node.Pid });
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));

@@ -2,19 +2,18 @@ using Heapdog.Leaks;
 using Heapdog.Snapshot;
 using Heapdog.Snapshot.Analysis;
 using Heapdog.Snapshot.Comparison;
-using Heapdog.Snapshot.Tests.Infrastructure;
 
 namespace Heapdog.Leaks.Tests;
 
 /// <summary>
-/// Runs every leak program in Programs/ once per test run, in parallel, each writing three snapshots with
+/// Runs every leak program in tests/fixtures/leaks once per test run, in parallel, each writing three snapshots with
 /// v8.writeHeapSnapshot() into a temporary folder that is deleted at the end; detection results are cached.
 /// </summary>
 public sealed class LeakPrograms : IDisposable
 {
     public static readonly string[] Names = ["listeners", "sent-events", "sockets", "closure-chain", "map-cache", "backlog", "lru-control", "churn-control"];
 
-    private readonly string _dir = Directory.CreateTempSubdirectory("heapdog-leaks-").FullName;
+    private readonly SnapshotFixtures _fixtures = new();
     private readonly Dictionary<string, Task<string[]>> _runs = [];
     private readonly Dictionary<string, Lazy<LeakReport>> _reports = [];
 
@@ -22,25 +21,15 @@ public sealed class LeakPrograms : IDisposable
     {
         foreach (var name in Names)
         {
-            string outDir = Path.Combine(_dir, name);
-            Directory.CreateDirectory(outDir);
-            _runs[name] = Task.Run(() =>
-            {
-                NodeProcess.Run(TimeSpan.FromMinutes(2), ProgramPath(name), outDir);
-                return Enumerable.Range(1, 3).Select(i => Path.Combine(outDir, $"s{i}.heapsnapshot")).ToArray();
-            });
+            _runs[name] = _fixtures.WrittenAsync(LeakFixtures.Program(name));
             _reports[name] = new Lazy<LeakReport>(() => Detect(Snapshots(name)));
         }
     }
 
-    public static string ProgramPath(string name) => Path.Combine(AppContext.BaseDirectory, "Programs", name + ".js");
+    public static string ProgramPath(string name) => LeakFixtures.ProgramPath(name);
 
     /// <summary>The 1-based line of the program marked <c>// leak-site</c>.</summary>
-    public static int LeakSiteLine(string name)
-    {
-        var lines = File.ReadAllLines(ProgramPath(name));
-        return Array.FindIndex(lines, l => l.Contains("// leak-site", StringComparison.Ordinal)) + 1;
-    }
+    public static int LeakSiteLine(string name) => LeakFixtures.LeakSiteLine(name);
 
     public string[] Snapshots(string name) => _runs[name].GetAwaiter().GetResult();
 
@@ -57,13 +46,9 @@ public sealed class LeakPrograms : IDisposable
         return detector.Detect();
     }
 
-    public string TempPath(string name) => Path.Combine(_dir, name);
+    public string TempPath(string name) => _fixtures.TempPath(name);
 
-    public void Dispose()
-    {
-        try { Task.WaitAll(_runs.Values.ToArray<Task>(), TimeSpan.FromMinutes(2)); } catch (AggregateException) { }
-        try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
-    }
+    public void Dispose() => _fixtures.Dispose();
 }
 
 [CollectionDefinition(Name)]

@@ -27,7 +27,7 @@ public class ActionEngineTests
         }
     }
 
-    private static (SampleStore Store, ProcessTrack Track) Setup(TempDir dir)
+    private static (SampleStore Store, ProcessTrack Track) Setup(TempDirectory dir)
     {
         var store = SampleStore.Open(dir.File("a.db"));
         var p = store.UpsertProcess(new ProcessIdentity(555, 1), "node", "node app.js", 0, null, 0);
@@ -44,7 +44,7 @@ public class ActionEngineTests
     [Fact]
     public async Task OnRound_HeapAboveShare_SnapshotsWithinCooldownAndMaxCount()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         var (store, track) = Setup(dir);
         using var _ = store;
         var capturer = new FileCapturer(1000);
@@ -73,7 +73,7 @@ public class ActionEngineTests
     [Fact]
     public async Task OnRound_DiskBudgetSpent_SkipsSnapshot()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         var (store, track) = Setup(dir);
         using var _ = store;
         var capturer = new FileCapturer(600);
@@ -89,7 +89,7 @@ public class ActionEngineTests
     [Fact]
     public async Task OnRound_CgroupShareWithoutCapturer_RecordsSkipOnce()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         var (store, track) = Setup(dir);
         using var _ = store;
         var policy = new SnapshotPolicy(dir.File("snaps"), [new SnapshotRule(SnapshotTrigger.CgroupShare, 0.5)]) { Cooldown = TimeSpan.Zero };
@@ -103,7 +103,7 @@ public class ActionEngineTests
     [Fact]
     public async Task OnRound_LeakVerdict_RunsCommandHookOnceWithEventOnStdin()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         var (store, track) = Setup(dir);
         using var _ = store;
         string outFile = dir.File("hook.json");

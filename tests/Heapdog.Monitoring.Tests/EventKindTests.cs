@@ -52,7 +52,7 @@ public class EventKindTests
     [Fact]
     public void ReadEvents_OldSnapshotRowWithBytesAsString_ReadsANumberFromBothStores()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         string path = dir.File("h.db");
         using var store = SampleStore.Open(path);
         var p = store.UpsertProcess(new ProcessIdentity(100, 42), "node", "node app.js", 0, null, 0);

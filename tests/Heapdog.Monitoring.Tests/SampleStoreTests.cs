@@ -14,7 +14,7 @@ public class SampleStoreTests
     [Fact]
     public void Open_NewFile_CreatesLatestSchemaInWalMode()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         using (var store = SampleStore.Open(dir.File("sub/dir/h.db")))
             store.SchemaVersion.ShouldBe(3);
         using var c = new SqliteConnection($"Data Source={dir.File("sub/dir/h.db")}");
@@ -27,7 +27,7 @@ public class SampleStoreTests
     [Fact]
     public void Open_StoreAtVersion1_MigratesAndKeepsData()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         string path = dir.File("old.db");
         using (var c = new SqliteConnection($"Data Source={path};Pooling=False"))
         {
@@ -55,7 +55,7 @@ public class SampleStoreTests
     [Fact]
     public void Open_NewerSchema_RefusesWithOneLine()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         string path = dir.File("new.db");
         using (var store = SampleStore.Open(path)) { }
         using (var c = new SqliteConnection($"Data Source={path};Pooling=False"))
@@ -73,7 +73,7 @@ public class SampleStoreTests
     [Fact]
     public void Open_NotADatabase_ThrowsStoreExceptionAndLeavesFileAlone()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         string path = dir.File("notes.txt");
         File.WriteAllText(path, "these are my notes, not a database\n" + new string('x', 5000));
         var before = File.ReadAllBytes(path);
@@ -84,7 +84,7 @@ public class SampleStoreTests
     [Fact]
     public void AddSamples_Batch_RoundTripsEveryColumn()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         using var store = SampleStore.Open(dir.File("h.db"));
         var p = AddProcess(store);
         var s = new Sample
@@ -102,7 +102,7 @@ public class SampleStoreTests
     [Fact]
     public void UpsertProcess_SamePidNewStartTime_IsANewProcess()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         using var store = SampleStore.Open(dir.File("h.db"));
         var a = store.UpsertProcess(new ProcessIdentity(100, 42), "node", "node a.js", 1000, null, 2000);
         var again = store.UpsertProcess(new ProcessIdentity(100, 42), "node", "node a.js", 1000, null, 3000);
@@ -117,7 +117,7 @@ public class SampleStoreTests
     [Fact]
     public void ApplyRetention_OldRawSamples_BecomePerMinuteRowsWithFloorsAndAverages()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         using var store = SampleStore.Open(dir.File("h.db"));
         var p = AddProcess(store);
         var batch = new List<(long, Sample)>();
@@ -143,7 +143,7 @@ public class SampleStoreTests
     [Fact]
     public void ApplyRetention_PastPerMinuteWindow_DropsRowsAndProcess()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         using var store = SampleStore.Open(dir.File("h.db"));
         var p = AddProcess(store);
         store.AddSamples([(p.Id, new Sample { TimeMs = T0, Rss = 1 })]);

@@ -35,10 +35,10 @@ public class ListeningSocketsTests
     public void Parse_Malformed_SkipsTheLine(string text) => ListeningSockets.Parse(text).ShouldBeEmpty();
 
     [Fact]
-    public void OfProcess_NodeListening_FindsItsPortAndPortHolderNamesIt()
+    public async Task OfProcess_NodeListening_FindsItsPortAndPortHolderNamesIt()
     {
         using var node = new NodeProgram("listen.js");
-        int port = int.Parse(node.WaitReady()["ready ".Length..]);
+        int port = int.Parse((await node.WaitForLineAsync(l => l.StartsWith("ready ", StringComparison.Ordinal), "\"ready PORT\""))["ready ".Length..]);
         ListeningSockets.OfProcess(node.Pid).ShouldBe([new IPEndPoint(IPAddress.Loopback, port)]);
         ListeningSockets.PortHolder(port).ShouldBe(node.Pid);
     }

@@ -21,10 +21,10 @@ public class NodeProcessFinderTests
     public void IsNode_ExeUnreadable_DecidesByArgv0(string[] args, bool expected) => NodeProcessFinder.IsNode(null, args).ShouldBe(expected);
 
     [Fact]
-    public void FindAll_NodeWithRewrittenTitle_IsFound()
+    public async Task FindAll_NodeWithRewrittenTitle_IsFound()
     {
         using var node = new NodeProgram("titled.js");
-        node.WaitReady();
+        await node.ReadyAsync();
         var found = NodeProcessFinder.FindAll();
         found.ShouldContain(p => p.Pid == node.Pid && p.Comm == "billing-svc");
         found.ShouldNotContain(p => p.Pid == Environment.ProcessId);

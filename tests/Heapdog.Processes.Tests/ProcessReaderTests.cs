@@ -3,10 +3,10 @@ namespace Heapdog.Processes.Tests;
 public class ProcessReaderTests
 {
     [Fact]
-    public void TryRead_RunningNode_ReadsIdentityNameAndMemory()
+    public async Task TryRead_RunningNode_ReadsIdentityNameAndMemory()
     {
         using var node = new NodeProgram("titled.js");
-        node.WaitReady();
+        await node.ReadyAsync();
         var info = ProcessReader.TryRead(node.Pid)!;
         info.Pid.ShouldBe(node.Pid);
         info.Comm.ShouldBe("billing-svc");
@@ -24,10 +24,10 @@ public class ProcessReaderTests
     public void TryRead_NoSuchProcess_ReturnsNull() => ProcessReader.TryRead(int.MaxValue).ShouldBeNull();
 
     [Fact]
-    public void TryReadLayout_RunningNode_FindsV8Pages()
+    public async Task TryReadLayout_RunningNode_FindsV8Pages()
     {
         using var node = new NodeProgram("titled.js");
-        node.WaitReady();
+        await node.ReadyAsync();
         var layout = ProcessReader.TryReadLayout(node.Pid)!;
         layout.V8Mappings.ShouldBeGreaterThan(5);
         layout.V8CommittedBytes.ShouldBeGreaterThan(1_000_000);
@@ -40,10 +40,10 @@ public class ProcessReaderTests
     public void ParseCommandLine_Text_SplitsOnNul(string text, string[] expected) => ProcessReader.ParseCommandLine(text).ShouldBe(expected);
 
     [Fact]
-    public void IsAlive_RunningNode_TrueUntilKilledThenWaitForExitSeesItGo()
+    public async Task IsAlive_RunningNode_TrueUntilKilledThenWaitForExitSeesItGo()
     {
         using var node = new NodeProgram("titled.js");
-        node.WaitReady();
+        await node.ReadyAsync();
         int pid = node.Pid;
         ProcessReader.IsAlive(pid).ShouldBeTrue();
         ProcessReader.WaitForExit(pid, TimeSpan.FromMilliseconds(50)).ShouldBeFalse();
@@ -56,10 +56,10 @@ public class ProcessReaderTests
     public void IsAlive_NoSuchProcess_ReturnsFalse() => ProcessReader.IsAlive(int.MaxValue).ShouldBeFalse();
 
     [Fact]
-    public void TryReadCommAndCommandLine_RunningNode_ReadTitleAndArguments()
+    public async Task TryReadCommAndCommandLine_RunningNode_ReadTitleAndArguments()
     {
         using var node = new NodeProgram("titled.js");
-        node.WaitReady();
+        await node.ReadyAsync();
         ProcessReader.TryReadComm(node.Pid).ShouldBe("billing-svc");
         ProcessReader.TryReadCommandLine(node.Pid).ShouldNotBeEmpty();
         ProcessReader.TryReadEnvironmentVariable(node.Pid, "PATH").ShouldBe(Environment.GetEnvironmentVariable("PATH"));
@@ -106,10 +106,10 @@ public class ProcessReaderTests
     public void ParseStatm_Malformed_ReturnsNull(string text) => ProcessReader.ParseStatm(text).ShouldBeNull();
 
     [Fact]
-    public void TryReadStatm_RunningNode_AgreesWithStatus()
+    public async Task TryReadStatm_RunningNode_AgreesWithStatus()
     {
         using var node = new NodeProgram("titled.js");
-        node.WaitReady();
+        await node.ReadyAsync();
         var statm = ProcessReader.TryReadStatm(node.Pid)!.Value;
         var status = ProcessReader.TryReadStatus(node.Pid)!;
         statm.Rss.ShouldBeInRange(status.RssBytes - 2_000_000, status.RssBytes + 2_000_000);

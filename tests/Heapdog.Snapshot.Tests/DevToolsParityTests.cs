@@ -88,9 +88,9 @@ public sealed record DevToolsNumbers(int NodeCount, DevToolsStatistics Statistic
 
     public static DevToolsNumbers Load(string snapshotPath, bool objects = true)
     {
-        var args = new List<string> { RepoPaths.Reference("devtools-numbers.mjs"), snapshotPath };
+        var args = new List<string> { snapshotPath };
         if (!objects) args.Add("--no-objects");
-        string json = NodeProcess.Run(TimeSpan.FromMinutes(5), [.. args]);
+        string json = NodeProgram.Run(RepoPaths.Reference("devtools-numbers.mjs"), args, TimeSpan.FromMinutes(5));
         return JsonSerializer.Deserialize<DevToolsNumbers>(json, Options) ?? throw new InvalidOperationException("empty reference output");
     }
 }

@@ -107,7 +107,7 @@ public sealed record DevToolsDiff(DevToolsDiffClass[] Classes)
 
     public static DevToolsDiff Load(string basePath, string targetPath)
     {
-        string json = NodeProcess.Run(TimeSpan.FromMinutes(5), RepoPaths.Reference("devtools-diff.mjs"), basePath, targetPath);
+        string json = NodeProgram.Run(RepoPaths.Reference("devtools-diff.mjs"), [basePath, targetPath], TimeSpan.FromMinutes(5));
         return JsonSerializer.Deserialize<DevToolsDiff>(json, Options) ?? throw new InvalidOperationException("empty reference output");
     }
 }

@@ -1,4 +1,3 @@
-using Heapdog.Inspector.Tests;
 using Microsoft.Playwright;
 
 namespace Heapdog.Web.Tests;
@@ -13,12 +12,12 @@ public sealed class DashboardFixture : IAsyncLifetime
     private const string ChromiumPath = "/usr/bin/chromium";
 
     private readonly TempDirectory _temp = new();
-    private NodeProcess? _node;
-    private HeapdogServer? _server;
+    private NodeProgram? _node;
+    private HeapdogProcess? _server;
     private IPlaywright? _playwright;
 
     public IBrowser Browser { get; private set; } = null!;
-    public string BaseUrl => _server!.BaseUrl;
+    public string BaseUrl => _server!.BaseAddress.GetLeftPart(UriPartial.Authority);
     public int NodePid => _node!.Pid;
     public string TempPath => _temp.Path;
     public string ServerOutput => _server?.Output ?? "";
@@ -41,10 +40,10 @@ public sealed class DashboardFixture : IAsyncLifetime
 
     private async Task StartAsync()
     {
-        _node = new NodeProcess("leaky-service.js", workingDirectory: _temp.Path);
+        _node = new NodeProgram("leaky-service.js", workingDirectory: _temp.Path);
         await _node.PortAsync();
-        _server = await HeapdogServer.StartAsync(_temp.Path,
-            "--db", _temp.File("h.db"), "--pid", _node.Pid.ToString(), "--interval", "1s", "--snapshots", _temp.File("snaps"));
+        _server = await HeapdogProcess.StartServeAsync(_temp.Path,
+            ["--db", _temp.File("h.db"), "--pid", _node.Pid.ToString(), "--interval", "1s", "--snapshots", _temp.File("snaps")]);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new()
         {

@@ -160,7 +160,7 @@ public sealed class DashboardTests(DashboardFixture fixture, ITestOutputHelper o
     public async Task SnapshotsPage_UploadHeapSnapshot_AnalysesIt()
     {
         string file = Path.Combine(fixture.TempPath, "uploaded.heapsnapshot");
-        RunNode("write-snapshot.js", file);
+        NodeProgram.Run("write-snapshot.js", [file], TimeSpan.FromSeconds(30));
         await _page.GotoAsync("/#/snapshots");
         await _page.GetByTestId("upload-input").SetInputFilesAsync(file);
         var done = _page.GetByTestId("upload-done");
@@ -254,16 +254,5 @@ public sealed class DashboardTests(DashboardFixture fixture, ITestOutputHelper o
             await Task.Delay(200);
         }
         throw new ShouldAssertException($"{attribute} stayed \"{value}\"");
-    }
-
-    private static void RunNode(string program, params string[] args)
-    {
-        var start = new ProcessStartInfo("node") { UseShellExecute = false, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Programs", program));
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
-        string stderr = process.StandardError.ReadToEnd();
-        if (!process.WaitForExit(30_000)) { process.Kill(); throw new TimeoutException(program); }
-        process.ExitCode.ShouldBe(0, stderr);
     }
 }

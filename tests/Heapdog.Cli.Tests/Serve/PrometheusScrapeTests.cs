@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using Heapdog.Inspector.Tests;
 
 namespace Heapdog.Cli.Tests.Serve;
 
@@ -14,11 +13,11 @@ public sealed class PrometheusScrapeTests
     public async Task Metrics_ScrapedByPrometheus_QueryableWithPidAndAppLabels()
     {
         File.Exists(Prometheus).ShouldBeTrue("Prometheus is needed for this test: apt-get install prometheus (.ci/run does)");
-        using var target = new NodeProcess("healthy-service.js", ["--inspect-port=0"]);
+        using var target = new NodeProgram("healthy-service.js", flags: ["--inspect-port=0"]);
         await target.PortAsync();
         using var dir = new TempDirectory();
         using var server = await ServeProcess.StartAsync(dir.Path, ["--pid", target.Pid.ToString(CultureInfo.InvariantCulture), "--interval", "500ms"]);
-        int promPort = ServeProcess.FreePort();
+        int promPort = LoopbackPort.Free();
         string config = dir.File("prometheus.yml");
         await File.WriteAllTextAsync(config, $"""
             global:

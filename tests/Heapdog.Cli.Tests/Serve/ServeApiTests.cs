@@ -3,12 +3,9 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Heapdog.Inspector.Tests;
 using Heapdog.Monitoring;
 using Heapdog.Monitoring.Store;
 using Heapdog.Processes;
-using Heapdog.Snapshot.Tests.Infrastructure;
-using NodeProcess = Heapdog.Inspector.Tests.NodeProcess;
 
 namespace Heapdog.Cli.Tests.Serve;
 
@@ -21,7 +18,7 @@ public sealed partial class ServeApiTests(SnapshotFixtures fixtures)
     [Fact]
     public async Task Serve_WatchedService_ListsItWithSamplesAndMetrics()
     {
-        using var target = new NodeProcess("healthy-service.js", FreeInspectorPort);
+        using var target = new NodeProgram("healthy-service.js", flags: FreeInspectorPort);
         await target.PortAsync();
         using var dir = new TempDirectory();
         using var server = await ServeProcess.StartAsync(dir.Path, ["--pid", target.Pid.ToString(CultureInfo.InvariantCulture), "--interval", "300ms"]);
@@ -68,7 +65,7 @@ public sealed partial class ServeApiTests(SnapshotFixtures fixtures)
     [Fact]
     public async Task Samples_LongRange_BucketsKeepingThePeakOfEachBucket()
     {
-        using var target = new NodeProcess("healthy-service.js", FreeInspectorPort);
+        using var target = new NodeProgram("healthy-service.js", flags: FreeInspectorPort);
         await target.PortAsync();
         using var dir = new TempDirectory();
         // Ten minutes ago: recent enough that the store's retention keeps the raw samples.
@@ -122,7 +119,7 @@ public sealed partial class ServeApiTests(SnapshotFixtures fixtures)
         (await File.ReadAllBytesAsync(stored)).ShouldBe(await File.ReadAllBytesAsync(file));
 
         var summary = await server.GetJsonAsync($"api/snapshots/{snapshotId}/summary?top=0&objects=10");
-        var cli = await HeapdogRun.RunAsync(dir.Path, null, "analyze", file, "--json", "--top", "0", "--objects", "10");
+        var cli = await HeapdogCommand.RunAsync(dir.Path, "analyze", file, "--json", "--top", "0", "--objects", "10");
         cli.ExitCode.ShouldBe(0, cli.Stderr);
         var expected = JsonDocument.Parse(cli.Stdout).RootElement;
         foreach (var field in new[] { "summary", "statistics", "largestObjects", "nodeCount", "edgeCount", "totalSize", "classCount" })
@@ -137,7 +134,7 @@ public sealed partial class ServeApiTests(SnapshotFixtures fixtures)
         long objectId = summary.GetProperty("largestObjects")[0].GetProperty("id").GetInt64();
         var inspect = await server.GetJsonAsync($"api/snapshots/{snapshotId}/objects/@{objectId}");
         inspect.GetProperty("object").GetProperty("id").GetInt64().ShouldBe(objectId);
-        var cliInspect = await HeapdogRun.RunAsync(dir.Path, null, "inspect", file, $"@{objectId}", "--json", "--limit", "100");
+        var cliInspect = await HeapdogCommand.RunAsync(dir.Path, "inspect", file, $"@{objectId}", "--json", "--limit", "100");
         inspect.GetRawText().ShouldBe(JsonDocument.Parse(cliInspect.Stdout).RootElement.GetRawText());
         var paths = await server.GetJsonAsync($"api/snapshots/{snapshotId}/objects/{objectId}/paths?k=3");
         paths.GetProperty("paths").GetArrayLength().ShouldBeGreaterThan(0);
@@ -182,7 +179,7 @@ public sealed partial class ServeApiTests(SnapshotFixtures fixtures)
     [Fact]
     public async Task Capture_LeakingService_SnapshotsCompareAndHuntNamesTheLeak()
     {
-        using var target = new NodeProcess("leaky-service.js", FreeInspectorPort);
+        using var target = new NodeProgram("leaky-service.js", flags: FreeInspectorPort);
         await target.PortAsync();
         using var dir = new TempDirectory();
         using var server = await ServeProcess.StartAsync(dir.Path, ["--pid", target.Pid.ToString(CultureInfo.InvariantCulture), "--interval", "500ms"]);
@@ -229,7 +226,7 @@ public sealed partial class ServeApiTests(SnapshotFixtures fixtures)
     [Fact]
     public async Task Serve_Runtime_HeapFiguresLimitAndMetrics_CaptureSharesTheProbeSession()
     {
-        using var target = new NodeProcess("leaky-service.js", FreeInspectorPort);
+        using var target = new NodeProgram("leaky-service.js", flags: FreeInspectorPort);
         await target.PortAsync();
         using var dir = new TempDirectory();
         using var server = await ServeProcess.StartAsync(dir.Path, ["--pid", target.Pid.ToString(CultureInfo.InvariantCulture), "--interval", "500ms", "--runtime"]);
@@ -256,7 +253,7 @@ public sealed partial class ServeApiTests(SnapshotFixtures fixtures)
     [Fact]
     public async Task Actions_ExitedProcess_RefusedWithConflict()
     {
-        var target = new NodeProcess("healthy-service.js", FreeInspectorPort);
+        var target = new NodeProgram("healthy-service.js", flags: FreeInspectorPort);
         await target.PortAsync();
         using var dir = new TempDirectory();
         using var server = await ServeProcess.StartAsync(dir.Path, ["--pid", target.Pid.ToString(CultureInfo.InvariantCulture), "--interval", "200ms"]);
@@ -306,7 +303,7 @@ public sealed partial class ServeApiTests(SnapshotFixtures fixtures)
     public async Task Serve_BeyondLoopbackWithoutToken_RefusesToStart()
     {
         using var dir = new TempDirectory();
-        var run = await HeapdogRun.RunAsync(dir.Path, null, "serve", "--urls", $"http://0.0.0.0:{ServeProcess.FreePort()}", "--db", dir.File("s.db"));
+        var run = await HeapdogCommand.RunAsync(dir.Path, "serve", "--urls", $"http://0.0.0.0:{LoopbackPort.Free()}", "--db", dir.File("s.db"));
         run.ExitCode.ShouldBe(2);
         run.Stderr.ShouldContain("set HEAPDOG_TOKEN");
         File.Exists(dir.File("s.db")).ShouldBeFalse();
@@ -319,7 +316,7 @@ public sealed partial class ServeApiTests(SnapshotFixtures fixtures)
         using var holder = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
         holder.Start();
         int port = ((IPEndPoint)holder.LocalEndpoint).Port;
-        var run = await HeapdogRun.RunAsync(dir.Path, null, "serve", "--urls", $"http://127.0.0.1:{port}", "--db", dir.File("s.db"),
+        var run = await HeapdogCommand.RunAsync(dir.Path, "serve", "--urls", $"http://127.0.0.1:{port}", "--db", dir.File("s.db"),
             "--pid", Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
         run.ExitCode.ShouldBe(10, run.Stderr);
         run.Stderr.Trim().ShouldStartWith($"heapdog: cannot listen on http://127.0.0.1:{port}");

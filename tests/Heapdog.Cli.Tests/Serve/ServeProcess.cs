@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
-using System.Text;
 using System.Text.Json;
 
 namespace Heapdog.Cli.Tests.Serve;
@@ -9,65 +7,22 @@ namespace Heapdog.Cli.Tests.Serve;
 /// <summary>A real <c>heapdog serve</c> child process on a free loopback port, with an HTTP client for its API.</summary>
 public sealed class ServeProcess : IDisposable
 {
-    private readonly Process _process;
-    private readonly StringBuilder _stderr = new();
+    private readonly HeapdogProcess _process;
 
-    private ServeProcess(Process process, Uri baseAddress)
+    private ServeProcess(HeapdogProcess process)
     {
         _process = process;
-        Http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        Http = new HttpClient { BaseAddress = process.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
     }
 
     public HttpClient Http { get; }
     public Uri BaseAddress => Http.BaseAddress!;
-    public string Stderr { get { lock (_stderr) return _stderr.ToString(); } }
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    public string Stderr => _process.Stderr;
 
     /// <summary>Starts the server and waits for its "listening" line; throws with its stderr if it exits first.</summary>
-    public static async Task<ServeProcess> StartAsync(string directory, IEnumerable<string> args, IDictionary<string, string>? environment = null, int? port = null)
-    {
-        int p = port ?? FreePort();
-        var start = Start(directory, ["--urls", $"http://127.0.0.1:{p}", "--db", Path.Combine(directory, "store.db"),
-            "--snapshots", Path.Combine(directory, "snapshots"), .. args], environment);
-        var process = Process.Start(start)!;
-        var server = new ServeProcess(process, new Uri($"http://127.0.0.1:{p}/"));
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (server._stderr) server._stderr.AppendLine(e.Data); };
-        process.BeginErrorReadLine();
-        var ready = process.StandardOutput.ReadLineAsync();
-        var finished = await Task.WhenAny(ready, Task.Delay(TimeSpan.FromSeconds(60)));
-        string? line = finished == ready ? await ready : null;
-        if (line is null || !line.StartsWith("heapdog serve:", StringComparison.Ordinal))
-        {
-            server.Dispose();
-            throw new InvalidOperationException($"heapdog serve did not start: {line}\n{server.Stderr}");
-        }
-        _ = process.StandardOutput.ReadToEndAsync();
-        return server;
-    }
-
-    public static ProcessStartInfo Start(string directory, IEnumerable<string> args, IDictionary<string, string>? environment = null)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = directory,
-        };
-        start.ArgumentList.Add("exec");
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "heapdog.dll"));
-        start.ArgumentList.Add("serve");
-        foreach (var a in args) start.ArgumentList.Add(a);
-        if (environment is not null)
-            foreach (var (k, v) in environment) start.Environment[k] = v;
-        return start;
-    }
+    public static async Task<ServeProcess> StartAsync(string directory, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, int? port = null) =>
+        new(await HeapdogProcess.StartServeAsync(directory,
+            ["--db", Path.Combine(directory, "store.db"), "--snapshots", Path.Combine(directory, "snapshots"), .. args], environment, port));
 
     public async Task<JsonElement> GetJsonAsync(string path, HttpStatusCode expected = HttpStatusCode.OK)
     {
@@ -114,15 +69,6 @@ public sealed class ServeProcess : IDisposable
     public void Dispose()
     {
         Http.Dispose();
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                _process.WaitForExit(10_000);
-            }
-        }
-        catch (InvalidOperationException) { /* already gone */ }
         _process.Dispose();
     }
 }

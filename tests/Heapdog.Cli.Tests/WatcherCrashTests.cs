@@ -1,34 +1,28 @@
 using System.Globalization;
 using Heapdog.Monitoring.Store;
 
-namespace Heapdog.Monitoring.Tests;
+namespace Heapdog.Cli.Tests;
 
 public class WatcherCrashTests
 {
     [Fact]
-    public void Store_WatcherKilledWithSigkill_KeepsEverySampleItReportedWritten()
+    public async Task Store_WatcherKilledWithSigkill_KeepsEverySampleItReportedWritten()
     {
-        using var dir = new TempDir();
-        var node = Children.Node("steady.js");
-        System.Diagnostics.Process? watch = null;
+        using var dir = new TempDirectory();
         var reported = new List<long>();
-        try
+        using (var node = new NodeProgram("steady.js"))
         {
-            watch = Children.Heapdog("watch", "--pid", node.Id.ToString(CultureInfo.InvariantCulture), "--interval", "200ms", "--db", dir.File("crash.db"));
+            (await node.ReadLineAsync()).ShouldBe("ready");
+            using var watch = HeapdogProcess.Start(dir.Path, ["watch", "--pid", node.Pid.ToString(CultureInfo.InvariantCulture), "--interval", "200ms", "--db", dir.File("crash.db")]);
             while (reported.Count < 15)
             {
-                var line = watch.StandardOutput.ReadLine() ?? throw new InvalidOperationException("watch ended: " + watch.StandardError.ReadToEnd());
+                var line = await watch.ReadLineAsync() ?? throw new InvalidOperationException("watch ended: " + watch.Stderr);
                 if (!line.EndsWith("(written)", StringComparison.Ordinal)) continue;
                 var time = DateTimeOffset.Parse(line[..line.IndexOf(' ')], CultureInfo.InvariantCulture);
                 reported.Add(time.ToUnixTimeMilliseconds());
             }
             watch.Kill(); // SIGKILL: no chance to flush or close anything
-            watch.WaitForExit(5000);
-        }
-        finally
-        {
-            Children.Kill(watch);
-            Children.Kill(node);
+            watch.WaitForExit(TimeSpan.FromSeconds(5));
         }
 
         using var store = SampleStore.Open(dir.File("crash.db"));

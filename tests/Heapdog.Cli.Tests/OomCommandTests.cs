@@ -1,48 +1,34 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Heapdog.Monitoring;
 using Heapdog.Monitoring.Store;
 using Heapdog.Processes;
 
-namespace Heapdog.Monitoring.Tests;
+namespace Heapdog.Cli.Tests;
 
 public class OomCommandTests
 {
     [Fact]
     public async Task Oom_NodeDiesOfHeapLimitWhileWatched_TiesTheDeathToItsSamples()
     {
-        using var dir = new TempDir();
-        var psi = new ProcessStartInfo("node") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add("--max-old-space-size=40");
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "heap-oom.js"));
-        Process? node = null, watch = null;
+        using var dir = new TempDirectory();
         string stderrLog = dir.File("app-stderr.log");
         int pid;
-        try
+        using (var node = new NodeProgram("heap-oom-at-start.js", flags: ["--max-old-space-size=40"]))
         {
-            node = Process.Start(psi)!;
-            pid = node.Id;
-            var stderr = node.StandardError.ReadToEndAsync();
-            node.StandardOutput.ReadLine().ShouldBe("ready");
-            watch = Children.Heapdog("watch", "--pid", node.Id.ToString(CultureInfo.InvariantCulture), "--interval", "500ms", "--db", dir.File("w.db"));
-            var watchOut = watch.StandardOutput.ReadToEndAsync();
-            node.WaitForExit(60_000).ShouldBeTrue("node did not die of its heap limit");
+            pid = node.Pid;
+            (await node.ReadLineAsync()).ShouldBe("ready");
+            using var watch = HeapdogProcess.Start(dir.Path, ["watch", "--pid", node.Pid.ToString(CultureInfo.InvariantCulture), "--interval", "500ms", "--db", dir.File("w.db")]);
+            node.WaitForExit(TimeSpan.FromSeconds(60)).ShouldBeTrue("node did not die of its heap limit");
             node.ExitCode.ShouldNotBe(0);
-            await File.WriteAllTextAsync(stderrLog, await stderr);
-            watch.WaitForExit(30_000).ShouldBeTrue("the watch did not end after its only target exited");
-            (await watchOut).ShouldContain("exited");
-        }
-        finally
-        {
-            Children.Kill(watch);
-            Children.Kill(node);
+            await File.WriteAllTextAsync(stderrLog, node.Stderr);
+            watch.WaitForExit(TimeSpan.FromSeconds(30)).ShouldBeTrue("the watch did not end after its only target exited");
+            watch.Stdout.ShouldContain("exited");
         }
 
-        using var oom = Children.Heapdog("oom", "--log", stderrLog, "--db", dir.File("w.db"), "--json");
-        var output = oom.StandardOutput.ReadToEnd();
-        oom.WaitForExit(30_000).ShouldBeTrue();
-        oom.ExitCode.ShouldBe(0, oom.StandardError.ReadToEnd());
-        var events = JsonDocument.Parse(output).RootElement.GetProperty("events");
+        var oom = await HeapdogCommand.RunAsync(dir.Path, ["oom", "--log", stderrLog, "--db", dir.File("w.db"), "--json"], timeout: TimeSpan.FromSeconds(30));
+        oom.ExitCode.ShouldBe(0, oom.Stderr);
+        var events = JsonDocument.Parse(oom.Stdout).RootElement.GetProperty("events");
         var e = events.EnumerateArray().ShouldHaveSingleItem();
         e.GetProperty("kind").GetString().ShouldBe("v8-heap-oom");
         e.GetProperty("pid").GetInt32().ShouldBe(pid);
@@ -54,9 +40,9 @@ public class OomCommandTests
     }
 
     [Fact]
-    public void Oom_KernelKillOfAWatchedPid_IsTiedByPidAndTime()
+    public async Task Oom_KernelKillOfAWatchedPid_IsTiedByPidAndTime()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         var start = new DateTimeOffset(2026, 3, 1, 10, 0, 0, TimeSpan.Zero);
         using (var store = SampleStore.Open(dir.File("s.db")))
         {
@@ -75,11 +61,9 @@ public class OomCommandTests
             "2026-03-01T10:31:10.100000+00:00 web1 kernel: Out of memory: Killed process 31337 (node) total-vm:1500000kB, anon-rss:850000kB, file-rss:30000kB, shmem-rss:0kB, UID:1000 pgtables:3000kB oom_score_adj:0",
             "2026-03-01T10:31:10.200000+00:00 web1 kernel: oom_reaper: reaped process 31337 (node), now anon-rss:0kB, file-rss:0kB, shmem-rss:0kB",
         ]);
-        using var oom = Children.Heapdog("oom", "--log", dir.File("kern.log"), "--db", dir.File("s.db"), "--json");
-        var output = oom.StandardOutput.ReadToEnd();
-        oom.WaitForExit(30_000).ShouldBeTrue();
+        var oom = await HeapdogCommand.RunAsync(dir.Path, ["oom", "--log", dir.File("kern.log"), "--db", dir.File("s.db"), "--json"], timeout: TimeSpan.FromSeconds(30));
         oom.ExitCode.ShouldBe(0);
-        var root = JsonDocument.Parse(output).RootElement;
+        var root = JsonDocument.Parse(oom.Stdout).RootElement;
         root.GetProperty("skippedLines").GetInt32().ShouldBe(1);
         var e = root.GetProperty("events").EnumerateArray().ShouldHaveSingleItem();
         e.GetProperty("kind").GetString().ShouldBe("kernel-oom-kill");
@@ -94,11 +78,11 @@ public class OomCommandTests
     }
 
     [Fact]
-    public void Oom_MissingLogFile_ExitsWithInputNotFound()
+    public async Task Oom_MissingLogFile_ExitsWithInputNotFound()
     {
-        using var oom = Children.Heapdog("oom", "--log", "/nonexistent/kern.log");
-        oom.WaitForExit(30_000).ShouldBeTrue();
+        using var dir = new TempDirectory();
+        var oom = await HeapdogCommand.RunAsync(dir.Path, ["oom", "--log", "/nonexistent/kern.log"], timeout: TimeSpan.FromSeconds(30));
         oom.ExitCode.ShouldBe(3);
-        oom.StandardError.ReadToEnd().Trim().ShouldBe("heapdog: --log /nonexistent/kern.log: no such file");
+        oom.Stderr.Trim().ShouldBe("heapdog: --log /nonexistent/kern.log: no such file");
     }
 }

@@ -1,7 +1,7 @@
 using Heapdog.Workflows.Formatting;
 using Heapdog.Cli.CommandLine;
 
-namespace Heapdog.Monitoring.Tests;
+namespace Heapdog.Cli.Tests;
 
 public class DurationTextTests
 {

@@ -1,51 +1,53 @@
-using System.Diagnostics;
 using System.Text.Json;
 
-namespace Heapdog.Monitoring.Tests;
+namespace Heapdog.Cli.Tests;
 
 /// <summary>
 /// Three real Node programs (a JS heap leak, an off-heap leak, a steady one) watched together for 40 s by the real CLI
 /// with default settings (5 s interval, no inspector). One fixture runs the watch once; each test checks one verdict.
 /// </summary>
-public sealed class WatchClassificationFixture : IDisposable
+public sealed class WatchClassificationFixture : IAsyncLifetime
 {
-    private readonly List<Process> _nodes = [];
-    private readonly TempDir _dir = new();
+    private readonly List<NodeProgram> _nodes = [];
+    private readonly TempDirectory _dir = new();
 
-    public WatchClassificationFixture()
+    public async Task InitializeAsync()
     {
         try
         {
-            foreach (var script in new[] { "js-heap-leak.js", "off-heap-leak.js", "steady.js" }) _nodes.Add(Children.Node(script));
-            Pids = _nodes.Select(n => n.Id).ToArray();
+            foreach (var script in new[] { "js-heap-leak.js", "off-heap-leak.js", "steady.js" })
+            {
+                var node = new NodeProgram(script);
+                _nodes.Add(node);
+                (await node.ReadLineAsync()).ShouldBe("ready");
+            }
+            Pids = _nodes.Select(n => n.Pid).ToArray();
             var args = new List<string> { "watch", "--duration", "40s", "--json", "--db", _dir.File("watch.db") };
             foreach (var pid in Pids) { args.Add("--pid"); args.Add(pid.ToString()); }
-            using var watch = Children.Heapdog([.. args]);
-            var stdout = watch.StandardOutput.ReadToEndAsync();
-            var stderr = watch.StandardError.ReadToEndAsync();
-            if (!watch.WaitForExit(TimeSpan.FromSeconds(90))) { Children.Kill(watch); throw new TimeoutException("watch did not end"); }
+            var watch = await HeapdogCommand.RunAsync(_dir.Path, args, timeout: TimeSpan.FromSeconds(90));
             ExitCode = watch.ExitCode;
-            Stderr = stderr.Result;
-            Report = JsonDocument.Parse(stdout.Result);
+            Stderr = watch.Stderr;
+            Report = JsonDocument.Parse(watch.Stdout);
         }
         catch
         {
-            Dispose();
+            await DisposeAsync();
             throw;
         }
     }
 
-    public int[] Pids { get; } = [];
-    public int ExitCode { get; }
-    public string Stderr { get; } = "";
-    public JsonDocument Report { get; } = JsonDocument.Parse("{}");
+    public int[] Pids { get; private set; } = [];
+    public int ExitCode { get; private set; }
+    public string Stderr { get; private set; } = "";
+    public JsonDocument Report { get; private set; } = JsonDocument.Parse("{}");
 
     public JsonElement ProcessReport(int pid) => Report.RootElement.GetProperty("processes").EnumerateArray().Single(p => p.GetProperty("pid").GetInt32() == pid);
 
-    public void Dispose()
+    public Task DisposeAsync()
     {
-        foreach (var n in _nodes) Children.Kill(n);
+        foreach (var n in _nodes) n.Dispose();
         _dir.Dispose();
+        return Task.CompletedTask;
     }
 }
 

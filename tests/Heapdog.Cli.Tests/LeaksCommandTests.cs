@@ -1,12 +1,14 @@
 using System.Text.Json;
 using Heapdog.Cli.CommandLine;
 
-namespace Heapdog.Leaks.Tests;
+namespace Heapdog.Cli.Tests;
 
 /// <summary><c>heapdog leaks</c> and <c>heapdog diff</c> run in-process on the leak programs' snapshots.</summary>
-[Collection(LeakProgramsCollection.Name)]
-public sealed class LeaksCommandTests(LeakPrograms programs)
+[Collection(SnapshotCollection.Name)]
+public sealed class LeaksCommandTests(SnapshotFixtures fixtures)
 {
+    private string[] Snapshots(string program) => fixtures.Written(LeakFixtures.Program(program));
+
     private static (int Exit, string Out, string Err) Run(params string[] args)
     {
         var output = new StringWriter();
@@ -18,7 +20,7 @@ public sealed class LeaksCommandTests(LeakPrograms programs)
     [Fact]
     public void Leaks_Json_SuspectsMostSevereFirstWithTheDocumentedFields()
     {
-        var (exit, stdout, stderr) = Run(["leaks", .. programs.Snapshots("listeners"), "--json"]);
+        var (exit, stdout, stderr) = Run(["leaks", .. Snapshots("listeners"), "--json"]);
         exit.ShouldBe(0, stderr);
         using var doc = JsonDocument.Parse(stdout);
         var suspects = doc.RootElement.GetProperty("suspects").EnumerateArray().ToList();
@@ -27,7 +29,7 @@ public sealed class LeaksCommandTests(LeakPrograms programs)
         top.GetProperty("severity").GetString().ShouldBe("high");
         top.GetProperty("kind").GetString().ShouldBe("listeners");
         top.GetProperty("explanation").GetString()!.ShouldContain("`error` listeners on `JobQueue@");
-        top.GetProperty("location").GetProperty("line").GetInt32().ShouldBe(LeakPrograms.LeakSiteLine("listeners"));
+        top.GetProperty("location").GetProperty("line").GetInt32().ShouldBe(LeakFixtures.LeakSiteLine("listeners"));
         top.GetProperty("location").GetProperty("script").GetString()!.ShouldEndWith("listeners.js");
         var path = top.GetProperty("retainerPath").EnumerateArray().ToList();
         path[^1].GetProperty("object").GetProperty("id").GetUInt32().ShouldBe(top.GetProperty("accumulationPoint").GetProperty("id").GetUInt32());
@@ -39,8 +41,8 @@ public sealed class LeaksCommandTests(LeakPrograms programs)
     [Fact]
     public void Leaks_Html_WritesOneSelfContainedFileAndNeverOverwritesWithoutForce()
     {
-        string html = programs.TempPath("report.html");
-        var first = Run(["leaks", .. programs.Snapshots("map-cache"), "--html", html]);
+        string html = Path.Combine(Directory.CreateDirectory(fixtures.TempPath("leaks-report")).FullName, "report.html");
+        var first = Run(["leaks", .. Snapshots("map-cache"), "--html", html]);
         first.Exit.ShouldBe(0, first.Err);
         string text = File.ReadAllText(html);
         text.ShouldStartWith("<!DOCTYPE html>");
@@ -51,12 +53,12 @@ public sealed class LeaksCommandTests(LeakPrograms programs)
         text.Replace("http://www.w3.org/2000/svg", "").ShouldNotContain("http");
 
         File.WriteAllText(html, "mine");
-        var refused = Run(["leaks", .. programs.Snapshots("map-cache"), "--html", html]);
+        var refused = Run(["leaks", .. Snapshots("map-cache"), "--html", html]);
         refused.Exit.ShouldBe(ExitCodes.Refused);
         refused.Err.ShouldContain("--force");
         File.ReadAllText(html).ShouldBe("mine");
 
-        var forced = Run(["leaks", .. programs.Snapshots("map-cache"), "--html", html, "--force"]);
+        var forced = Run(["leaks", .. Snapshots("map-cache"), "--html", html, "--force"]);
         forced.Exit.ShouldBe(0, forced.Err);
         File.ReadAllText(html).ShouldStartWith("<!DOCTYPE html>");
         Directory.GetFiles(Path.GetDirectoryName(html)!, "*.tmp").ShouldBeEmpty();
@@ -65,7 +67,7 @@ public sealed class LeaksCommandTests(LeakPrograms programs)
     [Fact]
     public void Leaks_SnapshotsOfTwoProcesses_RefusedWithNotComparable()
     {
-        var (exit, _, stderr) = Run("leaks", programs.Snapshots("listeners")[0], programs.Snapshots("map-cache")[1]);
+        var (exit, _, stderr) = Run("leaks", Snapshots("listeners")[0], Snapshots("map-cache")[1]);
         exit.ShouldBe(ExitCodes.NotComparable);
         stderr.ShouldContain("cannot be compared");
         stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries).Last().ShouldStartWith("heapdog: ");
@@ -74,7 +76,7 @@ public sealed class LeaksCommandTests(LeakPrograms programs)
     [Fact]
     public void Diff_SnapshotsInReverseOrder_RefusedWithNotComparable()
     {
-        var s = programs.Snapshots("sent-events");
+        var s = Snapshots("sent-events");
         var (exit, _, stderr) = Run("diff", s[2], s[0]);
         exit.ShouldBe(ExitCodes.NotComparable);
         stderr.ShouldContain("wrong order");
@@ -83,7 +85,7 @@ public sealed class LeaksCommandTests(LeakPrograms programs)
     [Fact]
     public void Diff_Json_ListsTheGrowingClassWithItsRetainedDelta()
     {
-        var s = programs.Snapshots("map-cache");
+        var s = Snapshots("map-cache");
         var (exit, stdout, stderr) = Run("diff", s[0], s[2], "--json", "--top", "0");
         exit.ShouldBe(0, stderr);
         using var doc = JsonDocument.Parse(stdout);

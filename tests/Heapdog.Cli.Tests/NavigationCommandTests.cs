@@ -1,12 +1,14 @@
 using System.Text.Json;
 using Heapdog.Cli.CommandLine;
 
-namespace Heapdog.Leaks.Tests;
+namespace Heapdog.Cli.Tests;
 
 /// <summary><c>heapdog inspect</c>, <c>paths</c>, <c>dominators</c> and <c>strings</c> on the leak programs' snapshots.</summary>
-[Collection(LeakProgramsCollection.Name)]
-public sealed class NavigationCommandTests(LeakPrograms programs)
+[Collection(SnapshotCollection.Name)]
+public sealed class NavigationCommandTests(SnapshotFixtures fixtures)
 {
+    private string[] Snapshots(string program) => fixtures.Written(LeakFixtures.Program(program));
+
     private static JsonElement RunJson(params string[] args)
     {
         var output = new StringWriter();
@@ -16,10 +18,12 @@ public sealed class NavigationCommandTests(LeakPrograms programs)
         return JsonDocument.Parse(output.ToString()).RootElement.Clone();
     }
 
+    /// <summary>The last snapshot of the listener leak, and the array of listeners that <c>heapdog leaks</c> blames.</summary>
     private (string File, uint ListenerArray) Listeners()
     {
-        var top = programs.Report("listeners").Suspects[0];
-        return (programs.Snapshots("listeners")[2], top.AccumulationPoint!.Id);
+        var snapshots = Snapshots("listeners");
+        var top = RunJson(["leaks", .. snapshots, "--json"]).GetProperty("suspects")[0];
+        return (snapshots[2], top.GetProperty("accumulationPoint").GetProperty("id").GetUInt32());
     }
 
     [Fact]
@@ -58,7 +62,7 @@ public sealed class NavigationCommandTests(LeakPrograms programs)
     [Fact]
     public void Dominators_Json_ChildrenAreSortedByRetainedSizeUnderTheRoot()
     {
-        var json = RunJson("dominators", programs.Snapshots("map-cache")[2], "--depth", "2", "--width", "4", "--json");
+        var json = RunJson("dominators", Snapshots("map-cache")[2], "--depth", "2", "--width", "4", "--json");
         var root = json.GetProperty("root");
         root.GetProperty("object").GetProperty("retainedSize").GetInt64().ShouldBe(json.GetProperty("totalSize").GetInt64());
         var sizes = root.GetProperty("children").EnumerateArray().Select(c => c.GetProperty("object").GetProperty("retainedSize").GetInt64()).ToList();
@@ -69,7 +73,7 @@ public sealed class NavigationCommandTests(LeakPrograms programs)
     [Fact]
     public void Strings_CopiesOfOneText_AreCountedWithTheirWaste()
     {
-        var json = RunJson("strings", programs.Snapshots("churn-control")[2], "--top", "0", "--json");
+        var json = RunJson("strings", Snapshots("churn-control")[2], "--top", "0", "--json");
         var label = json.GetProperty("strings").EnumerateArray().Single(s => s.GetProperty("text").GetString() == "duplicated-status-label-0");
         label.GetProperty("count").GetInt64().ShouldBe(200);
         long bytes = label.GetProperty("bytes").GetInt64();
