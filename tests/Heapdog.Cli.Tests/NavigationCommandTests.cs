@@ -40,6 +40,21 @@ public sealed class NavigationCommandTests(SnapshotFixtures fixtures)
         dominators[^1].GetProperty("id").GetUInt32().ShouldBe(1u);
     }
 
+    [Theory]
+    [InlineData("inspect")]
+    [InlineData("paths")]
+    public void Navigation_UnknownObjectId_ExitsWithNoSuchObject(string command)
+    {
+        var (file, _) = Listeners();
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int exit = CliHost.RunAsync([command, file, "@4294967295"], output, error).GetAwaiter().GetResult();
+        exit.ShouldBe(ExitCodes.NoSuchObject);
+        exit.ShouldBe(11);
+        error.ToString().ShouldBe($"heapdog: '{file}' has no object @4294967295{Environment.NewLine}");
+        output.ToString().ShouldBeEmpty();
+    }
+
     [Fact]
     public void Paths_IgnoringTheOnlyHolder_LeavesNoPath()
     {
