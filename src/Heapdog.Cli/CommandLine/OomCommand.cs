@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using Heapdog.Cli.Output;
 using Heapdog.Cli.Rendering;
 using Heapdog.Monitoring.Analysis;
@@ -24,6 +23,7 @@ using Heapdog.Workflows.Reports.Dominators;
 using Heapdog.Workflows.Reports.Inspect;
 using Heapdog.Workflows.Reports.Leaks;
 using Heapdog.Workflows.Reports.Objects;
+using Heapdog.Workflows.Reports.Oom;
 using Heapdog.Workflows.Reports.Paths;
 using Heapdog.Workflows.Reports.Sampling;
 using Heapdog.Workflows.Reports.Strings;
@@ -67,7 +67,7 @@ public static class OomCommand
             var findings = events.Select(e => OomInvestigator.Investigate(e, store)).ToList();
             int skipped = reads.Sum(r => r.Result?.Skipped ?? 0);
 
-            if (parse.GetValue(json)) WriteJson(context.Out, reads, findings, skipped);
+            if (parse.GetValue(json)) ReportJson.Write(context.Out, OomResult.Build(reads, findings, skipped), HeapdogJsonContext.Default.OomResult);
             else WriteText(context.Out, reads, findings, skipped);
             return ExitCodes.Success;
         });
@@ -119,114 +119,5 @@ public static class OomCommand
         }
         o.WriteLine();
         o.WriteLine($"{findings.Count} event(s) from {reads.Count(r => r.Result is not null)} source(s); {skipped} line(s) skipped as malformed or unrelated.");
-    }
-
-    private static void WriteJson(TextWriter output, List<OomSources.SourceRead> reads, List<OomFinding> findings, int skipped)
-    {
-        Json.Write(output, w =>
-        {
-            w.WriteStartObject();
-            w.WriteStartArray("sources");
-            foreach (var r in reads)
-            {
-                w.WriteStartObject();
-                if (r.Result is { } res)
-                {
-                    w.WriteString("source", res.Source);
-                    w.WriteStartArray("content");
-                    if (res.Content.HasFlag(LogContent.Kernel)) w.WriteStringValue("kernel");
-                    if (res.Content.HasFlag(LogContent.NodeStderr)) w.WriteStringValue("node-stderr");
-                    if (res.Content.HasFlag(LogContent.Pm2)) w.WriteStringValue("pm2");
-                    w.WriteEndArray();
-                    w.WriteNumber("lines", res.Lines);
-                    w.WriteNumber("recognized", res.Recognized);
-                    w.WriteNumber("skipped", res.Skipped);
-                    w.WriteNull("note");
-                }
-                else
-                {
-                    w.WriteNull("source");
-                    w.WriteString("note", r.Note);
-                }
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
-            w.WriteNumber("skippedLines", skipped);
-            w.WriteStartArray("events");
-            foreach (var f in findings) WriteEvent(w, f);
-            w.WriteEndArray();
-            w.WriteEndObject();
-        });
-    }
-
-    private static void WriteEvent(Utf8JsonWriter w, OomFinding f)
-    {
-        var e = f.Event;
-        w.WriteStartObject();
-        w.WriteString("kind", OomEvent.KindName(e.Kind));
-        Num(w, "pid", e.Pid);
-        Str(w, "name", e.Name);
-        Str(w, "time", e.Time?.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture));
-        if (e.UptimeSeconds is { } up) w.WriteNumber("uptimeSeconds", up); else w.WriteNull("uptimeSeconds");
-        w.WriteString("source", e.Source);
-        w.WriteNumber("line", e.LineNumber);
-        Str(w, "triggeredBy", e.TriggeredBy);
-        Str(w, "constraint", e.Constraint);
-        Str(w, "oomMemcg", e.OomMemcg);
-        Str(w, "taskMemcg", e.TaskMemcg);
-        Num(w, "totalVmBytes", e.TotalVmBytes);
-        Num(w, "anonRssBytes", e.AnonRssBytes);
-        Num(w, "fileRssBytes", e.FileRssBytes);
-        Num(w, "shmemRssBytes", e.ShmemRssBytes);
-        Num(w, "memcgLimitBytes", e.MemcgLimitBytes);
-        Num(w, "memcgUsageBytes", e.MemcgUsageBytes);
-        Num(w, "oomScoreAdj", e.OomScoreAdj);
-        Num(w, "uid", e.Uid);
-        Str(w, "reason", e.Reason);
-        Num(w, "pm2Id", e.Pm2Id);
-        Num(w, "currentMemoryBytes", e.CurrentMemoryBytes);
-        Num(w, "maxMemoryBytes", e.MaxMemoryBytes);
-        w.WriteStartArray("lastGcs");
-        foreach (var g in e.LastGcs) w.WriteStringValue(g);
-        w.WriteEndArray();
-        w.WriteStartArray("snapshots");
-        foreach (var s in e.Snapshots) w.WriteStringValue(s);
-        foreach (var s in f.Snapshots)
-            if (JsonDocument.Parse(s.Detail).RootElement.TryGetProperty("path", out var path)) w.WriteStringValue(path.GetString());
-        w.WriteEndArray();
-        if (f.Process is { } p)
-        {
-            w.WriteStartObject("watched");
-            w.WriteString("name", p.Name);
-            w.WriteString("commandLine", p.CommandLine);
-            w.WriteString("startTime", Format.Iso(p.StartTimeMs));
-            w.WriteStartArray("lastSamples");
-            foreach (var s in f.LastSamples)
-            {
-                w.WriteStartObject();
-                w.WriteString("time", Format.Iso(s.TimeMs));
-                w.WriteNumber("rss", s.Rss);
-                Num(w, "v8Heap", s.V8Heap >= 0 ? s.V8Heap : null);
-                Num(w, "native", s.Native >= 0 ? s.Native : null);
-                Num(w, "heapUsed", s.HeapUsed >= 0 ? s.HeapUsed : null);
-                Num(w, "cgroupUsage", s.CgroupUsage >= 0 ? s.CgroupUsage : null);
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
-            if (f.Verdict is { } v) WatchJsonReport.WriteVerdict(w, v); else w.WriteNull("verdict");
-            w.WriteEndObject();
-        }
-        else w.WriteNull("watched");
-        w.WriteEndObject();
-    }
-
-    private static void Str(Utf8JsonWriter w, string name, string? value)
-    {
-        if (value is null) w.WriteNull(name); else w.WriteString(name, value);
-    }
-
-    private static void Num(Utf8JsonWriter w, string name, long? value)
-    {
-        if (value is { } v) w.WriteNumber(name, v); else w.WriteNull(name);
     }
 }

@@ -108,12 +108,7 @@ public static class WatchCommand
             }
             if (actions is not null) await actions.DrainAsync();
             context.Progress.Clear();
-            if (asJson)
-            {
-                using var stdout = new MemoryStream();
-                WatchJsonReport.Write(stdout, store.Path, options, watcher.Tracks);
-                context.Out.WriteLine(System.Text.Encoding.UTF8.GetString(stdout.ToArray()));
-            }
+            if (asJson) ReportJson.Write(context.Out, WatchResult.Build(store.Path, options, watcher.Tracks), HeapdogJsonContext.Default.WatchResult);
             else WriteSummary(context.Out, watcher.Tracks);
             return ExitCodes.Success;
         });

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Heapdog.Server.Actions;
 using Heapdog.Server.Jobs;
+using Heapdog.Server.Processes;
 using Heapdog.Server.Snapshots;
 
 namespace Heapdog.Server.Hosting;
@@ -16,4 +17,10 @@ namespace Heapdog.Server.Hosting;
 [JsonSerializable(typeof(JobAccepted))]
 [JsonSerializable(typeof(UploadAccepted))]
 [JsonSerializable(typeof(CaptureResult))]
+[JsonSerializable(typeof(ProcessView))]
+[JsonSerializable(typeof(List<ProcessView>))]
+[JsonSerializable(typeof(ProcessSeries))]
+[JsonSerializable(typeof(ProcessEvent))]
+[JsonSerializable(typeof(List<ProcessEvent>))]
+[JsonSerializable(typeof(string))]
 public sealed partial class ServerJsonContext : JsonSerializerContext;

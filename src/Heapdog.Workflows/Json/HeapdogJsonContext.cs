@@ -5,9 +5,12 @@ using Heapdog.Workflows.Reports.Dominators;
 using Heapdog.Workflows.Reports.Inspect;
 using Heapdog.Workflows.Reports.Leaks;
 using Heapdog.Workflows.Reports.Objects;
+using Heapdog.Workflows.Reports.Oom;
 using Heapdog.Workflows.Reports.Paths;
+using Heapdog.Workflows.Reports.Ps;
 using Heapdog.Workflows.Reports.Sampling;
 using Heapdog.Workflows.Reports.Strings;
+using Heapdog.Workflows.Reports.Watch;
 
 namespace Heapdog.Workflows.Json;
 
@@ -27,4 +30,8 @@ namespace Heapdog.Workflows.Json;
 [JsonSerializable(typeof(LeaksResult))]
 [JsonSerializable(typeof(SampleResult))]
 [JsonSerializable(typeof(HeapObject))]
+[JsonSerializable(typeof(PsResult))]
+[JsonSerializable(typeof(OomResult))]
+[JsonSerializable(typeof(WatchResult))]
+[JsonSerializable(typeof(WatchVerdict))]
 public sealed partial class HeapdogJsonContext : JsonSerializerContext;

@@ -1,0 +1,33 @@
+using System.Globalization;
+
+namespace Heapdog.Workflows.Reports.Ps;
+
+/// <summary><c>heapdog ps --json</c>: the Node processes on this host (docs/ps.md).</summary>
+public sealed record PsResult(int SchemaVersion, IReadOnlyList<PsResult.PsProcess> Processes)
+{
+    /// <summary>One process; the limit, inspector port and pm2 name are null when there is none.</summary>
+    public sealed record PsProcess(
+        int Pid,
+        string Name,
+        string CommandLine,
+        long RssBytes,
+        double CpuPercent,
+        string StartedAt,
+        long UptimeSeconds,
+        long? CgroupMemoryLimitBytes,
+        int? InspectorPort,
+        string? Pm2Name);
+
+    public static PsResult Build(IReadOnlyList<ProcessListEntry> rows, DateTimeOffset now) =>
+        new(1, [.. rows.Select(r => new PsProcess(
+            r.Info.Pid,
+            r.Info.Comm,
+            r.Info.CommandLineText,
+            r.Info.Status.RssBytes,
+            r.CpuPercent,
+            r.Info.StartTime.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
+            (long)(now - r.Info.StartTime).TotalSeconds,
+            r.CgroupLimitBytes,
+            r.InspectorPort,
+            r.Pm2Name))]);
+}
