@@ -43,12 +43,12 @@ public sealed class NavigationCommandTests(SnapshotFixtures fixtures)
     [Theory]
     [InlineData("inspect")]
     [InlineData("paths")]
-    public void Navigation_UnknownObjectId_ExitsWithNoSuchObject(string command)
+    public async Task Navigation_UnknownObjectId_ExitsWithNoSuchObject(string command)
     {
         var (file, _) = Listeners();
         var output = new StringWriter();
         var error = new StringWriter();
-        int exit = CliHost.RunAsync([command, file, "@4294967295"], output, error).GetAwaiter().GetResult();
+        int exit = await CliHost.RunAsync([command, file, "@4294967295"], output, error);
         exit.ShouldBe(ExitCodes.NoSuchObject);
         exit.ShouldBe(11);
         error.ToString().ShouldBe($"heapdog: '{file}' has no object @4294967295{Environment.NewLine}");

@@ -31,20 +31,16 @@ export async function api<T>(path: string, init?: RequestInit): Promise<T> {
 export const post = <T>(path: string) => api<T>(path, { method: 'POST' });
 export const del = (path: string) => api<void>(path, { method: 'DELETE' });
 
-export interface Limit { bytes: number; kind: 'heap' | 'cgroup' | 'host' }
-export interface VerdictSeries { series?: string; name?: string; state: string; slopeBytesPerHour?: number | null; levelBytes?: number | null; changeBytes?: number | null; points?: number; windowSeconds?: number }
-export interface Verdict { status: string; growth: string; text: string; usedRuntimeFigures: boolean; series: VerdictSeries[] }
-export interface HeapEvent { id: number; processId: number; timeMs: number; kind: string; detail: Record<string, unknown> | null }
-export type Sample = Record<string, number | null>;
-export interface Process {
-  id: number; pid: number; name: string; pm2Name: string | null; commandLine: string | null;
-  startTimeMs: number | null; firstSeenMs: number | null; lastSeenMs: number | null; alive: boolean; exitedAtMs: number | null;
-  oomKillSuspected: boolean; last: Sample | null; limit: Limit | null; verdict: Verdict | null; lastOom: HeapEvent | null;
-}
-export interface Series { processId: number; fromMs: number; toMs: number; stepMs: number; points: number; columns: string[]; values: (number | null)[][] }
-
 // Shapes the server answers with, generated from its OpenAPI document (web/openapi.json) at build time.
 type Schemas = components['schemas'];
+export type Limit = Schemas['ProcessLimit'];
+export type VerdictSeries = Schemas['SeriesTrend'];
+export type Verdict = Schemas['WatchVerdict'];
+/** An event; its detail is the JSON object its writer stored (docs/api.md lists them by kind). */
+export type HeapEvent = Omit<Schemas['ProcessEvent'], 'detail'> & { detail: Record<string, unknown> | null };
+export type Sample = Schemas['ProcessSample'];
+export type Process = Omit<Schemas['ProcessView'], 'lastOom'> & { lastOom: HeapEvent | null };
+export type Series = Schemas['ProcessSeries'];
 export type Snapshot = Schemas['SnapshotView'];
 export type Job = Schemas['JobView'];
 export type JobAccepted = Schemas['JobAccepted'];

@@ -196,7 +196,7 @@ export async function processPage(page: Page): Promise<void> {
     fill(verdict, h('div', null, h('b', null, 'Verdict: '), verdictBadge(p)),
       v ? h('table', { class: 'grid compact', testid: 'verdict-series' },
         h('thead', null, h('tr', null, h('th', null, 'Series'), h('th', null, 'State'), h('th', { class: 'num' }, 'Slope'), h('th', { class: 'num' }, 'Level'), h('th', { class: 'num' }, 'Change'))),
-        h('tbody', null, v.series.map((s) => h('tr', null, h('td', null, s.series ?? s.name ?? ''), h('td', null, h('span', { class: `status-${s.state}` }, s.state)),
+        h('tbody', null, v.series.map((s) => h('tr', null, h('td', null, s.name), h('td', null, h('span', { class: `status-${s.state}` }, s.state)),
           h('td', { class: 'num' }, fmt.rate(s.slopeBytesPerHour)), h('td', { class: 'num' }, fmt.bytes(s.levelBytes)), h('td', { class: 'num' }, fmt.signedBytes(s.changeBytes)))))) : null);
   };
 
