@@ -51,7 +51,9 @@ public sealed class NavigationCommandTests(SnapshotFixtures fixtures)
         int exit = await CliHost.RunAsync([command, file, "@4294967295"], output, error);
         exit.ShouldBe(ExitCodes.NoSuchObject);
         exit.ShouldBe(11);
-        error.ToString().ShouldBe($"heapdog: '{file}' has no object @4294967295{Environment.NewLine}");
+        // Progress lines come first (stderr is not a terminal here); the error is the one "heapdog:" line, last.
+        error.ToString().ShouldEndWith($"heapdog: '{file}' has no object @4294967295{Environment.NewLine}");
+        error.ToString().Split('\n').Count(l => l.StartsWith("heapdog:", StringComparison.Ordinal)).ShouldBe(1);
         output.ToString().ShouldBeEmpty();
     }
 

@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using System.Net;
+using System.Text.Encodings.Web;
 using System.Text.Json.Serialization;
 using System.Reflection;
 using Heapdog.Inspector;
@@ -118,6 +119,8 @@ public static class DashboardServer
             // The reports' own contract (indented, as the commands print them), then the server's shapes.
             o.SerializerOptions.WriteIndented = true;
             o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+            // The commands' escaping (ASP.NET Core's default leaves < > & unescaped), so an answer equals the --json bytes.
+            o.SerializerOptions.Encoder = JavaScriptEncoder.Default;
             o.SerializerOptions.TypeInfoResolverChain.Insert(0, HeapdogJsonContext.Default);
             o.SerializerOptions.TypeInfoResolverChain.Insert(1, ServerJsonContext.Default);
         });

@@ -13,6 +13,7 @@ using Heapdog.Workflows.Capture;
 using Heapdog.Workflows.Errors;
 using Heapdog.Workflows.Formatting;
 using Heapdog.Workflows.Progress;
+using Heapdog.Workflows.Snapshots;
 
 namespace Heapdog.Server.Snapshots;
 
@@ -157,28 +158,16 @@ public sealed class SnapshotLibrary(DashboardStore store, JobBoard jobs, string 
             store.UpdateSnapshot(record.Id, SnapshotState.Analysing);
             string name = record.Name;
             double span = to - from;
-            var reading = new SyncProgress<double>(f => job.Report($"reading {name}", from + span * 0.6 * f));
-            var analysing = new SyncProgress<AnalysisProgress>(p => job.Report($"{p.Phase} ({name})", from + span * (0.6 + 0.4 * Math.Max(0, p.Fraction))));
             SnapshotAnalysis analysis;
             try
             {
-                var snapshot = HeapSnapshotReader.Read(record.File, reading, ct);
-                analysis = SnapshotAnalysis.Analyze(snapshot, analysing, ct);
+                var snapshot = SnapshotOpener.Read(record.File, new JobProgress(job, from, from + span * 0.6), ct, name);
+                analysis = SnapshotOpener.Analyze(snapshot, new JobProgress(job, from + span * 0.6, to), ct);
             }
-            catch (SnapshotFormatException e)
+            catch (HeapdogException e)
             {
                 store.UpdateSnapshot(record.Id, SnapshotState.Failed, e.Message);
-                throw new HeapdogException(ErrorKind.Malformed, $"'{name}': {e.Message}", e);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                store.UpdateSnapshot(record.Id, SnapshotState.Failed, e.Message);
-                throw new HeapdogException(ErrorKind.NotFound, $"cannot read '{name}': {e.Message}", e);
-            }
-            catch (OutOfMemoryException e)
-            {
-                store.UpdateSnapshot(record.Id, SnapshotState.Failed, "not enough memory to analyse it");
-                throw new HeapdogException(ErrorKind.Refused, $"'{name}' needs more memory than is available", e);
+                throw;
             }
             catch (OperationCanceledException)
             {
@@ -186,9 +175,8 @@ public sealed class SnapshotLibrary(DashboardStore store, JobBoard jobs, string 
                 throw;
             }
             var s = analysis.Snapshot;
-            // Best effort: without the index, reopening the snapshot later means analysing it again.
             job.Report($"writing the analysis index of {name}", from + span * 0.99);
-            AnalysisIndex.TryWrite(AnalysisIndex.PathFor(record.File), record.File, analysis);
+            SnapshotOpener.TryWriteIndex(record.File, analysis);
             store.UpdateSnapshot(record.Id, SnapshotState.Ready, null, s.NodeCount, s.EdgeCount, analysis.TotalSize);
             var loaded = new LoadedSnapshot(store.Snapshots(record.Id).FirstOrDefault() ?? record, analysis);
             Keep(loaded);
@@ -224,7 +212,7 @@ public sealed class SnapshotLibrary(DashboardStore store, JobBoard jobs, string 
             lock (_gate)
                 foreach (var kept in _loaded)
                     if (kept.Record.Id == id) return kept;
-            if (!AnalysisIndex.TryLoad(AnalysisIndex.PathFor(record.File), record.File, out var analysis)) return null;
+            if (SnapshotOpener.TryReopen(record.File) is not { } analysis) return null;
             var loaded = new LoadedSnapshot(record, analysis);
             Keep(loaded);
             return loaded;
