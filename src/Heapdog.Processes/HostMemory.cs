@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Heapdog.Processes;
 
 /// <summary>The host's memory from <c>/proc/meminfo</c>, in bytes. <see cref="AvailableBytes"/> is MemAvailable: what can

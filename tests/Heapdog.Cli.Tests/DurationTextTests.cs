@@ -1,5 +1,4 @@
 using Heapdog.Workflows.Formatting;
-using Heapdog.Cli.CommandLine;
 
 namespace Heapdog.Cli.Tests;
 

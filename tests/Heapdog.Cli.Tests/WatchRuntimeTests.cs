@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Heapdog.Inspector;
 using Heapdog.Processes;
 
 namespace Heapdog.Cli.Tests;

@@ -1,4 +1,3 @@
-using Heapdog.Leaks;
 using Heapdog.Snapshot;
 using Heapdog.Snapshot.Analysis;
 using Heapdog.Snapshot.Comparison;

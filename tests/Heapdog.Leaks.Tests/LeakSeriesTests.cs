@@ -1,7 +1,5 @@
 using System.Runtime.CompilerServices;
 using Heapdog.Leaks.Tests.Infrastructure;
-using Heapdog.Snapshot.Analysis;
-using Heapdog.Snapshot.Comparison;
 
 namespace Heapdog.Leaks.Tests;
 

@@ -1,14 +1,8 @@
 using System.Collections.Concurrent;
 using Heapdog.Inspector;
 using Heapdog.Processes;
-using Heapdog.Server.Hosting;
-using Heapdog.Server.Jobs;
-using Heapdog.Server.Metrics;
 using Heapdog.Server.Processes;
-using Heapdog.Server.Snapshots;
 using Heapdog.Workflows.Capture;
-using Heapdog.Workflows.Errors;
-using Heapdog.Workflows.Formatting;
 using Heapdog.Workflows.Progress;
 
 namespace Heapdog.Server.Actions;

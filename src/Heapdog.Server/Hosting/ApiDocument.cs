@@ -1,6 +1,4 @@
-using Microsoft.AspNetCore.OpenApi;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.OpenApi;
 using Heapdog.Server.Actions;
 using Heapdog.Workflows.Reports.Leaks;
 using Heapdog.Workflows.Reports.Sampling;

@@ -11,17 +11,12 @@ using Heapdog.Server.Jobs;
 using Heapdog.Server.Metrics;
 using Heapdog.Server.Processes;
 using Heapdog.Server.Snapshots;
-using Heapdog.Workflows.Capture;
 using Heapdog.Workflows.Errors;
-using Heapdog.Workflows.Formatting;
 using Heapdog.Workflows.Json;
 using Heapdog.Workflows.Monitoring;
-using Heapdog.Workflows.Progress;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 

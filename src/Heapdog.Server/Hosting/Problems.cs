@@ -1,14 +1,5 @@
-using Heapdog.Server.Actions;
-using Heapdog.Server.Jobs;
-using Heapdog.Server.Metrics;
-using Heapdog.Server.Processes;
-using Heapdog.Server.Snapshots;
-using Heapdog.Workflows.Capture;
 using Heapdog.Workflows.Errors;
-using Heapdog.Workflows.Formatting;
-using Heapdog.Workflows.Progress;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 

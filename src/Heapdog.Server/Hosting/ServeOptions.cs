@@ -1,13 +1,4 @@
 using Heapdog.Monitoring.Sampling;
-using Heapdog.Server.Actions;
-using Heapdog.Server.Jobs;
-using Heapdog.Server.Metrics;
-using Heapdog.Server.Processes;
-using Heapdog.Server.Snapshots;
-using Heapdog.Workflows.Capture;
-using Heapdog.Workflows.Errors;
-using Heapdog.Workflows.Formatting;
-using Heapdog.Workflows.Progress;
 
 namespace Heapdog.Server.Hosting;
 

@@ -1,15 +1,6 @@
 using System.Text.Json;
 using Heapdog.Monitoring.Oom;
 using Heapdog.Monitoring.Store;
-using Heapdog.Server.Actions;
-using Heapdog.Server.Hosting;
-using Heapdog.Server.Jobs;
-using Heapdog.Server.Metrics;
-using Heapdog.Server.Snapshots;
-using Heapdog.Workflows.Capture;
-using Heapdog.Workflows.Errors;
-using Heapdog.Workflows.Formatting;
-using Heapdog.Workflows.Progress;
 
 namespace Heapdog.Server.Processes;
 

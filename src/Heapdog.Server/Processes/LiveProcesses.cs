@@ -1,14 +1,5 @@
 using System.Collections.Frozen;
 using Heapdog.Monitoring.Sampling;
-using Heapdog.Server.Actions;
-using Heapdog.Server.Hosting;
-using Heapdog.Server.Jobs;
-using Heapdog.Server.Metrics;
-using Heapdog.Server.Snapshots;
-using Heapdog.Workflows.Capture;
-using Heapdog.Workflows.Errors;
-using Heapdog.Workflows.Formatting;
-using Heapdog.Workflows.Progress;
 
 namespace Heapdog.Server.Processes;
 

@@ -1,15 +1,7 @@
 using Heapdog.Monitoring.Store;
 using Heapdog.Monitoring;
 using Heapdog.Processes;
-using Heapdog.Server.Actions;
 using Heapdog.Server.Hosting;
-using Heapdog.Server.Jobs;
-using Heapdog.Server.Metrics;
-using Heapdog.Server.Snapshots;
-using Heapdog.Workflows.Capture;
-using Heapdog.Workflows.Errors;
-using Heapdog.Workflows.Formatting;
-using Heapdog.Workflows.Progress;
 using Heapdog.Workflows.Reports.Watch;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;

@@ -1,15 +1,6 @@
 using Heapdog.Monitoring.Store;
-using Heapdog.Server.Actions;
-using Heapdog.Server.Hosting;
-using Heapdog.Server.Jobs;
-using Heapdog.Server.Metrics;
-using Heapdog.Server.Processes;
 using Heapdog.Snapshot.Analysis;
 using Heapdog.Snapshot.Comparison;
-using Heapdog.Workflows.Capture;
-using Heapdog.Workflows.Errors;
-using Heapdog.Workflows.Formatting;
-using Heapdog.Workflows.Progress;
 
 namespace Heapdog.Server.Snapshots;
 

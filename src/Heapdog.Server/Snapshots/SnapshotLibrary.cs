@@ -1,18 +1,11 @@
 using System.Globalization;
 using System.Text;
 using Heapdog.Monitoring.Store;
-using Heapdog.Server.Actions;
-using Heapdog.Server.Hosting;
 using Heapdog.Server.Jobs;
-using Heapdog.Server.Metrics;
-using Heapdog.Server.Processes;
 using Heapdog.Snapshot.Analysis;
 using Heapdog.Snapshot.Caching;
-using Heapdog.Snapshot;
-using Heapdog.Workflows.Capture;
 using Heapdog.Workflows.Errors;
 using Heapdog.Workflows.Formatting;
-using Heapdog.Workflows.Progress;
 using Heapdog.Workflows.Snapshots;
 
 namespace Heapdog.Server.Snapshots;
