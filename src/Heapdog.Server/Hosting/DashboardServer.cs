@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Encodings.Web;
 using System.Text.Json.Serialization;
 using System.Reflection;
 using Heapdog.Server.Actions;
@@ -54,8 +55,11 @@ public static class DashboardServer
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
-            // The reports' own contract (indented, as the commands print them), then the server's shapes.
+            // The reports' own contract (indented, as the commands print them), then the server's shapes. The default
+            // escaping too, as --json writes it ("\u003C" for '<'), rather than ASP.NET Core's relaxed one, so that a
+            // report served is the same text as the report printed.
             o.SerializerOptions.WriteIndented = true;
+            o.SerializerOptions.Encoder = JavaScriptEncoder.Default;
             o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
             o.SerializerOptions.TypeInfoResolverChain.Insert(0, HeapdogJsonContext.Default);
             o.SerializerOptions.TypeInfoResolverChain.Insert(1, ServerJsonContext.Default);
