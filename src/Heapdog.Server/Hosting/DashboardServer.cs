@@ -1,10 +1,7 @@
-using System.Net.Sockets;
 using System.Net;
+using System.Reflection;
 using System.Text.Encodings.Web;
 using System.Text.Json.Serialization;
-using System.Reflection;
-using Heapdog.Inspector;
-using Heapdog.Monitoring.Sampling;
 using Heapdog.Monitoring.Store;
 using Heapdog.Server.Actions;
 using Heapdog.Server.Jobs;
@@ -14,6 +11,7 @@ using Heapdog.Server.Snapshots;
 using Heapdog.Workflows.Errors;
 using Heapdog.Workflows.Json;
 using Heapdog.Workflows.Monitoring;
+using Heapdog.Workflows.Progress;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -31,72 +29,15 @@ public static class DashboardServer
 {
     public static async Task RunAsync(ServeOptions options, TextWriter output, TextWriter error, CancellationToken ct)
     {
-        using var sampleStore = StoreOpener.Open(options.DbPath);
-        var store = new DashboardStore(sampleStore.Path);
-        var live = new LiveProcesses();
-        await using var probe = options.RuntimeFigures ? new InspectorRuntimeProbe(log: line => error.WriteLine("heapdog: " + line)) : null;
-        var watcher = new Watcher(options.Watch, sampleStore, new ProcessSampler(probe), [live]);
-        var missing = await watcher.StartAsync(ct);
-        if (missing.Count > 0)
-            throw new HeapdogException(ErrorKind.ProcessUnavailable, $"no such process: {string.Join(", ", missing)} (not running, or not readable in /proc)");
-        live.Attach(() => watcher.Tracks);
-
-        var jobs = new JobBoard();
-        SnapshotLibrary library;
-        try { library = new SnapshotLibrary(store, jobs, options.SnapshotsDir, options.LoadedSnapshots); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new HeapdogException(ErrorKind.OutputFailed, $"cannot use the snapshot directory {options.SnapshotsDir}: {e.Message}", e);
-        }
-
-        await using var sessions = new InspectorSessions(probe);
-        var app = Build(options, store, live, library, jobs, sessions, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
-        try
-        {
-            await app.StartAsync(ct);
-        }
-        catch (IOException e)
-        {
-            throw new HeapdogException(ErrorKind.AddressUnavailable, $"cannot listen on {string.Join(", ", options.Urls)}: {e.Message}", e);
-        }
-        catch (SocketException e)
-        {
-            throw new HeapdogException(ErrorKind.AddressUnavailable, $"cannot listen on {string.Join(", ", options.Urls)}: {e.Message}", e);
-        }
-
-        await output.WriteLineAsync($"heapdog serve: {string.Join(", ", app.Urls)}  (store {sampleStore.Path}, snapshots {library.Directory}, " +
-            $"watching {watcher.Tracks.Count} process(es){(WebUiFiles.Available ? "" : "; no web UI in this build")})");
+        await using var host = await DashboardHost.StartAsync(options, error, ct);
+        await output.WriteLineAsync($"heapdog serve: {string.Join(", ", host.Urls)}  (store {host.StorePath}, snapshots {host.SnapshotsDirectory}, " +
+            $"watching {host.Watching} process(es){(WebUiFiles.Available ? "" : "; no web UI in this build")})");
         await output.FlushAsync(ct);
-        try
-        {
-            var sweep = SweepSessionsAsync(sessions, live, ct);
-            var oomScan = KernelOomScan.RunAsync(store, ct);
-            // In --pid mode the watch ends when its processes have exited; the dashboard stays up to show them.
-            await watcher.RunAsync(ct);
-            await Task.WhenAll(sweep, oomScan);
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-            // Ctrl+C: stop serving below.
-        }
-        finally
-        {
-            jobs.CancelAll();
-            await app.StopAsync(CancellationToken.None);
-            await app.DisposeAsync();
-        }
+        // Until Ctrl+C; then the host stops serving as it is disposed.
+        await host.Running;
     }
 
-    private static async Task SweepSessionsAsync(InspectorSessions sessions, LiveProcesses live, CancellationToken ct)
-    {
-        while (true)
-        {
-            await Task.Delay(TimeSpan.FromSeconds(10), ct);
-            await sessions.SweepAsync(live.Current);
-        }
-    }
-
-    private static WebApplication Build(ServeOptions options, DashboardStore store, LiveProcesses live, SnapshotLibrary library, JobBoard jobs,
+    internal static WebApplication Build(ServeOptions options, DashboardStore store, LiveProcesses live, SnapshotLibrary library, JobBoard jobs,
         InspectorSessions sessions, long startedMs)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "heapdog", ContentRootPath = AppContext.BaseDirectory });
@@ -111,11 +52,12 @@ public static class DashboardServer
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
-            // The reports' own contract (indented, as the commands print them), then the server's shapes.
+            // The reports' own contract (indented, as the commands print them), then the server's shapes. The default
+            // escaping too, as --json writes it ("\u003C" for '<'), rather than ASP.NET Core's relaxed one, so that a
+            // report served is the same text as the report printed.
             o.SerializerOptions.WriteIndented = true;
-            o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
-            // The commands' escaping (ASP.NET Core's default leaves < > & unescaped), so an answer equals the --json bytes.
             o.SerializerOptions.Encoder = JavaScriptEncoder.Default;
+            o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
             o.SerializerOptions.TypeInfoResolverChain.Insert(0, HeapdogJsonContext.Default);
             o.SerializerOptions.TypeInfoResolverChain.Insert(1, ServerJsonContext.Default);
         });

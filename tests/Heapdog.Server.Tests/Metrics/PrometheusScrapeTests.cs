@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Heapdog.Server.Tests.Hosting;
 
-namespace Heapdog.Cli.Tests.Serve;
+namespace Heapdog.Server.Tests.Metrics;
 
 /// <summary><c>/metrics</c> scraped as it is by a real Prometheus (Debian's package), then queried back.</summary>
 public sealed class PrometheusScrapeTests
@@ -16,7 +17,7 @@ public sealed class PrometheusScrapeTests
         using var target = new NodeProgram("healthy-service.js", flags: ["--inspect-port=0"]);
         await target.PortAsync();
         using var dir = new TempDirectory();
-        using var server = await ServeProcess.StartAsync(dir.Path, ["--pid", target.Pid.ToString(CultureInfo.InvariantCulture), "--interval", "500ms"]);
+        await using var server = await DashboardApplication.StartAsync(dir.Path, target.Pid, interval: TimeSpan.FromMilliseconds(500));
         int promPort = LoopbackPort.Free();
         string config = dir.File("prometheus.yml");
         await File.WriteAllTextAsync(config, $"""

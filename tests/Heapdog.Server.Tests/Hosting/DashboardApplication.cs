@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+using Heapdog.Monitoring.Sampling;
+using Heapdog.Server.Hosting;
+
+namespace Heapdog.Server.Tests.Hosting;
+
+/// <summary>
+/// The real dashboard hosted in this test process, on Kestrel at <c>http://127.0.0.1:0</c> over a real SQLite file in
+/// a test directory, with an HTTP client for its API; stopped (jobs cancelled, store closed) on dispose.
+/// </summary>
+/// <remarks>
+/// Not <c>WebApplicationFactory&lt;T&gt;</c>: it needs an entry-point assembly to find the app's builder, and
+/// Heapdog.Server is a library that <c>heapdog serve</c> hosts. The real Kestrel in-process is also the stronger test: real
+/// sockets, the Kestrel limits the server sets (the upload cap) and a real port for Prometheus to scrape, where TestServer
+/// would call the pipeline in memory.
+/// </remarks>
+public sealed class DashboardApplication : IAsyncDisposable
+{
+    private readonly DashboardHost _host;
+
+    private DashboardApplication(DashboardHost host)
+    {
+        _host = host;
+        Http = new HttpClient { BaseAddress = new Uri(host.Urls[0] + "/"), Timeout = TimeSpan.FromSeconds(60) };
+    }
+
+    public HttpClient Http { get; }
+    public Uri BaseAddress => Http.BaseAddress!;
+
+    /// <summary>
+    /// Starts the dashboard as <c>heapdog serve --pid PID</c> would, with the store at DIRECTORY/store.db and the
+    /// snapshots in DIRECTORY/snapshots, on a port the system chooses.
+    /// </summary>
+    /// <param name="directory">Where the store and the snapshots go.</param>
+    /// <param name="pid">The one process watched.</param>
+    /// <param name="interval">Time between samples (<c>--interval</c>; 5 s by default, as for the command).</param>
+    /// <param name="runtime">Read the heap figures through the inspector (<c>--runtime</c>).</param>
+    /// <param name="maxUploadBytes">The largest upload (<c>--max-upload</c>; 8 GiB by default, as for the command).</param>
+    /// <param name="token">The token every route but the health needs (<c>HEAPDOG_TOKEN</c>).</param>
+    public static async Task<DashboardApplication> StartAsync(string directory, int pid, TimeSpan? interval = null, bool runtime = false,
+        long maxUploadBytes = 8L << 30, string? token = null)
+    {
+        var options = new ServeOptions
+        {
+            Urls = ["http://127.0.0.1:0"],
+            DbPath = Path.Combine(directory, "store.db"),
+            SnapshotsDir = Path.Combine(directory, "snapshots"),
+            MaxUploadBytes = maxUploadBytes,
+            RuntimeFigures = runtime,
+            Token = token,
+            Watch = new WatchOptions
+            {
+                Mode = TargetMode.Pids,
+                Pids = [pid],
+                Interval = interval ?? TimeSpan.FromSeconds(5),
+                DiscoverEvery = TimeSpan.FromSeconds(10),
+            },
+        };
+        return new DashboardApplication(await DashboardHost.StartAsync(options, TextWriter.Null, CancellationToken.None));
+    }
+
+    public async Task<JsonElement> GetJsonAsync(string path, HttpStatusCode expected = HttpStatusCode.OK)
+    {
+        using var response = await Http.GetAsync(path);
+        string body = await response.Content.ReadAsStringAsync();
+        response.StatusCode.ShouldBe(expected, $"GET {path}: {body}");
+        return JsonDocument.Parse(body).RootElement.Clone();
+    }
+
+    public async Task<JsonElement> PostJsonAsync(string path, HttpContent? content = null, HttpStatusCode expected = HttpStatusCode.Accepted)
+    {
+        using var response = await Http.PostAsync(path, content);
+        string body = await response.Content.ReadAsStringAsync();
+        response.StatusCode.ShouldBe(expected, $"POST {path}: {body}");
+        return JsonDocument.Parse(body).RootElement.Clone();
+    }
+
+    /// <summary>Polls a job until it ends; returns it (state done, failed or cancelled).</summary>
+    public async Task<JsonElement> WaitForJobAsync(long id, TimeSpan? timeout = null)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var job = await GetJsonAsync($"api/jobs/{id}");
+            if (job.GetProperty("state").GetString() is "done" or "failed" or "cancelled") return job;
+            if (clock.Elapsed > (timeout ?? TimeSpan.FromSeconds(90))) throw new TimeoutException($"job {id} still {job}");
+            await Task.Delay(200);
+        }
+    }
+
+    /// <summary>Polls until <paramref name="condition"/> holds for the JSON at <paramref name="path"/>.</summary>
+    public async Task<JsonElement> WaitForAsync(string path, Func<JsonElement, bool> condition, TimeSpan? timeout = null)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var json = await GetJsonAsync(path);
+            if (condition(json)) return json;
+            if (clock.Elapsed > (timeout ?? TimeSpan.FromSeconds(30))) throw new TimeoutException($"{path} never satisfied the condition: {json}");
+            await Task.Delay(250);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await _host.DisposeAsync();
+        // A loop that failed while the test ran is a failure of the test too.
+        if (_host.Running.IsFaulted) await _host.Running;
+    }
+}
