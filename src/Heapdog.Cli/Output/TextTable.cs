@@ -15,8 +15,6 @@ public sealed class TextTable
         _rightAligned = columns.Select(c => c.RightAligned).ToArray();
     }
 
-    public int RowCount => _rows.Count;
-
     public void AddRow(params string[] cells)
     {
         if (cells.Length != _headers.Length)

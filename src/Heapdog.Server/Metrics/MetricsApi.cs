@@ -39,7 +39,8 @@ public static class MetricsApi
     ];
 
     public static void MapMetrics(this IEndpointRouteBuilder app, DashboardStore store, LiveProcesses live) =>
-        app.MapGet("/metrics", () => Results.Text(Render(store, live), "text/plain; version=0.0.4; charset=utf-8"))
+        app.MapGet("/metrics", () => TypedResults.Text(Render(store, live), "text/plain; version=0.0.4; charset=utf-8"))
+            .Produces<string>(StatusCodes.Status200OK, "text/plain")
             .WithTags("metrics").WithSummary("Prometheus text format");
 
     public static string Render(DashboardStore store, LiveProcesses live)
