@@ -25,7 +25,7 @@ function inlineBundle(): Plugin {
   };
 }
 
-// Relative asset paths: the bundle is embedded in heapdog.dll and served from the server's root.
+// Relative asset paths: the bundle is embedded in Heapdog.Server.dll and served from the server's root.
 export default defineConfig({
   base: './',
   plugins: [inlineBundle()],

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Builder;
 namespace Heapdog.Server.Hosting;
 
 /// <summary>
-/// Serves the web UI embedded in heapdog.dll (resources named <c>wwwroot/…</c>, built from web/ by the project's own
+/// Serves the web UI embedded in Heapdog.Server.dll (resources named <c>wwwroot/…</c>, built from web/ by the project's own
 /// build). Any path that is not a file, the API or the metrics gets index.html: the UI routes on the URL's hash.
 /// Hashed bundle files are cached for good; index.html never, so a new build shows at once.
 /// </summary>
