@@ -35,6 +35,7 @@ public static class CliHost
         root.Subcommands.Add(PathsCommand.Create(context));
         root.Subcommands.Add(DominatorsCommand.Create(context));
         root.Subcommands.Add(StringsCommand.Create(context));
+        root.Subcommands.Add(McpCommand.Create(context));
         return root;
     }
 

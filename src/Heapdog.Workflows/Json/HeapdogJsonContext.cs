@@ -3,6 +3,7 @@ using Heapdog.Workflows.Reports.Analyze;
 using Heapdog.Workflows.Reports.Diff;
 using Heapdog.Workflows.Reports.Dominators;
 using Heapdog.Workflows.Reports.Inspect;
+using Heapdog.Workflows.Reports.Hunt;
 using Heapdog.Workflows.Reports.Leaks;
 using Heapdog.Workflows.Reports.Objects;
 using Heapdog.Workflows.Reports.Oom;
@@ -30,6 +31,10 @@ namespace Heapdog.Workflows.Json;
 [JsonSerializable(typeof(LeaksResult))]
 [JsonSerializable(typeof(SampleResult))]
 [JsonSerializable(typeof(HeapObject))]
+[JsonSerializable(typeof(ClassObjectsResult))]
+[JsonSerializable(typeof(StringSearchResult))]
+[JsonSerializable(typeof(HuntResult))]
+[JsonSerializable(typeof(SnapshotTaken))]
 [JsonSerializable(typeof(PsResult))]
 [JsonSerializable(typeof(OomResult))]
 [JsonSerializable(typeof(WatchResult))]

@@ -13,4 +13,10 @@ public static class ReportJson
     }
 
     public static string Serialize<T>(T value, JsonTypeInfo<T> type) => JsonSerializer.Serialize(value, type);
+
+    /// <summary>The same contract on one line, for answers read by programs that pay per token (MCP).</summary>
+    public static string SerializeCompact<T>(T value) =>
+        JsonSerializer.Serialize(value, (JsonTypeInfo<T>)Compact.GetTypeInfo(typeof(T)));
+
+    private static readonly JsonSerializerOptions Compact = new(HeapdogJsonContext.Default.Options) { WriteIndented = false };
 }

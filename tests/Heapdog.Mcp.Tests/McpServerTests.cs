@@ -1,0 +1,106 @@
+using System.Globalization;
+using ModelContextProtocol;
+
+namespace Heapdog.Mcp.Tests;
+
+/// <summary>An agent's view of <c>heapdog mcp</c>: the tools it lists, an investigation of a real leaking service
+/// driven through them, and bad calls answered as MCP errors.</summary>
+public sealed class McpServerTests
+{
+    private static readonly string[] FileTools = ["analyze", "diff", "leaks", "inspect", "paths", "dominators", "strings", "class_objects", "find_strings"];
+    private static readonly string[] LiveTools = ["ps", "snapshot", "hunt", "sample"];
+
+    [Fact]
+    public async Task ListTools_EveryTool_HasADescriptionAnObjectSchemaAndHonestAnnotations()
+    {
+        await using var session = await McpSession.StartAsync();
+        var tools = await session.Client.ListToolsAsync();
+        tools.Select(t => t.Name).Order().ShouldBe(FileTools.Concat(LiveTools).Order());
+        foreach (var tool in tools)
+        {
+            tool.Description.ShouldNotBeNullOrWhiteSpace(tool.Name);
+            tool.JsonSchema.GetProperty("type").GetString().ShouldBe("object", tool.Name);
+            var annotations = tool.ProtocolTool.Annotations.ShouldNotBeNull(tool.Name);
+            if (FileTools.Contains(tool.Name)) annotations.ReadOnlyHint.ShouldBe(true, tool.Name);
+        }
+        foreach (string name in new[] { "snapshot", "hunt" })
+        {
+            var tool = tools.Single(t => t.Name == name);
+            tool.ProtocolTool.Annotations!.DestructiveHint.ShouldBe(true, name);
+            tool.Description!.ShouldStartWith("ACTS ON A LIVE PROCESS");
+        }
+        tools.Single(t => t.Name == "inspect").JsonSchema.GetProperty("required").EnumerateArray().Select(e => e.GetString())
+            .ShouldBe(["file", "id"], ignoreOrder: true);
+    }
+
+    [Fact]
+    public async Task ReadOnly_ListsOnlyTheFileTools()
+    {
+        await using var session = await McpSession.StartAsync("--read-only");
+        (await session.Client.ListToolsAsync()).Select(t => t.Name).Order().ShouldBe(FileTools.Order());
+    }
+
+    [Fact]
+    public async Task BadCalls_AreToolErrors_AndTheServerGoesOn()
+    {
+        await using var session = await McpSession.StartAsync();
+        using var dir = new TempDirectory();
+        var missing = await session.Client.CallToolAsync("inspect", new Dictionary<string, object?> { ["file"] = dir.File("gone.heapsnapshot"), ["id"] = "@1" });
+        missing.IsError.ShouldBe(true);
+        McpSession.Text(missing).ShouldContain("gone.heapsnapshot' does not exist (notFound)");
+
+        var noArguments = await session.Client.CallToolAsync("paths", new Dictionary<string, object?>());
+        noArguments.IsError.ShouldBe(true);
+
+        await Should.ThrowAsync<McpException>(() => session.Client.CallToolAsync("no_such_tool", new Dictionary<string, object?>()).AsTask());
+
+        // Still answering after the errors.
+        (await session.CallAsync("ps", [])).GetProperty("schemaVersion").GetInt32().ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Investigation_LeakingService_PsHuntInspectPaths_FindsTheArrayItsPathAndItsLine()
+    {
+        using var service = new NodeProgram("leaky-service.js", flags: ["--inspect-port=0"]);
+        await service.PortAsync();
+        await using var session = await McpSession.StartAsync();
+
+        // ps: the service is there.
+        var ps = await session.CallAsync("ps", []);
+        ps.GetProperty("processes").EnumerateArray().ShouldContain(p => p.GetProperty("pid").GetInt32() == service.Pid);
+
+        // hunt: with progress notifications, the snapshots kept, the growing array named with its line.
+        var phases = new List<string>();
+        var progress = new SynchronousProgress(p => { lock (phases) phases.Add(p.Message ?? ""); });
+        var hunt = await session.CallAsync("hunt", new Dictionary<string, object?>
+        {
+            ["pid"] = service.Pid, ["snapshots"] = 3, ["interval"] = "3s",
+        }, progress);
+        var snapshots = hunt.GetProperty("snapshots").EnumerateArray().Select(s => s.GetString()!).ToList();
+        snapshots.Count.ShouldBe(3);
+        snapshots.ShouldAllBe(s => File.Exists(s));
+        lock (phases) phases.ShouldContain(p => p.Contains("snapshot 2 of 3"), string.Join("\n", phases));
+        var suspects = hunt.GetProperty("report").GetProperty("suspects").EnumerateArray().ToList();
+        var array = suspects.First(s => s.GetProperty("explanation").GetString()!.Contains("sentEvents"));
+        array.GetProperty("location").GetProperty("script").GetString()!.ShouldEndWith("leaky-service.js");
+        string id = "@" + array.GetProperty("accumulationPoint").GetProperty("id").GetUInt32().ToString(CultureInfo.InvariantCulture);
+
+        // inspect the accumulation point in the last snapshot: an Array holding the OrderEvents.
+        var inspect = await session.CallAsync("inspect", new Dictionary<string, object?> { ["file"] = snapshots[^1], ["id"] = id, ["limit"] = 5 });
+        inspect.GetProperty("object").GetProperty("className").GetString().ShouldBe("Array");
+        inspect.GetProperty("edges").EnumerateArray().ShouldContain(e => e.GetProperty("to").GetProperty("className").GetString() == "OrderEvent");
+
+        // paths: from the roots through the module's `sentEvents` variable.
+        var paths = await session.CallAsync("paths", new Dictionary<string, object?> { ["file"] = snapshots[^1], ["id"] = id, ["k"] = 1 });
+        var links = paths.GetProperty("paths")[0].GetProperty("links").EnumerateArray().ToList();
+        links[^1].GetProperty("edge").GetString().ShouldBe("sentEvents");
+
+        (await service.GetAsync()).ShouldNotBeEmpty(); // still serving
+    }
+
+    /// <summary>Reports on the caller's thread, so every notification is seen before the call returns.</summary>
+    private sealed class SynchronousProgress(Action<ProgressNotificationValue> report) : IProgress<ProgressNotificationValue>
+    {
+        public void Report(ProgressNotificationValue value) => report(value);
+    }
+}
