@@ -1,4 +1,3 @@
-using System.Reflection;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -13,16 +12,10 @@ public static class HeapdogMcpServer
     {
         var builder = Host.CreateEmptyApplicationBuilder(settings: null);
         builder.Logging.ClearProviders();
-        builder.Services.AddSingleton(new SnapshotCache(loadedSnapshots));
-        builder.Services.AddSingleton<McpWorkspace>();
-        var mcp = builder.Services.AddMcpServer(o => o.ServerInfo = new() { Name = "heapdog", Version = Version })
+        builder.Services.AddMcpServer(o => o.ServerInfo = HeapdogTools.ServerInfo)
             .WithStdioServerTransport()
-            .WithTools<SnapshotTools>();
-        if (!readOnly) mcp.WithTools<LiveTools>();
+            .WithHeapdogTools(readOnly, loadedSnapshots);
         using var host = builder.Build();
         await host.RunAsync(cancellation);
     }
-
-    private static string Version =>
-        typeof(HeapdogMcpServer).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0";
 }

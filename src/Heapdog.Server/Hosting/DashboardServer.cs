@@ -4,6 +4,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json.Serialization;
 using Heapdog.Monitoring.Store;
 using Heapdog.Server.Actions;
+using Heapdog.Server.Agents;
 using Heapdog.Server.Jobs;
 using Heapdog.Server.Metrics;
 using Heapdog.Server.Processes;
@@ -62,6 +63,7 @@ public static class DashboardServer
             o.SerializerOptions.TypeInfoResolverChain.Insert(1, ServerJsonContext.Default);
         });
         builder.Services.AddApiDocument();
+        builder.Services.AddAgentTools();
 
         var app = builder.Build();
         if (options.Token is { } token)
@@ -77,6 +79,7 @@ public static class DashboardServer
         app.MapActions(store, live, library, jobs, sessions);
         app.MapJobs(jobs);
         app.MapMetrics(store, live);
+        app.MapAgents();
         WebUiFiles.Map(app);
         return app;
     }
