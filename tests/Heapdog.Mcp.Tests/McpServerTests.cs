@@ -81,6 +81,8 @@ public sealed class McpServerTests
         snapshots.ShouldAllBe(s => File.Exists(s));
         lock (phases) phases.ShouldContain(p => p.Contains("snapshot 2 of 3"), string.Join("\n", phases));
         var suspects = hunt.GetProperty("report").GetProperty("suspects").EnumerateArray().ToList();
+        // Both of the demo's leaks: the array that only grows, and the 'error' listener added per request.
+        suspects.ShouldContain(s => s.GetProperty("explanation").GetString()!.Contains("`error` listeners"));
         var array = suspects.First(s => s.GetProperty("explanation").GetString()!.Contains("sentEvents"));
         array.GetProperty("location").GetProperty("script").GetString()!.ShouldEndWith("leaky-service.js");
         string id = "@" + array.GetProperty("accumulationPoint").GetProperty("id").GetUInt32().ToString(CultureInfo.InvariantCulture);
