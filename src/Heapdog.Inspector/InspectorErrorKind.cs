@@ -11,6 +11,13 @@ public enum InspectorErrorKind
     PermissionDenied,
     /// <summary>SIGUSR1 was delivered but no inspector came up in time (e.g. <c>--disable-sigusr1</c>).</summary>
     ActivationTimedOut,
+    /// <summary>
+    /// The inspector listens, or would listen after SIGUSR1, on an address other than loopback, where anyone on the network
+    /// could use it to run code in the process; Heapdog neither opens nor uses it.
+    /// </summary>
+    NotLoopback,
+    /// <summary>The process is stopped (SIGSTOP, or traced): it could not answer, and a SIGUSR1 would open its inspector later, unwatched.</summary>
+    ProcessStopped,
     /// <summary>The inspector port the process would open is held by another process.</summary>
     PortHeld,
     /// <summary>The endpoint answered, but the session reached a different pid than the one asked for.</summary>

@@ -213,7 +213,7 @@ public sealed class InspectorRuntimeProbe : IRuntimeProbe
         bool gone = ex.Kind == InspectorErrorKind.ProcessGone
             || ProcessReader.TryReadStat(process.Pid) is not { State: not ('Z' or 'X') } stat || stat.StartTicks != process.StartTicks;
         bool final = gone || ex.Kind is InspectorErrorKind.NotNode or InspectorErrorKind.PermissionDenied
-            or InspectorErrorKind.ActivationTimedOut or InspectorErrorKind.WrongProcess;
+            or InspectorErrorKind.ActivationTimedOut or InspectorErrorKind.WrongProcess or InspectorErrorKind.NotLoopback;
         if (target.Session is { Connection.IsClosed: true } lost)
         {
             target.Session = null;

@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Net;
-using System.Text.RegularExpressions;
 using Heapdog.Processes;
 
 namespace Heapdog.Inspector;
@@ -9,7 +7,7 @@ namespace Heapdog.Inspector;
 /// Opens an inspector session on a running Node process without restarting it: finds the port it already listens on,
 /// or turns the inspector on with SIGUSR1, then confirms the session reached the intended pid.
 /// </summary>
-public static partial class NodeInspector
+public static class NodeInspector
 {
     /// <summary>The port Node opens on SIGUSR1 unless started with <c>--inspect-port</c>.</summary>
     public const int DefaultPort = 9229;
@@ -24,12 +22,19 @@ public static partial class NodeInspector
             throw new ArgumentException("a pid, port or URL is required", nameof(options));
 
         EnsureNodeProcess(pid);
+        EnsureRunning(pid);
         var sessionLock = SessionLock.Acquire(pid);
         try
         {
             bool opened = false;
-            var endpoint = await FindInspectorAsync(pid, cancellationToken).ConfigureAwait(false);
-            if (endpoint is null)
+            InspectorEndpoint endpoint;
+            if (await FindInspectorAsync(pid, cancellationToken).ConfigureAwait(false) is { } found)
+            {
+                if (!InspectorAddress.IsLoopbackAddress(found.Socket.Address))
+                    throw ListensBeyondLoopback(pid, found.Socket);
+                endpoint = found.Endpoint;
+            }
+            else
             {
                 endpoint = await ActivateAsync(pid, options.ActivationTimeout, cancellationToken).ConfigureAwait(false);
                 opened = true;
@@ -125,8 +130,46 @@ public static partial class NodeInspector
                 $"pid {pid} ({ProcessReader.TryReadComm(pid) ?? "?"}) is not a Node.js process (executable {exe ?? commandLine.FirstOrDefault() ?? "unknown"})");
     }
 
-    /// <summary>The inspector <paramref name="pid"/> already listens on, whatever its port (<c>--inspect=0</c> too).</summary>
-    private static async Task<InspectorEndpoint?> FindInspectorAsync(int pid, CancellationToken cancellationToken)
+    /// <summary>
+    /// Refuses a stopped process: it cannot answer, and a SIGUSR1 it has not yet handled would open its inspector when it
+    /// resumes, long after Heapdog gave up, with no one left to close it.
+    /// </summary>
+    private static void EnsureRunning(int pid)
+    {
+        if (ProcessReader.TryReadStat(pid) is not { IsStopped: true } stat) return;
+        throw new InspectorException(InspectorErrorKind.ProcessStopped, stat.State == 't'
+            ? $"pid {pid} is stopped by a debugger or tracer; detach it (or resume it) first"
+            : $"pid {pid} is stopped (SIGSTOP); resume it with kill -CONT {pid} first");
+    }
+
+    /// <summary>
+    /// Refuses to signal a process whose options would open the inspector beyond loopback: whoever reaches that address
+    /// can run code in the process for as long as the capture lasts.
+    /// </summary>
+    private static void EnsureLoopbackConfigured(int pid)
+    {
+        var address = ConfiguredAddress(pid);
+        if (address.IsLoopback) return;
+        throw new InspectorException(InspectorErrorKind.NotLoopback,
+            $"refusing to open the inspector of pid {pid}: it is configured to listen on {address} ({address.HostSource}), " +
+            "which anyone on the network could use to run code in it; start it with --inspect-port=127.0.0.1:PORT, " +
+            "or open the inspector yourself and pass --port");
+    }
+
+    private static InspectorException ListensBeyondLoopback(int pid, IPEndPoint socket) =>
+        new(InspectorErrorKind.NotLoopback,
+            $"refusing to use the inspector of pid {pid}: it listens on {socket}, which anyone on the network could use to run code in it; " +
+            "close it, and start the process with --inspect=127.0.0.1:PORT (or no --inspect: Heapdog opens it on loopback)");
+
+    /// <summary>The inspector address <paramref name="pid"/>'s command line and NODE_OPTIONS configure.</summary>
+    internal static InspectorAddress ConfiguredAddress(int pid) =>
+        InspectorAddress.Parse(ProcessReader.TryReadCommandLine(pid), ProcessReader.TryReadEnvironmentVariable(pid, "NODE_OPTIONS"));
+
+    /// <summary>
+    /// The inspector <paramref name="pid"/> already listens on, whatever its port (<c>--inspect=0</c> too), with the
+    /// socket it listens on (0.0.0.0 when it is open to the network).
+    /// </summary>
+    private static async Task<(InspectorEndpoint Endpoint, IPEndPoint Socket)?> FindInspectorAsync(int pid, CancellationToken cancellationToken)
     {
         List<IPEndPoint> listening;
         try
@@ -146,17 +189,20 @@ public static partial class NodeInspector
             var address = socket.Address.Equals(IPAddress.Any) ? IPAddress.Loopback
                 : socket.Address.Equals(IPAddress.IPv6Any) ? IPAddress.IPv6Loopback : socket.Address;
             var endpoint = await InspectorEndpoint.ProbeAsync(new IPEndPoint(address, socket.Port), cancellationToken).ConfigureAwait(false);
-            if (endpoint is not null && endpoint.Browser.StartsWith("node", StringComparison.OrdinalIgnoreCase)) return endpoint;
+            if (endpoint is not null && endpoint.Browser.StartsWith("node", StringComparison.OrdinalIgnoreCase)) return (endpoint, socket);
         }
         return null;
     }
 
     private static async Task<InspectorEndpoint> ActivateAsync(int pid, TimeSpan timeout, CancellationToken cancellationToken)
     {
+        EnsureLoopbackConfigured(pid);
         int port = ExpectedPort(pid);
-        if (ListeningSockets.PortHolder(port) is int holder && holder != pid)
+        if (port != 0 && ListeningSockets.PortHolder(port) is int holder && holder != pid)
             throw PortHeld(port, holder);
 
+        // Checked again right before the signal: a process stopped since would take it only when resumed.
+        EnsureRunning(pid);
         ProcessSignal.Send(pid, ProcessSignal.SigUsr1);
         var deadline = DateTime.UtcNow + timeout;
         while (true)
@@ -164,14 +210,33 @@ public static partial class NodeInspector
             await Task.Delay(PollInterval, cancellationToken).ConfigureAwait(false);
             if (!ProcessReader.IsAlive(pid))
                 throw new InspectorException(InspectorErrorKind.ProcessGone, $"pid {pid} exited after SIGUSR1");
-            var endpoint = await FindInspectorAsync(pid, cancellationToken).ConfigureAwait(false);
-            if (endpoint is not null) return endpoint;
+            if (await FindInspectorAsync(pid, cancellationToken).ConfigureAwait(false) is { } found)
+            {
+                if (InspectorAddress.IsLoopbackAddress(found.Socket.Address)) return found.Endpoint;
+                // Options Heapdog did not foresee opened it beyond loopback: close it at once, then refuse.
+                await CloseAsync(found.Endpoint, cancellationToken).ConfigureAwait(false);
+                throw ListensBeyondLoopback(pid, found.Socket);
+            }
             if (DateTime.UtcNow > deadline) break;
         }
         if (ListeningSockets.PortHolder(port) is int other && other != pid)
             throw PortHeld(port, other);
         throw new InspectorException(InspectorErrorKind.ActivationTimedOut,
             $"pid {pid} did not open its inspector within {timeout.TotalSeconds:0} s of SIGUSR1 (started with --disable-sigusr1, or SIGUSR1 taken over by the application?)");
+    }
+
+    /// <summary>Turns off an inspector Heapdog opened, without a session of its own to keep.</summary>
+    private static async Task CloseAsync(InspectorEndpoint endpoint, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var connection = await InspectorConnection.ConnectAsync(endpoint.WebSocketUrl, "the inspector to close",
+                cancellationToken: cancellationToken).ConfigureAwait(false);
+            await new InspectedProcess(connection, endpoint, pid: null, openedByHeapdog: true, sessionLock: null).DisposeAsync().ConfigureAwait(false);
+        }
+        catch (InspectorException)
+        {
+        }
     }
 
     private static InspectorException PortHeld(int port, int holder) =>
@@ -181,12 +246,8 @@ public static partial class NodeInspector
     private static bool HasInspectFlag(int pid) =>
         NodeOptions(pid).Contains("--inspect", StringComparison.Ordinal) || NodeOptions(pid).Contains("--debug", StringComparison.Ordinal);
 
-    /// <summary>The port SIGUSR1 will open: <c>--inspect-port</c> from the command line or NODE_OPTIONS, else 9229.</summary>
-    internal static int ExpectedPort(int pid)
-    {
-        var match = InspectPortPattern().Match(NodeOptions(pid));
-        return match.Success ? int.Parse(match.Groups[1].ValueSpan, CultureInfo.InvariantCulture) : DefaultPort;
-    }
+    /// <summary>The port SIGUSR1 will open: <c>--inspect-port</c> (or <c>--inspect=…</c>) from NODE_OPTIONS or the command line, else 9229.</summary>
+    internal static int ExpectedPort(int pid) => ConfiguredAddress(pid).Port;
 
     /// <summary>The command line with NODE_OPTIONS in front (where Node reads options from).</summary>
     private static string NodeOptions(int pid)
@@ -194,7 +255,4 @@ public static partial class NodeInspector
         string args = string.Join(' ', ProcessReader.TryReadCommandLine(pid));
         return ProcessReader.TryReadEnvironmentVariable(pid, "NODE_OPTIONS") is { } options ? options + " " + args : args;
     }
-
-    [GeneratedRegex(@"--(?:inspect|debug)-port[= ](?:[^\s:]+:)?(\d+)")]
-    private static partial Regex InspectPortPattern();
 }

@@ -15,6 +15,9 @@ public sealed record ProcStat(
     long VirtualBytes,
     long RssPages)
 {
+    /// <summary>True when the process is stopped: by a signal (SIGSTOP, SIGTSTP; state T) or by a tracer (state t).</summary>
+    public bool IsStopped => State is 'T' or 't';
+
     /// <summary>Parses one <c>stat</c> line; null when it is malformed. The comm may hold spaces and parentheses, so
     /// fields are counted from the last ')'.</summary>
     public static ProcStat? Parse(string text)

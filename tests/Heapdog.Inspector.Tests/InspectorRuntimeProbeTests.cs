@@ -161,6 +161,23 @@ public sealed class InspectorRuntimeProbeTests
         }
     }
 
+    [Fact]
+    public async Task ReadAsync_InspectorConfiguredBeyondLoopback_NoFiguresNoSignalAndNoRetry()
+    {
+        using var node = NodeProgram.Inline("console.log('ready'); setInterval(() => {}, 1000);", flags: ["--inspect-port=0.0.0.0:0"]);
+        await node.ReadyAsync();
+        var log = new List<string>();
+        await using var probe = new InspectorRuntimeProbe(log: log.Add);
+        var id = Identity(node.Pid);
+
+        (await probe.ReadAsync(id, CancellationToken.None)).ShouldBeNull();
+        await Task.Delay(300);
+        (await probe.ReadAsync(id, CancellationToken.None)).ShouldBeNull();
+
+        log.ShouldHaveSingleItem().ShouldStartWith($"pid {node.Pid}: no runtime figures: refusing to open the inspector of pid {node.Pid}");
+        ListeningSockets.OfProcess(node.Pid).ShouldBeEmpty();
+    }
+
     private static ProcessIdentity Identity(int pid) => ProcessReader.TryRead(pid).ShouldNotBeNull().Identity;
 
     /// <summary>Reads until figures come: the first read may return none while the session is still opening.</summary>

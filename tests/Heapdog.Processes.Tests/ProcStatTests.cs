@@ -35,4 +35,18 @@ public class ProcStatTests
     [InlineData("abc (node) S 1 4550 3342 0 -1 4194304 82823 0 4 0 75 48 0 0 20 0 7 0 19034 1306750976 84031")]
     [InlineData("4557 (node) S 1 4550 3342 0 -1 4194304 82823 0 4 0 xx 48 0 0 20 0 7 0 19034 1306750976 84031")]
     public void Parse_Malformed_ReturnsNull(string text) => ProcStat.Parse(text).ShouldBeNull();
+
+    [Theory]
+    [InlineData('S', false)]
+    [InlineData('R', false)]
+    [InlineData('D', false)]
+    [InlineData('Z', false)]
+    [InlineData('T', true)]
+    [InlineData('t', true)]
+    public void IsStopped_State_TrueForStoppedAndTraced(char state, bool stopped)
+    {
+        var stat = ProcStat.Parse(TestFiles.Read("proc-node/stat").Replace("(node) S ", $"(node) {state} "))!;
+        stat.State.ShouldBe(state);
+        stat.IsStopped.ShouldBe(stopped);
+    }
 }

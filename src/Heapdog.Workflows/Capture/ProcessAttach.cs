@@ -27,6 +27,7 @@ public static class ProcessAttach
     {
         InspectorErrorKind.BadSnapshot => ErrorKind.Malformed,
         InspectorErrorKind.PermissionDenied => ErrorKind.NotPermitted,
+        InspectorErrorKind.NotLoopback => ErrorKind.NotPermitted,
         _ => ErrorKind.ProcessUnavailable,
     }, ex.Message, ex);
 }
