@@ -20,6 +20,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Net.Http.Headers;
+using Microsoft.OpenApi;
 
 namespace Heapdog.Server.Snapshots;
 
@@ -60,7 +61,22 @@ public static class SnapshotsApi
             return TypedResults.Accepted($"/api/jobs/{job.Id}", new UploadAccepted(SnapshotView.Of(library.Find(record.Id) ?? record, library), job.View()));
         }).WithSummary("Upload a .heapsnapshot (the body, as application/octet-stream), streamed to disk, then analysed by a job")
           .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-          .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+          .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+          // Documented here rather than with Accepts<T>, whose content-type matching answers other types with no route
+          // instead of the 415 above.
+          .AddOpenApiOperationTransformer((operation, _, _) =>
+          {
+              operation.RequestBody = new OpenApiRequestBody
+              {
+                  Required = true,
+                  Description = "The .heapsnapshot file, as it is",
+                  Content = new Dictionary<string, OpenApiMediaType>
+                  {
+                      ["application/octet-stream"] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" } },
+                  },
+              };
+              return Task.CompletedTask;
+          });
 
         api.MapDelete("/snapshots/{id:digits}", Results<NoContent, ProblemHttpResult> (long id) =>
             library.Delete(id) ? TypedResults.NoContent() : NoSnapshot(id))
