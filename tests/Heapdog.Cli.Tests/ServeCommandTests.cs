@@ -29,4 +29,24 @@ public sealed class ServeCommandTests
         run.Stderr.Trim().ShouldStartWith($"heapdog: cannot listen on http://127.0.0.1:{port}");
         run.Stderr.Trim().Split('\n').Length.ShouldBe(1);
     }
+
+    [Fact]
+    public async Task Serve_AllowedHost_AnswersThatNameAndItsOwnOnly()
+    {
+        using var dir = new TempDirectory();
+        using var server = await HeapdogProcess.StartServeAsync(dir.Path, ["--db", dir.File("s.db"), "--allowed-host", "dash.example",
+            "--allowed-host", "other.example:8080", "--pid", Environment.ProcessId.ToString(CultureInfo.InvariantCulture)]);
+        using var http = new HttpClient { BaseAddress = server.BaseAddress };
+        foreach (var (host, expected) in new[]
+                 {
+                     ("dash.example", HttpStatusCode.OK), ("other.example:8080", HttpStatusCode.OK), (server.BaseAddress.Authority, HttpStatusCode.OK),
+                     ("other.example:9090", HttpStatusCode.Forbidden), ("evil.example", HttpStatusCode.Forbidden),
+                 })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "api/health");
+            request.Headers.Host = host;
+            using var response = await http.SendAsync(request);
+            response.StatusCode.ShouldBe(expected, host);
+        }
+    }
 }

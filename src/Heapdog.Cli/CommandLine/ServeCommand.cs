@@ -28,10 +28,14 @@ public static class ServeCommand
         var snapshots = new Option<string?>("--snapshots") { Description = "Directory of the snapshots the dashboard keeps (default: 'snapshots' beside the store)" };
         var maxUpload = new Option<string>("--max-upload") { Description = "Largest snapshot upload accepted (e.g. 2g)", DefaultValueFactory = _ => "8g" };
         var runtime = new Option<bool>("--runtime") { Description = "Also read heap used/total, external, arrayBuffers and the heap limit through each process's inspector (as watch --runtime)" };
+        var allowedHosts = new Option<string[]>("--allowed-host")
+        {
+            Description = "A name (NAME or NAME:PORT) browsers may use for this server beyond its addresses and localhost, e.g. behind a proxy; repeatable",
+        };
         var loaded = new Option<int>("--loaded") { Description = "Analysed snapshots kept in memory at once", DefaultValueFactory = _ => 2 };
 
         var command = new Command("serve", "The dashboard: watch Node processes and analyse snapshots, with a web UI, a JSON API and /metrics");
-        foreach (var o in new Option[] { urls, db, pids, pm2, interval, snapshots, maxUpload, loaded, runtime }) command.Options.Add(o);
+        foreach (var o in new Option[] { urls, db, pids, pm2, interval, snapshots, maxUpload, loaded, runtime, allowedHosts }) command.Options.Add(o);
         command.SetAction((parse, ct) =>
         {
             var urlList = parse.GetValue(urls) is { Length: > 0 } given ? given : [DefaultUrl];
@@ -59,6 +63,7 @@ public static class ServeCommand
                 LoadedSnapshots = keep,
                 RuntimeFigures = parse.GetValue(runtime),
                 Token = token,
+                AllowedHosts = parse.GetValue(allowedHosts) ?? [],
                 Watch = new WatchOptions
                 {
                     Mode = pidList.Length > 0 ? TargetMode.Pids : onlyPm2 ? TargetMode.Pm2 : TargetMode.All,

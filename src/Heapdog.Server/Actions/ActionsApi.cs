@@ -33,7 +33,7 @@ public static class ActionsApi
     {
         var api = app.MapGroup("/api").WithTags("actions").WithProblems();
 
-        api.MapPost("/processes/{id:long}/snapshot", (long id) => WithLiveProcess(live, id, (identity, processId) =>
+        api.MapPost("/processes/{id:digits}/snapshot", (long id) => WithLiveProcess(live, id, (identity, processId) =>
             jobs.Start("capture", processId, async (job, ct) =>
             {
                 var record = await sessions.UseAsync(processId, identity, new JobProgress(job), target =>
@@ -42,7 +42,7 @@ public static class ActionsApi
                 return JsonSerializer.Serialize(new CaptureResult(record.Id), ServerJsonContext.Default.CaptureResult);
             }))).WithSummary("Take a heap snapshot of a live process, then analyse it");
 
-        api.MapPost("/processes/{id:long}/hunt", (long id, int? count, string? interval) =>
+        api.MapPost("/processes/{id:digits}/hunt", (long id, int? count, string? interval) =>
         {
             int n = count ?? 3;
             if (n is < HuntSeries.MinSnapshots or > HuntSeries.MaxSnapshots)
@@ -61,7 +61,7 @@ public static class ActionsApi
             }));
         }).WithSummary("Take `count` snapshots `interval` apart and report what leaks (heapdog hunt --json)");
 
-        api.MapPost("/processes/{id:long}/sample", (long id, string? duration) =>
+        api.MapPost("/processes/{id:digits}/sample", (long id, string? duration) =>
         {
             TimeSpan length;
             try { length = DurationText.Parse(duration ?? "10s", "duration"); }

@@ -16,6 +16,7 @@ using Heapdog.Workflows.Progress;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -50,6 +51,7 @@ public static class DashboardServer
             k.AddServerHeader = false;
         });
         builder.Services.AddSingleton(jobs);
+        builder.Services.Configure<RouteOptions>(o => o.SetParameterPolicy<DigitsRouteConstraint>(DigitsRouteConstraint.Name));
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
@@ -66,6 +68,8 @@ public static class DashboardServer
         builder.Services.AddAgentTools();
 
         var app = builder.Build();
+        var requestGate = new RequestGate(options.Urls, options.AllowedHosts);
+        app.Use((context, next) => requestGate.InvokeAsync(context, () => next(context)));
         if (options.Token is { } token)
         {
             var gate = new TokenGate(token);

@@ -17,4 +17,7 @@ public sealed record ServeOptions
     public bool RuntimeFigures { get; init; }
     /// <summary>From HEAPDOG_TOKEN; required when a URL is not loopback.</summary>
     public string? Token { get; init; }
+    /// <summary>Names a browser may use for the server beyond its bound addresses and loopback (<c>--allowed-host</c>):
+    /// <c>NAME</c> or <c>NAME:PORT</c>. On a wildcard address, the only names accepted once one is given.</summary>
+    public IReadOnlyList<string> AllowedHosts { get; init; } = [];
 }

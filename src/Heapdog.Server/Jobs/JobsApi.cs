@@ -13,9 +13,9 @@ public static class JobsApi
     {
         var api = app.MapGroup("/api/jobs").WithTags("jobs").WithProblems();
         api.MapGet("", () => TypedResults.Ok(jobs.All().Select(j => j.View()).ToList())).WithSummary("Jobs of this server run, newest first");
-        api.MapGet("/{id:long}", Results<Ok<JobView>, ProblemHttpResult> (long id) =>
+        api.MapGet("/{id:digits}", Results<Ok<JobView>, ProblemHttpResult> (long id) =>
             jobs.Get(id) is { } job ? TypedResults.Ok(job.View()) : NoJob(id)).WithSummary("One job");
-        api.MapDelete("/{id:long}", Results<NoContent, ProblemHttpResult> (long id) =>
+        api.MapDelete("/{id:digits}", Results<NoContent, ProblemHttpResult> (long id) =>
         {
             if (jobs.Get(id) is not { } job) return NoJob(id);
             job.Cancellation.Cancel();

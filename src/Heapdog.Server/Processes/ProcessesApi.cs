@@ -30,13 +30,13 @@ public static class ProcessesApi
                 .ToList());
         }).WithSummary("Every watched process, alive first");
 
-        api.MapGet("/processes/{id:long}", Results<Ok<ProcessView>, ProblemHttpResult> (long id) =>
+        api.MapGet("/processes/{id:digits}", Results<Ok<ProcessView>, ProblemHttpResult> (long id) =>
         {
             var p = store.Processes(id).FirstOrDefault();
             return p is null ? NoProcess(id) : TypedResults.Ok(ViewOf(store, p, live.Current.GetValueOrDefault(id)));
         }).WithSummary("One process");
 
-        api.MapGet("/processes/{id:long}/samples", Results<Ok<ProcessSeries>, ProblemHttpResult> (long id, long? from, long? to, int? points) =>
+        api.MapGet("/processes/{id:digits}/samples", Results<Ok<ProcessSeries>, ProblemHttpResult> (long id, long? from, long? to, int? points) =>
         {
             if (store.Processes(id).Count == 0) return NoProcess(id);
             long end = to ?? DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
@@ -47,7 +47,7 @@ public static class ProcessesApi
             return TypedResults.Ok(ProcessSeries.Of(store.Series(id, start, end, n)));
         }).WithSummary("Samples of a process over a time range, bucketed to at most `points` points (max of memory figures per bucket)");
 
-        api.MapGet("/processes/{id:long}/events", Results<Ok<List<ProcessEvent>>, ProblemHttpResult> (long id, long? from, long? to) =>
+        api.MapGet("/processes/{id:digits}/events", Results<Ok<List<ProcessEvent>>, ProblemHttpResult> (long id, long? from, long? to) =>
             store.Processes(id).Count == 0 ? NoProcess(id) : TypedResults.Ok(EventsOf(store.Events(id, from ?? 0, to ?? long.MaxValue))))
             .WithSummary("Events of a process: exits, OOM kills, snapshots");
 

@@ -7,6 +7,7 @@ using Heapdog.Snapshot.Caching;
 using Heapdog.Workflows.Errors;
 using Heapdog.Workflows.Formatting;
 using Heapdog.Workflows.Snapshots;
+using Microsoft.AspNetCore.Http;
 
 namespace Heapdog.Server.Snapshots;
 
@@ -92,6 +93,15 @@ public sealed class SnapshotLibrary(DashboardStore store, JobBoard jobs, string 
                 file.Flush(flushToDisk: true);
             }
             File.Move(partial, path);
+        }
+        catch (BadHttpRequestException e)
+        {
+            // Kestrel's own limit (MaxRequestBodySize = --max-upload) stops a chunked body of unknown length; anything
+            // else is a body cut or garbled on the way.
+            TryDelete(partial);
+            throw e.StatusCode == StatusCodes.Status413PayloadTooLarge
+                ? new HeapdogException(ErrorKind.TooLarge, $"upload larger than the limit of {Format.Size(maxBytes)} (--max-upload)", e)
+                : new HeapdogException(ErrorKind.BadRequest, $"upload '{name}' could not be read: {e.Message}", e);
         }
         catch (IOException e) when (e is not FileNotFoundException)
         {

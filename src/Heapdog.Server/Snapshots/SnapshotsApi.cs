@@ -19,6 +19,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Net.Http.Headers;
+using Microsoft.OpenApi;
 
 namespace Heapdog.Server.Snapshots;
 
@@ -32,13 +34,17 @@ public static class SnapshotsApi
         api.MapGet("/snapshots", () => TypedResults.Ok(library.All().Select(s => SnapshotView.Of(s, library)).ToList()))
             .WithSummary("Every snapshot the server keeps, newest first");
 
-        api.MapGet("/snapshots/{id:long}", Results<Ok<SnapshotView>, ProblemHttpResult> (long id) =>
+        api.MapGet("/snapshots/{id:digits}", Results<Ok<SnapshotView>, ProblemHttpResult> (long id) =>
             library.Find(id) is { } s ? TypedResults.Ok(SnapshotView.Of(s, library)) : NoSnapshot(id))
             .WithSummary("One snapshot");
 
         api.MapPost("/snapshots", async Task<Results<Accepted<UploadAccepted>, ProblemHttpResult>> (HttpRequest request, string? name, CancellationToken ct) =>
         {
             string label = string.IsNullOrWhiteSpace(name) ? "upload.heapsnapshot" : name;
+            // Only the raw file: a browser form (text/plain, multipart/form-data) cannot send this type without asking.
+            if (!IsOctetStream(request.ContentType))
+                return Problems.Of(StatusCodes.Status415UnsupportedMediaType,
+                    $"send the snapshot as the raw body with 'Content-Type: application/octet-stream', got {(request.ContentType is { Length: > 0 } type ? $"'{type}'" : "no Content-Type")}");
             if (request.ContentLength > maxUploadBytes)
                 return Problems.Of(StatusCodes.Status413PayloadTooLarge,
                     $"upload of {request.ContentLength} bytes is larger than the limit of {Format.Size(maxUploadBytes)} (--max-upload)", ErrorKind.TooLarge);
@@ -53,17 +59,34 @@ public static class SnapshotsApi
             }
             var job = library.StartAnalysis(record);
             return TypedResults.Accepted($"/api/jobs/{job.Id}", new UploadAccepted(SnapshotView.Of(library.Find(record.Id) ?? record, library), job.View()));
-        }).WithSummary("Upload a .heapsnapshot (the body), streamed to disk, then analysed by a job");
+        }).WithSummary("Upload a .heapsnapshot (the body, as application/octet-stream), streamed to disk, then analysed by a job")
+          .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+          .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+          // Documented here rather than with Accepts<T>, whose content-type matching answers other types with no route
+          // instead of the 415 above.
+          .AddOpenApiOperationTransformer((operation, _, _) =>
+          {
+              operation.RequestBody = new OpenApiRequestBody
+              {
+                  Required = true,
+                  Description = "The .heapsnapshot file, as it is",
+                  Content = new Dictionary<string, OpenApiMediaType>
+                  {
+                      ["application/octet-stream"] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" } },
+                  },
+              };
+              return Task.CompletedTask;
+          });
 
-        api.MapDelete("/snapshots/{id:long}", Results<NoContent, ProblemHttpResult> (long id) =>
+        api.MapDelete("/snapshots/{id:digits}", Results<NoContent, ProblemHttpResult> (long id) =>
             library.Delete(id) ? TypedResults.NoContent() : NoSnapshot(id))
             .WithSummary("Delete a snapshot, its file and its record");
 
-        api.MapPost("/snapshots/{id:long}/analyze", Results<Accepted<JobAccepted>, ProblemHttpResult> (long id) =>
+        api.MapPost("/snapshots/{id:digits}/analyze", Results<Accepted<JobAccepted>, ProblemHttpResult> (long id) =>
             library.Find(id) is { } s ? JobsApi.Accepted(library.StartAnalysis(s)) : NoSnapshot(id))
             .WithSummary("Analyse (again) a snapshot");
 
-        api.MapGet("/snapshots/{id:long}/summary", (long id, int? top, string? sort, string? filter, int? objects) =>
+        api.MapGet("/snapshots/{id:digits}/summary", (long id, int? top, string? sort, string? filter, int? objects) =>
             WithAnalysis(library, id, loaded =>
             {
                 var summarySort = SummarySort.Retained;
@@ -74,26 +97,26 @@ public static class SnapshotsApi
                 return AnalyzeResult.Build(loaded.Analysis, query, loaded.Record.File, TimeSpan.Zero, TimeSpan.Zero);
             })).WithSummary("The Summary and Statistics (heapdog analyze --json)");
 
-        api.MapGet("/snapshots/{id:long}/classes/objects", (long id, string classKey, int? offset, int? limit) =>
+        api.MapGet("/snapshots/{id:digits}/classes/objects", (long id, string classKey, int? offset, int? limit) =>
             WithAnalysis(library, id, loaded => ClassObjects(loaded, classKey, offset ?? 0, limit ?? 100)))
             .WithSummary("The objects of one class, largest retained size first");
 
-        api.MapGet("/snapshots/{id:long}/compare", (long id, long @base) =>
+        api.MapGet("/snapshots/{id:digits}/compare", (long id, long @base) =>
             library.Loaded(@base) is null && library.Find(@base) is null ? NoSnapshot(@base)
             : WithAnalysis(library, id, target => library.Loaded(@base) is { } baseline
                 ? DiffResult.Build(baseline.Digest, target.Digest, new DiffQuery(0), $"snapshot {@base}", $"snapshot {id}")
                 : throw new AnalysisPending(library, @base)))
             .WithSummary("Comparison with a base snapshot (heapdog diff --json)");
 
-        api.MapGet("/snapshots/{id:long}/objects/{nodeId}", (long id, string nodeId, int? limit) =>
+        api.MapGet("/snapshots/{id:digits}/objects/{nodeId}", (long id, string nodeId, int? limit) =>
             WithAnalysis(library, id, loaded => InspectResult.Build(loaded.Analysis, loaded.Record.Name, nodeId, limit ?? 100)))
             .WithSummary("One object: its edges, retainers and dominators (heapdog inspect --json)");
 
-        api.MapGet("/snapshots/{id:long}/objects/{nodeId}/paths", (long id, string nodeId, int? k, string[]? ignore, CancellationToken ct) =>
+        api.MapGet("/snapshots/{id:digits}/objects/{nodeId}/paths", (long id, string nodeId, int? k, string[]? ignore, CancellationToken ct) =>
             WithAnalysis(library, id, loaded => PathsResult.Build(loaded.Analysis, loaded.Record.Name, nodeId, k ?? 5, ignore ?? [], ct)))
             .WithSummary("Shortest retainer paths from the GC roots (heapdog paths --json)");
 
-        api.MapGet("/snapshots/{id:long}/dominators", (long id, string? of, int? depth, int? width) =>
+        api.MapGet("/snapshots/{id:digits}/dominators", (long id, string? of, int? depth, int? width) =>
             WithAnalysis(library, id, loaded =>
             {
                 var a = loaded.Analysis;
@@ -102,7 +125,7 @@ public static class SnapshotsApi
             }))
             .WithSummary("The dominator tree, from the root or from an object (heapdog dominators --json)");
 
-        api.MapGet("/snapshots/{id:long}/strings", (long id, int? top) =>
+        api.MapGet("/snapshots/{id:digits}/strings", (long id, int? top) =>
             WithAnalysis(library, id, loaded => StringsResult.Build(loaded.Analysis, top ?? 50)))
             .WithSummary("Duplicated strings (heapdog strings --json)");
 
@@ -110,6 +133,10 @@ public static class SnapshotsApi
             Leaks(library, jobs, snapshots, top ?? 10, ct))
             .WithSummary("Leak suspects over snapshots of one process, oldest first (heapdog leaks --json)");
     }
+
+    private static bool IsOctetStream(string? contentType) =>
+        MediaTypeHeaderValue.TryParse(contentType, out var parsed)
+        && parsed.MediaType.Equals("application/octet-stream", StringComparison.OrdinalIgnoreCase);
 
     public static ProblemHttpResult NoSnapshot(long id) => Problems.NotFound($"no snapshot {id}");
 

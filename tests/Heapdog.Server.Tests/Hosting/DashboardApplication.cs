@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Headers;
 using System.Text.Json;
 using Heapdog.Monitoring.Sampling;
 using Heapdog.Server.Hosting;
@@ -39,8 +40,9 @@ public sealed class DashboardApplication : IAsyncDisposable
     /// <param name="runtime">Read the heap figures through the inspector (<c>--runtime</c>).</param>
     /// <param name="maxUploadBytes">The largest upload (<c>--max-upload</c>; 8 GiB by default, as for the command).</param>
     /// <param name="token">The token every route but the health needs (<c>HEAPDOG_TOKEN</c>).</param>
+    /// <param name="allowedHosts">More names the server answers to (<c>--allowed-host</c>).</param>
     public static async Task<DashboardApplication> StartAsync(string directory, int pid, TimeSpan? interval = null, bool runtime = false,
-        long maxUploadBytes = 8L << 30, string? token = null)
+        long maxUploadBytes = 8L << 30, string? token = null, IReadOnlyList<string>? allowedHosts = null)
     {
         var options = new ServeOptions
         {
@@ -50,6 +52,7 @@ public sealed class DashboardApplication : IAsyncDisposable
             MaxUploadBytes = maxUploadBytes,
             RuntimeFigures = runtime,
             Token = token,
+            AllowedHosts = allowedHosts ?? [],
             Watch = new WatchOptions
             {
                 Mode = TargetMode.Pids,
@@ -59,6 +62,13 @@ public sealed class DashboardApplication : IAsyncDisposable
             },
         };
         return new DashboardApplication(await DashboardHost.StartAsync(options, TextWriter.Null, CancellationToken.None));
+    }
+
+    /// <summary>A snapshot upload's body, typed as the server requires (<c>application/octet-stream</c>).</summary>
+    public static HttpContent Upload(HttpContent content)
+    {
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        return content;
     }
 
     public async Task<JsonElement> GetJsonAsync(string path, HttpStatusCode expected = HttpStatusCode.OK)

@@ -22,7 +22,7 @@ public sealed class SnapshotsApiTests(SnapshotFixtures fixtures)
         await using var server = await DashboardApplication.StartAsync(dir.Path, Environment.ProcessId);
 
         await using var body = File.OpenRead(file);
-        var accepted = await server.PostJsonAsync("api/snapshots?name=features.heapsnapshot", new StreamContent(body));
+        var accepted = await server.PostJsonAsync("api/snapshots?name=features.heapsnapshot", DashboardApplication.Upload(new StreamContent(body)));
         long snapshotId = accepted.GetProperty("snapshot").GetProperty("id").GetInt64();
         var job = await server.WaitForJobAsync(accepted.GetProperty("job").GetProperty("id").GetInt64());
         job.GetProperty("state").GetString().ShouldBe("done", job.ToString());
@@ -74,17 +74,17 @@ public sealed class SnapshotsApiTests(SnapshotFixtures fixtures)
         await using var server = await DashboardApplication.StartAsync(dir.Path, Environment.ProcessId, maxUploadBytes: 2L << 20);
         string snapshots = Path.Combine(dir.Path, "snapshots");
 
-        var notSnapshot = await server.PostJsonAsync("api/snapshots?name=notes.txt", new StringContent("hello, this is not a heap snapshot"), HttpStatusCode.BadRequest);
+        var notSnapshot = await server.PostJsonAsync("api/snapshots?name=notes.txt", DashboardApplication.Upload(new StringContent("hello, this is not a heap snapshot")), HttpStatusCode.BadRequest);
         notSnapshot.GetProperty("error").GetString().ShouldBe("'notes.txt' is not a heap snapshot: it does not start with {\"snapshot\"");
 
-        var tooBig = await server.PostJsonAsync("api/snapshots?name=big.heapsnapshot", new ByteArrayContent(new byte[3 << 20]), HttpStatusCode.RequestEntityTooLarge);
+        var tooBig = await server.PostJsonAsync("api/snapshots?name=big.heapsnapshot", DashboardApplication.Upload(new ByteArrayContent(new byte[3 << 20])), HttpStatusCode.RequestEntityTooLarge);
         tooBig.GetProperty("error").GetString()!.ShouldContain("larger than the limit");
         Directory.GetFiles(snapshots).ShouldBeEmpty();
         (await server.GetJsonAsync("api/snapshots")).GetArrayLength().ShouldBe(0);
 
         // Truncated: accepted (its start is a snapshot's), then its analysis fails and says where.
         byte[] whole = await File.ReadAllBytesAsync(file);
-        var accepted = await server.PostJsonAsync("api/snapshots?name=cut.heapsnapshot", new ByteArrayContent(whole[..(whole.Length / 2)]));
+        var accepted = await server.PostJsonAsync("api/snapshots?name=cut.heapsnapshot", DashboardApplication.Upload(new ByteArrayContent(whole[..(whole.Length / 2)])));
         var job = await server.WaitForJobAsync(accepted.GetProperty("job").GetProperty("id").GetInt64());
         job.GetProperty("state").GetString().ShouldBe("failed");
         job.GetProperty("error").GetString()!.ShouldMatch("byte [0-9]+");
