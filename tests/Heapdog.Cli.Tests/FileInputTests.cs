@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using Heapdog.Monitoring.Store;
+using Heapdog.Processes;
 
 namespace Heapdog.Cli.Tests;
 
@@ -7,6 +9,7 @@ namespace Heapdog.Cli.Tests;
 /// a FIFO (opening it for reading would wait for a writer for ever), an output that is one of the inputs, a store that
 /// is not one. Each runs the built heapdog as a user would.
 /// </summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class FileInputTests
 {
     private static readonly TimeSpan Quick = TimeSpan.FromSeconds(5);
@@ -87,4 +90,42 @@ public sealed class FileInputTests
         (await File.ReadAllTextAsync(db)).ShouldBe(content);
         Directory.GetFiles(dir.Path).Order().ShouldBe([db, dir.File("plain.log")]);
     }
+
+    [Fact]
+    public async Task Oom_StoreTheUserMayOnlyRead_IsReadNotRefused()
+    {
+        // Needs a second user: run as root, the test reads the store as nobody through setpriv(1); otherwise it has
+        // nothing to show (the owner may always write).
+        if (OperatingSystem.IsWindows() || Environment.UserName != "root") return;
+        using var dir = new TempDirectory();
+        string storeDir = Directory.CreateDirectory(dir.File("store")).FullName;
+        string db = Path.Combine(storeDir, "h.db");
+        using (var store = SampleStore.Open(db))
+            store.UpsertProcess(new ProcessIdentity(100, 42), "node", "node app.js", 0, null, 1);
+        await File.WriteAllTextAsync(dir.File("plain.log"), "nothing here\n");
+        File.SetUnixFileMode(db, UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        File.SetUnixFileMode(dir.File("plain.log"), UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        const UnixFileMode readable = UnixFileMode.UserRead | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute
+            | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
+        File.SetUnixFileMode(storeDir, readable); // not writable: SQLite cannot create the -shm beside the store
+        File.SetUnixFileMode(dir.Path, readable);
+
+        var start = new ProcessStartInfo("setpriv") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = dir.Path };
+        foreach (var a in new[] { "--reuid=65534", "--regid=65534", "--clear-groups", "env", "HOME=/tmp", "DOTNET_CLI_HOME=/tmp",
+                     "dotnet", "exec", HeapdogCommand.Dll, "oom", "--log", dir.File("plain.log"), "--db", db })
+            start.ArgumentList.Add(a);
+        using var oom = Process.Start(start)!;
+        var stdout = oom.StandardOutput.ReadToEndAsync();
+        var stderr = oom.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await oom.WaitForExitAsync(timeout.Token);
+
+        oom.ExitCode.ShouldBe(0, await stderr);
+        (await stdout).ShouldContain("No OOM deaths found.");
+        File.GetUnixFileMode(db).ShouldBe(UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        File.SetUnixFileMode(storeDir, PrivateMode);
+        File.SetUnixFileMode(dir.Path, PrivateMode);
+    }
+
+    private const UnixFileMode PrivateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
 }

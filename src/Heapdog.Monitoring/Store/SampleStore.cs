@@ -76,11 +76,36 @@ public sealed class SampleStore : IDisposable
     public static SampleStore OpenReadOnly(string path)
     {
         string full = System.IO.Path.GetFullPath(path);
-        if (!HasSqliteHeader(full)) throw new StoreException($"'{path}' is not a Heapdog store");
-        SqliteConnection? connection = null;
         try
         {
-            connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = full, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+            if (!HasSqliteHeader(full)) throw new StoreException($"'{path}' is not a Heapdog store");
+            try
+            {
+                return OpenReadOnly(path, full, full);
+            }
+            catch (SqliteException e) when (e.SqliteErrorCode is 8 or 14 && !File.Exists(full + "-wal"))
+            {
+                // A WAL store needs its -shm to be read, and SQLite cannot create one in a directory this user may not
+                // write. With no -wal the file alone is the whole store (its last writer checkpointed it on close),
+                // so it is read as immutable: no -shm, no locks.
+                return OpenReadOnly(path, full, new Uri(full).AbsoluteUri + "?immutable=1");
+            }
+        }
+        catch (SqliteException e)
+        {
+            throw new StoreException(e.SqliteErrorCode == 26 ? $"'{path}' is not a Heapdog store" : $"cannot read store {full}: {e.Message}", e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new StoreException($"cannot read store {full}: {e.Message}", e);
+        }
+    }
+
+    private static SampleStore OpenReadOnly(string path, string full, string dataSource)
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = dataSource, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        try
+        {
             connection.Open();
             Execute(connection, "PRAGMA busy_timeout=5000; PRAGMA cache_size=-1024;");
             if (Convert.ToInt64(QueryScalar(connection, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('schema_version', 'processes', 'samples')"), CultureInfo.InvariantCulture) < 3)
@@ -90,19 +115,9 @@ public sealed class SampleStore : IDisposable
                 throw new StoreException($"store {full} has schema version {version}, newer than this Heapdog understands ({StoreMigrations.Latest}); upgrade Heapdog");
             return new SampleStore(connection, full);
         }
-        catch (SqliteException e)
-        {
-            connection?.Dispose();
-            throw new StoreException(e.SqliteErrorCode == 26 ? $"'{path}' is not a Heapdog store" : $"cannot read store {full}: {e.Message}", e);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            connection?.Dispose();
-            throw new StoreException($"cannot read store {full}: {e.Message}", e);
-        }
         catch
         {
-            connection?.Dispose();
+            connection.Dispose();
             throw;
         }
     }
