@@ -11,7 +11,9 @@ namespace Heapdog.Workflows.Snapshots;
 /// index (<see cref="AnalysisIndex"/>) and writes one.</summary>
 public static class SnapshotOpener
 {
-    /// <summary>Reads <paramref name="path"/>; messages name it <paramref name="name"/> (the path when not given).</summary>
+    /// <summary>Reads <paramref name="path"/>; messages name it <paramref name="name"/> (the path when not given).
+    /// A FIFO, a socket or a device is refused (<see cref="ErrorKind.NotFound"/>) before it is opened
+    /// (<see cref="SpecialFile"/>): opening a FIFO would wait for a writer for ever.</summary>
     public static HeapSnapshot Read(string path, IWorkProgress progress, CancellationToken cancellation, string? name = null)
     {
         name ??= path;
