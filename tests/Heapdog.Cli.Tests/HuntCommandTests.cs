@@ -21,6 +21,27 @@ public sealed class HuntCommandTests
     }
 
     [Fact]
+    public async Task Hunt_Keep_DirectoriesAndSnapshotsAreOwnerOnly()
+    {
+        using var target = new NodeProgram("healthy-service.js", flags: FreeInspectorPort);
+        await target.PortAsync();
+        using var dir = new TempDirectory();
+        string keep = Path.Combine(dir.Path, "kept", "hunt");
+
+        var run = await HeapdogCommand.RunAsync(dir.Path, "hunt", "--pid", target.Pid.ToString(), "--snapshots", "2", "--interval", "1s",
+            "--json", "--keep", keep);
+
+        run.ExitCode.ShouldBe(0, run.Stderr);
+        if (OperatingSystem.IsWindows()) return;
+        const UnixFileMode ownerDirectory = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+        File.GetUnixFileMode(Path.Combine(dir.Path, "kept")).ShouldBe(ownerDirectory);
+        File.GetUnixFileMode(keep).ShouldBe(ownerDirectory);
+        var files = Directory.GetFiles(keep);
+        files.Length.ShouldBe(2, run.Stderr);
+        foreach (var f in files) File.GetUnixFileMode(f).ShouldBe(UnixFileMode.UserRead | UnixFileMode.UserWrite, f);
+    }
+
+    [Fact]
     public async Task Hunt_LeakingService_NamesItsGrowingArrayAndListeners()
     {
         using var target = new NodeProgram("leaky-service.js", flags: FreeInspectorPort);

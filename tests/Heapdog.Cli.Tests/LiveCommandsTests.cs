@@ -24,6 +24,7 @@ public sealed class LiveCommandsTests
         run.ExitCode.ShouldBe(0, run.Stderr);
         run.Stdout.ShouldStartWith(dir.File("live.heapsnapshot") + ": ");
         (await HeapSnapshotStreamCheck.CheckFileAsync(dir.File("live.heapsnapshot"))).ShouldBeNull();
+        if (!OperatingSystem.IsWindows()) File.GetUnixFileMode(dir.File("live.heapsnapshot")).ShouldBe(UnixFileMode.UserRead | UnixFileMode.UserWrite);
         Directory.GetFileSystemEntries(dir.Path).Length.ShouldBe(1);
         ListeningSockets.OfProcess(node.Pid).Select(e => e.Port).ShouldBe([httpPort]);
         (await node.GetAsync()).ShouldBe("ok 20000");
@@ -91,6 +92,7 @@ public sealed class LiveCommandsTests
         top.GetProperty("url").GetString()!.ShouldEndWith("allocator.js");
         top.GetProperty("line").GetInt32().ShouldBe(6);
         top.GetProperty("bytes").GetInt64().ShouldBeGreaterThan(0);
+        if (!OperatingSystem.IsWindows()) File.GetUnixFileMode(dir.File("a.heapprofile")).ShouldBe(UnixFileMode.UserRead | UnixFileMode.UserWrite);
         using var profile = JsonDocument.Parse(File.ReadAllBytes(dir.File("a.heapprofile")));
         profile.RootElement.GetProperty("head").GetProperty("callFrame").GetProperty("functionName").GetString().ShouldBe("(root)");
         profile.RootElement.GetProperty("samples").GetArrayLength().ShouldBeGreaterThan(0);

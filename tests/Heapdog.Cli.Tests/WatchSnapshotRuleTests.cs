@@ -19,6 +19,11 @@ public sealed class WatchSnapshotRuleTests
         var files = Directory.GetFiles(snapshots);
         files.ShouldHaveSingleItem(run.Stderr).ShouldEndWith(".heapsnapshot");
         run.Stderr.ShouldContain("written to " + files[0]);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.GetUnixFileMode(snapshots).ShouldBe(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            File.GetUnixFileMode(files[0]).ShouldBe(UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
         // A complete snapshot: heapdog analyze reads it.
         var analyze = await HeapdogCommand.RunAsync(dir.Path, "analyze", files[0], "--top", "1");
         analyze.ExitCode.ShouldBe(0, analyze.Stderr);

@@ -329,6 +329,24 @@ public sealed class AnalysisIndexTests(SnapshotFixtures fixtures) : IDisposable
     public void PathFor_AppendsTheExtension() =>
         AnalysisIndex.PathFor(Path.Combine("data", "a.heapsnapshot")).ShouldBe(Path.Combine("data", "a.heapsnapshot.hdx"));
 
+    [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public void Write_UnderTheDefaultUmask_IndexIsOwnerOnly()
+    {
+        // The index holds the snapshot's whole string table: under umask 022 a plain create would leave it 0644.
+        var b = new SnapshotBuilder();
+        int secret = b.AddNode("string", "token=hunter2", 32);
+        b.AddEdge(0, "element", "1", secret);
+        string snapshotPath = Path.Combine(_dir, "tiny.heapsnapshot");
+        File.WriteAllText(snapshotPath, b.Build());
+        var analysis = SnapshotAnalysis.Analyze(HeapSnapshotReader.Read(snapshotPath));
+
+        string index = Write(snapshotPath, analysis);
+
+        File.GetUnixFileMode(index).ShouldBe(UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        Directory.GetFiles(_dir).Order().ShouldBe([snapshotPath, index]);
+    }
+
     private (string Path, SnapshotAnalysis Analysis) Analysed(string program)
     {
         string copy = Copy(fixtures.Get(program), Path.GetFileNameWithoutExtension(program) + ".heapsnapshot");

@@ -1,4 +1,5 @@
 using Heapdog.Workflows.Errors;
+using Heapdog.Workflows.Files;
 using Heapdog.Workflows.Progress;
 using Heapdog.Workflows.Snapshots;
 
@@ -24,6 +25,63 @@ public sealed class SnapshotOpenerTests(SnapshotFixtures fixtures)
         using var dir = new TempDirectory();
         Should.Throw<HeapdogException>(() => SnapshotOpener.Read(dir.Path, WorkProgress.Quiet, CancellationToken.None))
             .Kind.ShouldBe(ErrorKind.NotFound);
+    }
+
+    [Fact]
+    public async Task Read_Fifo_IsNotFoundWithoutOpeningIt()
+    {
+        using var dir = new TempDirectory();
+        string path = Fifo.Make(dir.File("pipe.heapsnapshot"));
+        // Opening the FIFO would block for ever (no writer): the read runs on its own task so a hang fails the test.
+        var read = Task.Run(() => SnapshotOpener.Read(path, WorkProgress.Quiet, CancellationToken.None));
+        (await Task.WhenAny(read, Task.Delay(TimeSpan.FromSeconds(5)))).ShouldBe(read, "reading a FIFO hangs");
+        var e = await Should.ThrowAsync<HeapdogException>(read);
+        e.Kind.ShouldBe(ErrorKind.NotFound);
+        e.Message.ShouldBe($"'{path}' is not a regular file (a FIFO)");
+    }
+
+    [Fact]
+    public void Read_Socket_IsNotFoundNamingTheKind()
+    {
+        using var dir = new TempDirectory();
+        string path = dir.File("s.heapsnapshot");
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+        socket.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(path));
+        var e = Should.Throw<HeapdogException>(() => SnapshotOpener.Read(path, WorkProgress.Quiet, CancellationToken.None, name: "up"));
+        e.Kind.ShouldBe(ErrorKind.NotFound);
+        e.Message.ShouldBe("'up' is not a regular file (a socket)");
+    }
+
+    [Fact]
+    public void Read_CharacterDevice_IsNotFoundNamingTheKind()
+    {
+        var e = Should.Throw<HeapdogException>(() => SnapshotOpener.Read("/dev/null", WorkProgress.Quiet, CancellationToken.None));
+        e.Kind.ShouldBe(ErrorKind.NotFound);
+        e.Message.ShouldBe("'/dev/null' is not a regular file (a character device)");
+    }
+
+    [Fact]
+    public void Describe_SymlinkToFifo_IsTheFifoAndARegularFileIsNothing()
+    {
+        using var dir = new TempDirectory();
+        string fifo = Fifo.Make(dir.File("pipe"));
+        File.CreateSymbolicLink(dir.File("link"), fifo);
+        File.WriteAllText(dir.File("plain"), "{}");
+        SpecialFile.Describe(dir.File("link")).ShouldBe("a FIFO");
+        SpecialFile.Describe(dir.File("plain")).ShouldBeNull();
+        SpecialFile.Describe(dir.Path).ShouldBeNull();
+        SpecialFile.Describe(dir.File("missing")).ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task TryReopen_FifoWithAnIndexBesideIt_IsNullWithoutOpeningTheFifo()
+    {
+        using var dir = new TempDirectory();
+        string fifo = Fifo.Make(dir.File("pipe.heapsnapshot"));
+        await File.WriteAllTextAsync(fifo + ".hdx", new string('x', 200));
+        var reopen = Task.Run(() => SnapshotOpener.TryReopen(fifo));
+        (await Task.WhenAny(reopen, Task.Delay(TimeSpan.FromSeconds(5)))).ShouldBe(reopen, "reopening a FIFO hangs");
+        (await reopen).ShouldBeNull();
     }
 
     [Fact]

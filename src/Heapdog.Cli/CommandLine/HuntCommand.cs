@@ -50,7 +50,7 @@ public static class HuntCommand
         string directory;
         if (keep is not null)
         {
-            try { directory = Directory.CreateDirectory(keep).FullName; }
+            try { directory = PrivateDirectory.Create(keep).FullName; }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
                 throw new HeapdogException(ErrorKind.OutputFailed, $"cannot use --keep {keep}: {ex.Message}", ex);
@@ -58,7 +58,7 @@ public static class HuntCommand
         }
         else
         {
-            directory = Directory.CreateTempSubdirectory("heapdog-hunt-").FullName;
+            directory = Directory.CreateTempSubdirectory("heapdog-hunt-").FullName; // 0700 already (mkdtemp)
         }
 
         try

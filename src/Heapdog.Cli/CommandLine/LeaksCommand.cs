@@ -33,8 +33,14 @@ public static class LeaksCommand
     public static int Run(CliContext context, LeaksOptions options, CancellationToken cancellation)
     {
         if (options.Top < 0) throw new HeapdogException(ErrorKind.BadRequest, "--top must be 0 or more");
-        if (options.Html is { } target && target.Exists && !options.Force)
-            throw new HeapdogException(ErrorKind.OutputExists, $"'{target.FullName}' exists; pass --force to overwrite it");
+        if (options.Html is { } target)
+        {
+            // Even with --force: overwriting a snapshot with the report about it loses the input.
+            if (options.Files.Any(f => OutputPath.SameFile(f.FullName, target.FullName)))
+                throw new HeapdogException(ErrorKind.BadRequest, $"--html '{target}' is one of the snapshots read; choose another file");
+            if (target.Exists && !options.Force)
+                throw new HeapdogException(ErrorKind.OutputExists, $"'{target.FullName}' exists; pass --force to overwrite it");
+        }
         var clock = Stopwatch.StartNew();
         var report = LeakFinder.FromFiles([.. options.Files.Select(f => f.FullName)], context, cancellation);
         context.Progress.Report("Writing the report", -1);

@@ -4,6 +4,7 @@ using Heapdog.Monitoring.Oom;
 using Heapdog.Monitoring.Store;
 using Heapdog.Monitoring;
 using Heapdog.Workflows.Errors;
+using Heapdog.Workflows.Files;
 using Heapdog.Workflows.Formatting;
 using Heapdog.Workflows.Json;
 using Heapdog.Workflows.Monitoring;
@@ -28,7 +29,10 @@ public static class OomCommand
             DateTimeOffset? from = parse.GetValue(since) is { } s ? ParseSince(s) : null;
             var files = parse.GetValue(logs) ?? [];
             foreach (var f in files)
+            {
                 if (!File.Exists(f)) throw new HeapdogException(ErrorKind.NotFound, $"--log {f}: no such file");
+                SpecialFile.Refuse(f);
+            }
 
             using var store = OpenExistingStore(parse.GetValue(db));
             var reads = new List<OomSources.SourceRead>();
@@ -64,7 +68,11 @@ public static class OomCommand
     {
         if (path is not null && !File.Exists(path)) throw new HeapdogException(ErrorKind.NotFound, $"--db {path}: no such file");
         path ??= StorePaths.Default();
-        return File.Exists(path) ? StoreOpener.Open(path) : null;
+        if (!File.Exists(path)) return null;
+        SpecialFile.Refuse(path);
+        // Read only: oom never writes the store, so a file that is not one is refused rather than made one, and a
+        // store the user may only read can still be read.
+        return StoreOpener.OpenReadOnly(path);
     }
 
     private static void WriteText(TextWriter o, List<OomSources.SourceRead> reads, List<OomFinding> findings, int skipped)

@@ -47,11 +47,12 @@ public sealed class SampleStore : IDisposable
         SqliteConnection? connection = null;
         try
         {
-            if (System.IO.Path.GetDirectoryName(full) is { } dir) Directory.CreateDirectory(dir);
+            CreatePrivate(full);
             connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = full, Pooling = false }.ToString());
             connection.Open();
             Execute(connection, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000; PRAGMA cache_size=-1024;");
             Migrate(connection, full);
+            RestrictJournal(full);
             return new SampleStore(connection, full);
         }
         catch (SqliteException e)
@@ -64,6 +65,120 @@ public sealed class SampleStore : IDisposable
             connection?.Dispose();
             throw new StoreException($"cannot use store {full}: {e.Message}", e);
         }
+    }
+
+    /// <summary>
+    /// Opens the store at <paramref name="path"/> to read it only (<c>heapdog oom</c>): never created, migrated or
+    /// written, so a file that is not a store stays what it was and a read-only store can be read.
+    /// </summary>
+    /// <exception cref="StoreException">The file is empty, not SQLite, not a Heapdog store ("'PATH' is not a Heapdog
+    /// store"), from a newer Heapdog, or cannot be read.</exception>
+    public static SampleStore OpenReadOnly(string path)
+    {
+        string full = System.IO.Path.GetFullPath(path);
+        try
+        {
+            if (!HasSqliteHeader(full)) throw new StoreException($"'{path}' is not a Heapdog store");
+            try
+            {
+                return OpenReadOnly(path, full, full);
+            }
+            catch (SqliteException e) when (e.SqliteErrorCode is 8 or 14 && !File.Exists(full + "-wal"))
+            {
+                // A WAL store needs its -shm to be read, and SQLite cannot create one in a directory this user may not
+                // write. With no -wal the file alone is the whole store (its last writer checkpointed it on close),
+                // so it is read as immutable: no -shm, no locks.
+                return OpenReadOnly(path, full, new Uri(full).AbsoluteUri + "?immutable=1");
+            }
+        }
+        catch (SqliteException e)
+        {
+            throw new StoreException(e.SqliteErrorCode == 26 ? $"'{path}' is not a Heapdog store" : $"cannot read store {full}: {e.Message}", e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new StoreException($"cannot read store {full}: {e.Message}", e);
+        }
+    }
+
+    private static SampleStore OpenReadOnly(string path, string full, string dataSource)
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = dataSource, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        try
+        {
+            connection.Open();
+            Execute(connection, "PRAGMA busy_timeout=5000; PRAGMA cache_size=-1024;");
+            if (Convert.ToInt64(QueryScalar(connection, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('schema_version', 'processes', 'samples')"), CultureInfo.InvariantCulture) < 3)
+                throw new StoreException($"'{path}' is not a Heapdog store");
+            int version = Convert.ToInt32(QueryScalar(connection, "SELECT COALESCE(MAX(version), 0) FROM schema_version"), CultureInfo.InvariantCulture);
+            if (version > StoreMigrations.Latest)
+                throw new StoreException($"store {full} has schema version {version}, newer than this Heapdog understands ({StoreMigrations.Latest}); upgrade Heapdog");
+            return new SampleStore(connection, full);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    private static bool HasSqliteHeader(string path)
+    {
+        Span<byte> header = stackalloc byte[16];
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        return file.ReadAtLeast(header, header.Length, throwOnEndOfStream: false) == header.Length && header.SequenceEqual("SQLite format 3\0"u8);
+    }
+
+    /// <summary>Creates the store's file (and its directory) owner-only before SQLite opens it: it holds command lines,
+    /// process names and snapshot paths. An existing file keeps its mode.</summary>
+    private static void CreatePrivate(string full)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            if (System.IO.Path.GetDirectoryName(full) is { } d) Directory.CreateDirectory(d);
+            return;
+        }
+        // Each missing directory 0700: Directory.CreateDirectory(path, mode) would give the mode to the last one only.
+        var missing = new Stack<string>();
+        for (string? d = System.IO.Path.GetDirectoryName(full); d is not null && !Directory.Exists(d); d = System.IO.Path.GetDirectoryName(d)) missing.Push(d);
+        while (missing.TryPop(out string? d)) Directory.CreateDirectory(d, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        if (File.Exists(full)) return;
+        try
+        {
+            using var created = new FileStream(full, new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+            });
+        }
+        catch (IOException) when (File.Exists(full))
+        {
+            // Another process created it first: SQLite opens theirs.
+        }
+    }
+
+    /// <summary><c>-wal</c> and <c>-shm</c> hold the same rows as the store. SQLite gives them the store's mode; said
+    /// again here for journals left by an older Heapdog or another tool.</summary>
+    private static void RestrictJournal(string full)
+    {
+        if (OperatingSystem.IsWindows()) return;
+        foreach (string suffix in (ReadOnlySpan<string>)["-wal", "-shm"])
+        {
+            try
+            {
+                if (File.Exists(full + suffix)) File.SetUnixFileMode(full + suffix, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Another user's journal (a shared store): theirs to keep private.
+            }
+        }
+    }
+
+    private static object? QueryScalar(SqliteConnection c, string sql)
+    {
+        using var q = c.CreateCommand();
+        q.CommandText = sql;
+        return q.ExecuteScalar();
     }
 
     private static void Migrate(SqliteConnection c, string path)

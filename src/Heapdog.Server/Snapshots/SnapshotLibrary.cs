@@ -5,6 +5,7 @@ using Heapdog.Server.Jobs;
 using Heapdog.Snapshot.Analysis;
 using Heapdog.Snapshot.Caching;
 using Heapdog.Workflows.Errors;
+using Heapdog.Workflows.Files;
 using Heapdog.Workflows.Formatting;
 using Heapdog.Workflows.Snapshots;
 using Microsoft.AspNetCore.Http;
@@ -23,7 +24,7 @@ public sealed class SnapshotLibrary(DashboardStore store, JobBoard jobs, string 
     private readonly LinkedList<LoadedSnapshot> _loaded = new();
     private readonly Dictionary<long, Job> _analysing = [];
 
-    public string Directory { get; } = System.IO.Directory.CreateDirectory(directory).FullName;
+    public string Directory { get; } = PrivateDirectory.Create(directory).FullName;
 
     public IReadOnlyList<StoredSnapshot> All() => store.Snapshots();
 

@@ -31,7 +31,8 @@ public static class AnalysisIndex
     /// <summary>
     /// Writes the index of <paramref name="analysis"/>, read from <paramref name="snapshotPath"/>, to
     /// <paramref name="indexPath"/>: to a temporary file in the same directory, flushed to disk, then renamed over
-    /// the target, so a reader sees the old index, the new one or none, never a partial one. Call it right after the
+    /// the target, so a reader sees the old index, the new one or none, never a partial one. The file is created
+    /// owner-only (0600), whatever the umask. Call it right after the
     /// analysis: the index is stamped with the snapshot file as it is now.
     /// </summary>
     /// <exception cref="IOException">The index could not be written (disk full, I/O error) or the snapshot cannot be read.</exception>
@@ -48,7 +49,10 @@ public static class AnalysisIndex
         string temp = Path.Combine(Path.GetDirectoryName(fullPath)!, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
         try
         {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, bufferSize: 1 << 20))
+            // Owner-only from its creation: the index holds the snapshot's whole string table (tokens, passwords).
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.ReadWrite, Share = FileShare.None, BufferSize = 1 << 20 };
+            if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            using (var stream = new FileStream(temp, options))
             {
                 stream.Write(new byte[HeaderSize]);
                 WriteBody(new IndexWriter(stream), analysis);

@@ -1,6 +1,7 @@
 using Heapdog.Inspector;
 using Heapdog.Monitoring.Actions;
 using Heapdog.Processes;
+using Heapdog.Workflows.Files;
 using Heapdog.Workflows.Progress;
 
 namespace Heapdog.Workflows.Capture;
@@ -17,7 +18,7 @@ public sealed class InspectorSnapshotCapturer(InspectorRuntimeProbe? probe = nul
 
     public async Task<(string Path, long Bytes)> CaptureAsync(ProcessIdentity process, string directory, CancellationToken ct)
     {
-        Directory.CreateDirectory(directory);
+        PrivateDirectory.Create(directory);
         string path = Path.Combine(directory, $"heapdog-{process.Pid}-{DateTime.UtcNow:yyyyMMdd-HHmmss}.heapsnapshot");
         if (probe is not null)
         {

@@ -22,14 +22,40 @@ public static class OutputPath
         return full;
     }
 
-    /// <summary>Writes through a hidden temporary file in the same directory, renamed only once complete.</summary>
+    /// <summary>Whether two paths name one file: the same full path once symbolic links are resolved, in the file
+    /// and in its directories. (Two hard links to one file are not told apart.)</summary>
+    public static bool SameFile(string a, string b) =>
+        string.Equals(Resolve(a), Resolve(b), OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
+
+    /// <summary>The full path of <paramref name="path"/> with every symbolic link in it resolved, as far as it exists.</summary>
+    private static string Resolve(string path)
+    {
+        string full = Path.GetFullPath(path);
+        try
+        {
+            if (File.ResolveLinkTarget(full, returnFinalTarget: true) is { } target) full = target.FullName;
+            string? directory = Path.GetDirectoryName(full);
+            if (directory is null) return full;
+            string resolvedDirectory = Resolve(directory);
+            return Path.Combine(resolvedDirectory, Path.GetFileName(full));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return full;
+        }
+    }
+
+    /// <summary>Writes through a hidden temporary file in the same directory, renamed only once complete; the file is
+    /// owner-only (0600), as what it holds comes from the process.</summary>
     public static async Task WriteAsync(string path, bool overwrite, Func<Stream, Task> write)
     {
         string partial = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.partial");
         bool done = false;
         try
         {
-            await using (var stream = new FileStream(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
+            if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            await using (var stream = new FileStream(partial, options))
             {
                 await write(stream);
                 stream.Flush(flushToDisk: true);

@@ -12,4 +12,11 @@ public static class StoreOpener
         try { return SampleStore.Open(path); }
         catch (StoreException e) { throw new HeapdogException(ErrorKind.Malformed, e.Message, e); }
     }
+
+    /// <summary><see cref="SampleStore.OpenReadOnly"/>: a file that is not a store is <see cref="ErrorKind.Malformed"/>.</summary>
+    public static SampleStore OpenReadOnly(string path)
+    {
+        try { return SampleStore.OpenReadOnly(path); }
+        catch (StoreException e) { throw new HeapdogException(ErrorKind.Malformed, e.Message, e); }
+    }
 }

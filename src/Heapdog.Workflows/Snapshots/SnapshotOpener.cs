@@ -2,6 +2,7 @@ using Heapdog.Snapshot;
 using Heapdog.Snapshot.Analysis;
 using Heapdog.Snapshot.Caching;
 using Heapdog.Workflows.Errors;
+using Heapdog.Workflows.Files;
 using Heapdog.Workflows.Progress;
 
 namespace Heapdog.Workflows.Snapshots;
@@ -10,12 +11,15 @@ namespace Heapdog.Workflows.Snapshots;
 /// index (<see cref="AnalysisIndex"/>) and writes one.</summary>
 public static class SnapshotOpener
 {
-    /// <summary>Reads <paramref name="path"/>; messages name it <paramref name="name"/> (the path when not given).</summary>
+    /// <summary>Reads <paramref name="path"/>; messages name it <paramref name="name"/> (the path when not given).
+    /// A FIFO, a socket or a device is refused (<see cref="ErrorKind.NotFound"/>) before it is opened
+    /// (<see cref="SpecialFile"/>): opening a FIFO would wait for a writer for ever.</summary>
     public static HeapSnapshot Read(string path, IWorkProgress progress, CancellationToken cancellation, string? name = null)
     {
         name ??= path;
         if (Directory.Exists(path)) throw new HeapdogException(ErrorKind.NotFound, $"'{name}' is a directory, not a heap snapshot");
         if (!File.Exists(path)) throw new HeapdogException(ErrorKind.NotFound, $"'{name}' does not exist");
+        SpecialFile.Refuse(path, name);
         string phase = $"Reading {Path.GetFileName(path)}";
         try
         {
@@ -62,7 +66,7 @@ public static class SnapshotOpener
     /// <summary>The analysis of <paramref name="path"/> from its index, or null when there is none or it no longer
     /// matches the file (a stale, damaged or foreign index is never used).</summary>
     public static SnapshotAnalysis? TryReopen(string path) =>
-        AnalysisIndex.TryLoad(AnalysisIndex.PathFor(path), path, out var analysis) ? analysis : null;
+        SpecialFile.Describe(path) is null && AnalysisIndex.TryLoad(AnalysisIndex.PathFor(path), path, out var analysis) ? analysis : null;
 
     /// <summary>Writes the index of <paramref name="analysis"/> beside <paramref name="path"/>, best effort: without
     /// it, reopening the snapshot later means analysing it again.</summary>

@@ -33,6 +33,13 @@ public sealed class SnapshotsApiTests(SnapshotFixtures fixtures)
         record.GetProperty("bytes").GetInt64().ShouldBe(new FileInfo(file).Length);
         var stored = Directory.GetFiles(Path.Combine(dir.Path, "snapshots"), "*.heapsnapshot").ShouldHaveSingleItem();
         (await File.ReadAllBytesAsync(stored)).ShouldBe(await File.ReadAllBytesAsync(file));
+        if (!OperatingSystem.IsWindows())
+        {
+            // Owner-only under the default umask: the snapshot, its index (the whole string table) and their directory.
+            File.GetUnixFileMode(Path.Combine(dir.Path, "snapshots")).ShouldBe(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            File.GetUnixFileMode(stored).ShouldBe(UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            File.GetUnixFileMode(stored + ".hdx").ShouldBe(UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
 
         var summary = await server.GetJsonAsync($"api/snapshots/{snapshotId}/summary?top=0&objects=10");
         // What `heapdog analyze FILE --json --top 0 --objects 10` prints (AnalyzeCommandTests pins the command to it).
