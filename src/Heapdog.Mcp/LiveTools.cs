@@ -10,9 +10,11 @@ using Heapdog.Workflows.Formatting;
 using Heapdog.Workflows.Hunting;
 using Heapdog.Workflows.Json;
 using Heapdog.Workflows.Leaks;
+using Heapdog.Workflows.Oom;
 using Heapdog.Workflows.Reports.Hunt;
 using Heapdog.Workflows.Reports.Leaks;
 using Heapdog.Workflows.Reports.Objects;
+using Heapdog.Workflows.Reports.Oom;
 using Heapdog.Workflows.Reports.Ps;
 using Heapdog.Workflows.Reports.Sampling;
 
@@ -95,6 +97,18 @@ public sealed class LiveTools(McpWorkspace workspace)
             await using var process = await ProcessAttach.AttachAsync(new AttachOptions { Pid = pid }, work, cancellation);
             var sampled = await AllocationSampling.RunAsync(process, length, HeapSampler.DefaultInterval, path, overwrite: false, work, cancellation);
             return ReportJson.SerializeCompact(SampleResult.Build(process.Pid, sampled, Math.Max(1, top), path));
+        });
+
+    [McpServerTool(Name = "oom_deaths", ReadOnly = true, Idempotent = true, OpenWorld = false)]
+    [Description("Processes killed for lack of memory (kernel OOM killer, cgroup limit, V8 heap limit, pm2 restarts), from the kernel's log or the given logs plus what `heapdog watch` recorded, each with what the process looked like before it died. Same JSON as `heapdog oom --json`.")]
+    public Task<string> OomDeaths(
+        [Description("Logs to read instead of the kernel's: a kernel log, a Node process's stderr, a pm2 log")] string[]? logs = null,
+        [Description("The store written by heapdog watch (default: the default store, if it exists)")] string? db = null,
+        [Description("Only deaths after this: a duration back from now (2h, 3d) or a time (2026-11-21T10:00:00Z)")] string? since = null,
+        CancellationToken cancellation = default) => ToolCall.RunAsync(async () =>
+        {
+            var (reads, findings, skipped) = await OomSearch.RunAsync(logs ?? [], db, since is null ? null : OomSearch.ParseSince(since), cancellation);
+            return ReportJson.SerializeCompact(OomResult.Build(reads, findings, skipped));
         });
 
     private static string Stamp() => DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);

@@ -8,7 +8,7 @@ namespace Heapdog.Mcp.Tests;
 public sealed class McpServerTests
 {
     private static readonly string[] FileTools = ["analyze", "diff", "leaks", "inspect", "paths", "dominators", "strings", "class_objects", "find_strings"];
-    private static readonly string[] LiveTools = ["ps", "snapshot", "hunt", "sample"];
+    private static readonly string[] LiveTools = ["ps", "snapshot", "hunt", "sample", "oom_deaths"];
 
     [Fact]
     public async Task ListTools_EveryTool_HasADescriptionAnObjectSchemaAndHonestAnnotations()
@@ -56,6 +56,23 @@ public sealed class McpServerTests
 
         // Still answering after the errors.
         (await session.CallAsync("ps", [])).GetProperty("schemaVersion").GetInt32().ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task OomDeaths_KernelLog_NamesTheKilledNodeProcess()
+    {
+        using var dir = new TempDirectory();
+        string log = dir.File("kern.log");
+        await File.WriteAllTextAsync(log,
+            "Nov 21 10:00:01 web-1 kernel: [123.456] Out of memory: Killed process 799153 (node), UID 1000, total-vm:606096kB, anon-rss:68308kB, file-rss:13648kB, shmem-rss:0kB\n");
+        await using var session = await McpSession.StartAsync();
+        var oom = await session.CallAsync("oom_deaths", new Dictionary<string, object?> { ["logs"] = new[] { log } });
+        oom.GetProperty("sources").EnumerateArray().ShouldContain(s => s.GetProperty("source").GetString() == log);
+        // The default store, if this machine has one, may add deaths a watch recorded: only the logged one is pinned.
+        var death = oom.GetProperty("events").EnumerateArray().Single(e => e.GetProperty("source").GetString() == log);
+        death.GetProperty("kind").GetString().ShouldBe("kernel-oom-kill");
+        death.GetProperty("pid").GetInt32().ShouldBe(799153);
+        death.GetProperty("anonRssBytes").GetInt64().ShouldBe(68308L * 1024);
     }
 
     [Fact]

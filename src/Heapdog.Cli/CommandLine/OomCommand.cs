@@ -8,6 +8,7 @@ using Heapdog.Workflows.Files;
 using Heapdog.Workflows.Formatting;
 using Heapdog.Workflows.Json;
 using Heapdog.Workflows.Monitoring;
+using Heapdog.Workflows.Oom;
 using Heapdog.Workflows.Reports.Oom;
 
 namespace Heapdog.Cli.CommandLine;
@@ -26,29 +27,10 @@ public static class OomCommand
         foreach (var o in new Option[] { since, logs, db, json }) command.Options.Add(o);
         command.SetAction(async (parse, ct) =>
         {
-            DateTimeOffset? from = parse.GetValue(since) is { } s ? ParseSince(s) : null;
-            var files = parse.GetValue(logs) ?? [];
-            foreach (var f in files)
-            {
-                if (!File.Exists(f)) throw new HeapdogException(ErrorKind.NotFound, $"--log {f}: no such file");
-                SpecialFile.Refuse(f);
-            }
-
-            using var store = OpenExistingStore(parse.GetValue(db));
-            var reads = new List<OomSources.SourceRead>();
-            if (files.Length > 0) reads.AddRange(files.Select(OomSources.ReadFile));
-            else reads.AddRange(await OomSources.ReadKernelAsync(from, ct));
+            DateTimeOffset? from = parse.GetValue(since) is { } s ? OomSearch.ParseSince(s) : null;
+            var (reads, findings, skipped) = await OomSearch.RunAsync(parse.GetValue(logs) ?? [], parse.GetValue(db), from, ct);
             foreach (var r in reads)
                 if (r.Note is { } note) context.Error.WriteLine("heapdog: " + note);
-
-            var all = reads.Where(r => r.Result is not null).SelectMany(r => r.Result!.Events);
-            if (store is not null) all = all.Concat(OomInvestigator.FromStore(store, from?.ToUnixTimeMilliseconds() ?? long.MinValue));
-            var events = OomSources.Deduplicate(all)
-                .Where(e => from is null || e.Time is null || e.Time >= from)
-                .OrderBy(e => e.Time ?? DateTimeOffset.MaxValue)
-                .ToList();
-            var findings = events.Select(e => OomInvestigator.Investigate(e, store)).ToList();
-            int skipped = reads.Sum(r => r.Result?.Skipped ?? 0);
 
             if (parse.GetValue(json)) ReportJson.Write(context.Out, OomResult.Build(reads, findings, skipped), HeapdogJsonContext.Default.OomResult);
             else WriteText(context.Out, reads, findings, skipped);
@@ -57,25 +39,7 @@ public static class OomCommand
         return command;
     }
 
-    internal static DateTimeOffset ParseSince(string text)
-    {
-        if (DurationText.TryParse(text, out var back)) return DateTimeOffset.UtcNow - back;
-        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeLocal, out var t)) return t;
-        throw new HeapdogException(ErrorKind.BadRequest, $"--since '{text}' is neither a duration (2h, 3d) nor a time (2026-11-21T10:00:00Z)");
-    }
-
-    private static SampleStore? OpenExistingStore(string? path)
-    {
-        if (path is not null && !File.Exists(path)) throw new HeapdogException(ErrorKind.NotFound, $"--db {path}: no such file");
-        path ??= StorePaths.Default();
-        if (!File.Exists(path)) return null;
-        SpecialFile.Refuse(path);
-        // Read only: oom never writes the store, so a file that is not one is refused rather than made one, and a
-        // store the user may only read can still be read.
-        return StoreOpener.OpenReadOnly(path);
-    }
-
-    private static void WriteText(TextWriter o, List<OomSources.SourceRead> reads, List<OomFinding> findings, int skipped)
+    private static void WriteText(TextWriter o, IReadOnlyList<OomSources.SourceRead> reads, IReadOnlyList<OomFinding> findings, int skipped)
     {
         if (findings.Count == 0) o.WriteLine("No OOM deaths found.");
         foreach (var f in findings)
