@@ -17,7 +17,8 @@ public static class AgentsApi
     {
         services.AddMcpServer(o => o.ServerInfo = HeapdogTools.ServerInfo)
             .WithHttpTransport()
-            .WithHeapdogTools(readOnly: false);
+            .WithHeapdogTools(readOnly: false)
+            .WithTools<DashboardTools>();
         return services;
     }
 

@@ -51,6 +51,10 @@ public static class DashboardServer
             k.AddServerHeader = false;
         });
         builder.Services.AddSingleton(jobs);
+        // For the agent tools at /mcp, which read the dashboard's state as the API does.
+        builder.Services.AddSingleton(store);
+        builder.Services.AddSingleton(live);
+        builder.Services.AddSingleton(library);
         builder.Services.Configure<RouteOptions>(o => o.SetParameterPolicy<DigitsRouteConstraint>(DigitsRouteConstraint.Name));
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(o =>

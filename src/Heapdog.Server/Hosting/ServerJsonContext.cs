@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Heapdog.Server.Actions;
+using Heapdog.Server.Agents;
 using Heapdog.Server.Jobs;
 using Heapdog.Server.Processes;
 using Heapdog.Server.Snapshots;
@@ -9,6 +10,7 @@ namespace Heapdog.Server.Hosting;
 /// <summary>The JSON contract of the server's own shapes (the reports' is <c>HeapdogJsonContext</c>), generated at build time.</summary>
 [JsonSourceGenerationOptions(System.Text.Json.JsonSerializerDefaults.Web, WriteIndented = true)]
 [JsonSerializable(typeof(Health))]
+[JsonSerializable(typeof(List<DashboardSnapshot>))]
 [JsonSerializable(typeof(SnapshotView))]
 [JsonSerializable(typeof(List<SnapshotView>))]
 [JsonSerializable(typeof(ClassObjectsView))]

@@ -21,14 +21,7 @@ public static class ProcessesApi
     public static void MapProcesses(this IEndpointRouteBuilder app, DashboardStore store, LiveProcesses live)
     {
         var api = app.MapGroup("/api").WithTags("processes");
-        api.MapGet("/processes", Ok<List<ProcessView>> () =>
-        {
-            var current = live.Current;
-            return TypedResults.Ok(store.Processes()
-                .OrderByDescending(p => IsAlive(current, p.Process.Id)).ThenByDescending(p => p.LastSeenMs)
-                .Select(p => ViewOf(store, p, current.GetValueOrDefault(p.Process.Id)))
-                .ToList());
-        }).WithSummary("Every watched process, alive first");
+        api.MapGet("/processes", Ok<List<ProcessView>> () => TypedResults.Ok(All(store, live))).WithSummary("Every watched process, alive first");
 
         api.MapGet("/processes/{id:digits}", Results<Ok<ProcessView>, ProblemHttpResult> (long id) =>
         {
@@ -57,6 +50,15 @@ public static class ProcessesApi
     }
 
     public static ProblemHttpResult NoProcess(long id) => Problems.NotFound($"no process {id} in the store");
+
+    /// <summary>Every watched process, alive first, then the most recently seen.</summary>
+    public static List<ProcessView> All(DashboardStore store, LiveProcesses live)
+    {
+        var current = live.Current;
+        return [.. store.Processes()
+            .OrderByDescending(p => IsAlive(current, p.Process.Id)).ThenByDescending(p => p.LastSeenMs)
+            .Select(p => ViewOf(store, p, current.GetValueOrDefault(p.Process.Id)))];
+    }
 
     private static bool IsAlive(IReadOnlyDictionary<long, LiveProcess> current, long id) => current.TryGetValue(id, out var l) && !l.Exited;
 

@@ -17,8 +17,16 @@ public sealed class AgentsApiTests(SnapshotFixtures fixtures)
             AdditionalHeaders = token is null ? null : new Dictionary<string, string> { ["Authorization"] = "Bearer " + token },
         }));
 
+    private static async Task<string> TextAsync(McpClient client, string tool)
+    {
+        var result = await client.CallToolAsync(tool, new Dictionary<string, object?>());
+        string text = result.Content.OfType<TextContentBlock>().Single().Text;
+        (result.IsError ?? false).ShouldBeFalse(text);
+        return text;
+    }
+
     [Fact]
-    public async Task Mcp_OverHttp_ListsEveryToolAndAnalysesASnapshot()
+    public async Task Mcp_OverHttp_ListsEveryToolReadsTheDashboardAndAnalysesASnapshot()
     {
         using var dir = new TempDirectory();
         await using var server = await DashboardApplication.StartAsync(dir.Path, Environment.ProcessId);
@@ -27,6 +35,13 @@ public sealed class AgentsApiTests(SnapshotFixtures fixtures)
         var tools = (await client.ListToolsAsync()).Select(t => t.Name).ToList();
         tools.ShouldContain("analyze");
         tools.ShouldContain("hunt");
+        tools.ShouldContain("dashboard_processes");
+
+        // The dashboard's own state: the watched process (this test's own), and an empty library and job list.
+        var processes = JsonDocument.Parse(await TextAsync(client, "dashboard_processes")).RootElement;
+        processes.EnumerateArray().ShouldContain(p => p.GetProperty("pid").GetInt32() == Environment.ProcessId);
+        JsonDocument.Parse(await TextAsync(client, "dashboard_snapshots")).RootElement.GetArrayLength().ShouldBe(0);
+        JsonDocument.Parse(await TextAsync(client, "dashboard_jobs")).RootElement.GetArrayLength().ShouldBe(0);
 
         string file = fixtures.Get("small.js");
         var result = await client.CallToolAsync("analyze", new Dictionary<string, object?> { ["file"] = file, ["top"] = 3 });
