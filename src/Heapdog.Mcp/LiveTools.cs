@@ -17,6 +17,7 @@ using Heapdog.Workflows.Reports.Objects;
 using Heapdog.Workflows.Reports.Oom;
 using Heapdog.Workflows.Reports.Ps;
 using Heapdog.Workflows.Reports.Sampling;
+using Heapdog.Workflows.Reports.Watch;
 
 namespace Heapdog.Mcp;
 
@@ -110,6 +111,12 @@ public sealed class LiveTools(McpWorkspace workspace)
             var (reads, findings, skipped) = await OomSearch.RunAsync(logs ?? [], db, since is null ? null : OomSearch.ParseSince(since), cancellation);
             return ReportJson.SerializeCompact(OomResult.Build(reads, findings, skipped));
         });
+
+    [McpServerTool(Name = "watch_status", ReadOnly = true, Idempotent = true, OpenWorld = false)]
+    [Description("What `heapdog watch` (or serve) recorded of each process, most recently seen first: last RSS and heap, sample count, and the verdict over its samples (growing JS heap, off-heap / native growth, steady) with its trend figures. Reads the store only.")]
+    public string WatchStatus(
+        [Description("The store written by heapdog watch (default: the default store)")] string? db = null) => ToolCall.Run(() =>
+            ReportJson.SerializeCompact(WatchStatusResult.Read(db)));
 
     private static string Stamp() => DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
 }

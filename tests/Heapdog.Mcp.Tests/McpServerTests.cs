@@ -8,7 +8,7 @@ namespace Heapdog.Mcp.Tests;
 public sealed class McpServerTests
 {
     private static readonly string[] FileTools = ["analyze", "diff", "leaks", "inspect", "paths", "dominators", "strings", "class_objects", "find_strings"];
-    private static readonly string[] LiveTools = ["ps", "snapshot", "hunt", "sample", "oom_deaths"];
+    private static readonly string[] LiveTools = ["ps", "snapshot", "hunt", "sample", "oom_deaths", "watch_status"];
 
     [Fact]
     public async Task ListTools_EveryTool_HasADescriptionAnObjectSchemaAndHonestAnnotations()
@@ -73,6 +73,31 @@ public sealed class McpServerTests
         death.GetProperty("kind").GetString().ShouldBe("kernel-oom-kill");
         death.GetProperty("pid").GetInt32().ShouldBe(799153);
         death.GetProperty("anonRssBytes").GetInt64().ShouldBe(68308L * 1024);
+    }
+
+    [Fact]
+    public async Task WatchStatus_StoreOfAWatch_ListsTheProcessWithItsSamplesAndVerdict()
+    {
+        using var service = new NodeProgram("leaky-service.js", flags: ["--inspect-port=0"]);
+        await service.PortAsync();
+        using var dir = new TempDirectory();
+        string db = dir.File("watch.db");
+        var watch = await HeapdogCommand.RunAsync(dir.Path, "watch", "--pid", service.Pid.ToString(CultureInfo.InvariantCulture),
+            "--interval", "200ms", "--duration", "3s", "--db", db, "--json");
+        watch.ExitCode.ShouldBe(0, watch.Stderr);
+
+        await using var session = await McpSession.StartAsync();
+        var status = await session.CallAsync("watch_status", new Dictionary<string, object?> { ["db"] = db });
+        status.GetProperty("db").GetString().ShouldBe(db);
+        var process = status.GetProperty("processes").EnumerateArray().ShouldHaveSingleItem();
+        process.GetProperty("pid").GetInt32().ShouldBe(service.Pid);
+        process.GetProperty("sampleCount").GetInt64().ShouldBeGreaterThan(5);
+        process.GetProperty("lastRss").GetInt64().ShouldBeGreaterThan(0);
+        process.GetProperty("verdict").GetProperty("status").GetString().ShouldNotBeNullOrEmpty();
+
+        var missing = await session.Client.CallToolAsync("watch_status", new Dictionary<string, object?> { ["db"] = dir.File("none.db") });
+        missing.IsError.ShouldBe(true);
+        McpSession.Text(missing).ShouldContain("(notFound)");
     }
 
     [Fact]

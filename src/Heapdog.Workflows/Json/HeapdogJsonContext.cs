@@ -39,4 +39,5 @@ namespace Heapdog.Workflows.Json;
 [JsonSerializable(typeof(OomResult))]
 [JsonSerializable(typeof(WatchResult))]
 [JsonSerializable(typeof(WatchVerdict))]
+[JsonSerializable(typeof(WatchStatusResult))]
 public sealed partial class HeapdogJsonContext : JsonSerializerContext;
