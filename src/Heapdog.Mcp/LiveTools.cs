@@ -63,20 +63,8 @@ public sealed class LiveTools(McpWorkspace workspace)
         {
             var work = new ToolProgress(progress);
             var every = DurationText.Parse(interval, "interval");
-            HuntSeries.Validate(snapshots);
-            string dir = Path.GetFullPath(directory ?? workspace.Directory);
-            string stamp = Stamp();
-            IReadOnlyList<string> paths;
-            await using (var process = await ProcessAttach.AttachAsync(new AttachOptions { Pid = pid }, work, cancellation))
-            {
-                paths = await HuntSeries.CaptureAsync(snapshots, every, async i =>
-                {
-                    await SnapshotCapture.CheckCostAsync(process, pid, dir, force: false, work, cancellation);
-                    string path = OutputPath.Check(Path.Combine(dir, $"hunt-{pid}-{stamp}-{i + 1}.heapsnapshot"), overwrite: false);
-                    return (await SnapshotCapture.TakeAsync(process, path, collectGarbage: true, overwrite: false,
-                        $"snapshot {i + 1} of {snapshots}", work, cancellation)).Path;
-                }, work, cancellation);
-            }
+            var paths = await HuntSeries.CaptureFilesAsync(new AttachOptions { Pid = pid }, snapshots, every,
+                Path.GetFullPath(directory ?? workspace.Directory), force: false, work, cancellation);
             var clock = Stopwatch.StartNew();
             var report = LeakFinder.FromFiles(paths, work, cancellation);
             return ReportJson.SerializeCompact(new HuntResult(1, paths, LeaksResult.Build(report, Math.Max(1, top), clock.Elapsed)));

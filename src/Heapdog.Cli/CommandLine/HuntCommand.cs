@@ -1,9 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
-using System.Globalization;
 using Heapdog.Cli.Rendering;
 using Heapdog.Inspector;
-using Heapdog.Workflows.Capture;
 using Heapdog.Workflows.Errors;
 using Heapdog.Workflows.Files;
 using Heapdog.Workflows.Formatting;
@@ -63,19 +61,7 @@ public static class HuntCommand
 
         try
         {
-            IReadOnlyList<string> paths;
-            await using (var process = await ProcessAttach.AttachAsync(options, context, cancellationToken))
-            {
-                string stamp = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
-                paths = await HuntSeries.CaptureAsync(count, interval, async i =>
-                {
-                    await SnapshotCapture.CheckCostAsync(process, ProcessAttach.LocalPid(options), directory, force, context, cancellationToken);
-                    string path = OutputPath.Check(Path.Combine(directory, $"hunt-{process.Pid}-{stamp}-{i + 1}.heapsnapshot"), overwrite: false);
-                    var result = await SnapshotCapture.TakeAsync(process, path, collectGarbage: true, overwrite: false,
-                        $"snapshot {i + 1} of {count}", context, cancellationToken);
-                    return result.Path;
-                }, context, cancellationToken);
-            }
+            var paths = await HuntSeries.CaptureFilesAsync(options, count, interval, directory, force, context, cancellationToken);
             context.Progress.Clear();
             var clock = Stopwatch.StartNew();
             var report = LeakFinder.FromFiles(paths, context, cancellationToken);

@@ -1,13 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using Heapdog.Monitoring.Oom;
-using Heapdog.Monitoring.Store;
-using Heapdog.Monitoring;
-using Heapdog.Workflows.Errors;
-using Heapdog.Workflows.Files;
 using Heapdog.Workflows.Formatting;
 using Heapdog.Workflows.Json;
-using Heapdog.Workflows.Monitoring;
 using Heapdog.Workflows.Oom;
 using Heapdog.Workflows.Reports.Oom;
 

@@ -1,5 +1,9 @@
 using System.Diagnostics;
+using System.Globalization;
+using Heapdog.Inspector;
+using Heapdog.Workflows.Capture;
 using Heapdog.Workflows.Errors;
+using Heapdog.Workflows.Files;
 using Heapdog.Workflows.Formatting;
 using Heapdog.Workflows.Progress;
 
@@ -33,6 +37,26 @@ public static class HuntSeries
             taken.Add(await capture(i));
         }
         return taken;
+    }
+
+    /// <summary>The hunt's capture as <c>heapdog hunt</c> and the MCP <c>hunt</c> tool run it: attach to
+    /// <paramref name="target"/>, then <paramref name="count"/> snapshots into <paramref name="directory"/>
+    /// (<c>hunt-PID-TIME-N.heapsnapshot</c>), each after the headroom check (<paramref name="force"/> turns a refusal into
+    /// a notice). Returns the files, oldest first; the inspector is closed again if Heapdog opened it.</summary>
+    public static async Task<IReadOnlyList<string>> CaptureFilesAsync(AttachOptions target, int count, TimeSpan interval, string directory,
+        bool force, IWorkProgress progress, CancellationToken cancellationToken)
+    {
+        Validate(count);
+        string stamp = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
+        await using var process = await ProcessAttach.AttachAsync(target, progress, cancellationToken);
+        return await CaptureAsync(count, interval, async i =>
+        {
+            await SnapshotCapture.CheckCostAsync(process, ProcessAttach.LocalPid(target), directory, force, progress, cancellationToken);
+            string path = OutputPath.Check(Path.Combine(directory, $"hunt-{process.Pid}-{stamp}-{i + 1}.heapsnapshot"), overwrite: false);
+            var taken = await SnapshotCapture.TakeAsync(process, path, collectGarbage: true, overwrite: false, $"snapshot {i + 1} of {count}",
+                progress, cancellationToken);
+            return taken.Path;
+        }, progress, cancellationToken);
     }
 
     private static async Task WaitAsync(TimeSpan interval, string phase, IWorkProgress progress, CancellationToken cancellationToken)
