@@ -14,7 +14,7 @@ public sealed class McpServerTests
     public async Task ListTools_EveryTool_HasADescriptionAnObjectSchemaAndHonestAnnotations()
     {
         await using var session = await McpSession.StartAsync();
-        var tools = await session.Client.ListToolsAsync();
+        var tools = await session.ListToolsAsync();
         tools.Select(t => t.Name).Order().ShouldBe(FileTools.Concat(LiveTools).Order());
         foreach (var tool in tools)
         {
@@ -37,7 +37,16 @@ public sealed class McpServerTests
     public async Task ReadOnly_ListsOnlyTheFileTools()
     {
         await using var session = await McpSession.StartAsync("--read-only");
-        (await session.Client.ListToolsAsync()).Select(t => t.Name).Order().ShouldBe(FileTools.Order());
+        (await session.ListToolsAsync()).Select(t => t.Name).Order().ShouldBe(FileTools.Order());
+    }
+
+    [Fact]
+    public async Task ClosedInput_TheServerExitsByItself_WithCodeZero()
+    {
+        var session = await McpSession.StartAsync();
+        (await session.CallAsync("ps", [])).GetProperty("schemaVersion").GetInt32().ShouldBe(1);
+        await session.DisposeAsync();
+        session.ExitCode.ShouldBe(0);
     }
 
     [Fact]
@@ -45,14 +54,14 @@ public sealed class McpServerTests
     {
         await using var session = await McpSession.StartAsync();
         using var dir = new TempDirectory();
-        var missing = await session.Client.CallToolAsync("inspect", new Dictionary<string, object?> { ["file"] = dir.File("gone.heapsnapshot"), ["id"] = "@1" });
+        var missing = await session.CallToolAsync("inspect", new Dictionary<string, object?> { ["file"] = dir.File("gone.heapsnapshot"), ["id"] = "@1" });
         missing.IsError.ShouldBe(true);
         McpSession.Text(missing).ShouldContain("gone.heapsnapshot' does not exist (notFound)");
 
-        var noArguments = await session.Client.CallToolAsync("paths", new Dictionary<string, object?>());
+        var noArguments = await session.CallToolAsync("paths", new Dictionary<string, object?>());
         noArguments.IsError.ShouldBe(true);
 
-        await Should.ThrowAsync<McpException>(() => session.Client.CallToolAsync("no_such_tool", new Dictionary<string, object?>()).AsTask());
+        await Should.ThrowAsync<McpException>(() => session.CallToolAsync("no_such_tool", new Dictionary<string, object?>()));
 
         // Still answering after the errors.
         (await session.CallAsync("ps", [])).GetProperty("schemaVersion").GetInt32().ShouldBe(1);
@@ -95,7 +104,7 @@ public sealed class McpServerTests
         process.GetProperty("lastRss").GetInt64().ShouldBeGreaterThan(0);
         process.GetProperty("verdict").GetProperty("status").GetString().ShouldNotBeNullOrEmpty();
 
-        var missing = await session.Client.CallToolAsync("watch_status", new Dictionary<string, object?> { ["db"] = dir.File("none.db") });
+        var missing = await session.CallToolAsync("watch_status", new Dictionary<string, object?> { ["db"] = dir.File("none.db") });
         missing.IsError.ShouldBe(true);
         McpSession.Text(missing).ShouldContain("(notFound)");
     }

@@ -43,4 +43,21 @@ public sealed class HuntSeriesTests
         }, WorkProgress.Quiet, cts.Token));
         captures.ShouldBe(1);
     }
+
+    /// <summary>A machine so loaded that the wait's interval runs out while progress is reported: the wait must end,
+    /// neither throwing for a negative delay nor waiting forever for one of -1 ms.</summary>
+    [Fact]
+    public async Task CaptureAsync_IntervalRunsOutWhileProgressIsReported_GoesOnToTheNextCapture()
+    {
+        var taken = await HuntSeries.CaptureAsync(2, TimeSpan.FromMilliseconds(50), i => Task.FromResult(i), new SlowProgress(TimeSpan.FromMilliseconds(120)),
+            CancellationToken.None).WaitAsync(TimeSpan.FromMinutes(1));
+        taken.ShouldBe([0, 1]);
+    }
+
+    private sealed class SlowProgress(TimeSpan each) : IWorkProgress
+    {
+        public void Report(string phase, double fraction) => Thread.Sleep(each);
+        public void Notice(string line) { }
+        public void Clear() { }
+    }
 }

@@ -59,14 +59,17 @@ public static class HuntSeries
         }, progress, cancellationToken);
     }
 
+    private static readonly TimeSpan ProgressStep = TimeSpan.FromMilliseconds(200);
+
     private static async Task WaitAsync(TimeSpan interval, string phase, IWorkProgress progress, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < interval)
+        // The time left is read once per round: read again after a loop test, it can have gone negative, and
+        // Task.Delay waits forever for -1 ms and throws below it.
+        for (var left = interval; left > TimeSpan.Zero; left = interval - clock.Elapsed)
         {
             progress.Report(phase, clock.Elapsed / interval);
-            var left = interval - clock.Elapsed;
-            await Task.Delay(left < TimeSpan.FromMilliseconds(200) ? left : TimeSpan.FromMilliseconds(200), cancellationToken);
+            await Task.Delay(left < ProgressStep ? left : ProgressStep, cancellationToken);
         }
     }
 }
