@@ -4,10 +4,14 @@ using System.Text.RegularExpressions;
 namespace Heapdog.Monitoring.Oom;
 
 /// <summary>
-/// Strips the prefixes that log collectors put before a message and reads the time they carry:
-/// dmesg (<c>[ 3690.421554] </c>), <c>dmesg -T</c> in any language (<c>[Di Aug 12 03:54:03 2025] </c>), syslog and
-/// journald (<c>Sep 27 11:33:05 host kernel: </c>, with fractional seconds), ISO syslog
-/// (<c>2025-08-30T06:58:55.050705+00:00 host kernel: </c>), and pm2's <c>2021-09-30T11:59:08: </c>.
+/// Strips the prefixes that log collectors put before a message and reads the time they carry, in every combination
+/// the kernel and the loggers write them: first a logger's prefix — syslog and journald
+/// (<c>Sep 27 11:33:05 host kernel: </c>, with fractional seconds), ISO syslog and <c>journalctl -o short-iso</c>
+/// (<c>2025-08-30T06:58:55.050705+00:00 host kernel: </c>), <c>journalctl -o short-monotonic</c>
+/// (<c>[ 8990.110988] host kernel: </c>), <c>dmesg --time-format iso</c> (<c>2025-08-12T03:54:03,123456+00:00 </c>) or
+/// pm2's <c>2021-09-30T11:59:08: </c>; then the kernel's own — a raw priority (<c>&lt;3&gt;</c>, <c>dmesg -r</c>) or its
+/// decoded form (<c>kern  :err   : </c>, <c>dmesg -x</c>), then a time since boot (<c>[ 3690.421554] </c>) or
+/// <c>dmesg -T</c>'s date in any language (<c>[Di Aug 12 03:54:03 2025] </c>).
 /// Times without a zone are taken as local; syslog times without a year get <see cref="DefaultYear"/>.
 /// </summary>
 public static partial class LogPrefix
@@ -29,6 +33,18 @@ public static partial class LogPrefix
     [GeneratedRegex(@"^(?<iso>\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?):\s")]
     private static partial Regex Pm2Time();
 
+    // dmesg --time-format iso: a comma before the fraction, a zone, no host.
+    [GeneratedRegex(@"^(?<iso>\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}),(?<frac>\d+)(?<zone>[+-]\d{2}:?\d{2}|Z)\s+")]
+    private static partial Regex DmesgIso();
+
+    // journalctl -o short-monotonic: the time since boot, then the host and the tag.
+    [GeneratedRegex(@"^\[\s*(?<up>\d+\.\d+)\]\s+\S+\s+(?<tag>[^:\s]+(?:\[\d+\])?):\s?")]
+    private static partial Regex JournalMonotonic();
+
+    // The kernel's priority as dmesg -r prints it (<3>, or <11> with the facility), or decoded as dmesg -x prints it.
+    [GeneratedRegex(@"^(?:<\d{1,3}>|[a-z]+\s*:[a-z]+\s*:\s)")]
+    private static partial Regex Priority();
+
     /// <summary>The year given to syslog lines, which carry none (the current year unless set).</summary>
     public static int DefaultYear { get; set; } = DateTime.Now.Year;
 
@@ -41,6 +57,8 @@ public static partial class LogPrefix
         DateTimeOffset? time = null;
         double? uptime = null;
         Match m;
+        // A syslog line as it travels the wire (RFC 3164) starts with its priority too.
+        if ((m = Priority().Match(body)).Success && body[0] == '<') body = body[m.Length..];
         if ((m = IsoSyslog().Match(body)).Success)
         {
             time = ParseIso(m.Groups["iso"].Value);
@@ -54,11 +72,17 @@ public static partial class LogPrefix
             if (time > DateTimeOffset.Now.AddDays(1)) time = Local(DefaultYear - 1, mon, day, m.Groups["time"].Value);
             body = body[m.Length..];
         }
+        else if ((m = JournalMonotonic().Match(body)).Success)
+        {
+            uptime = double.Parse(m.Groups["up"].Value, CultureInfo.InvariantCulture);
+            body = body[m.Length..];
+        }
         else if ((m = Pm2Time().Match(body)).Success)
         {
             time = ParseIso(m.Groups["iso"].Value);
             body = body[m.Length..];
         }
+        if ((m = Priority().Match(body)).Success) body = body[m.Length..];
         if ((m = DmesgRaw().Match(body)).Success)
         {
             uptime = double.Parse(m.Groups["up"].Value, CultureInfo.InvariantCulture);
@@ -68,6 +92,11 @@ public static partial class LogPrefix
         {
             if (Months.TryGetValue(m.Groups["mon"].Value.ToLowerInvariant().TrimEnd('.'), out int mon2))
                 time ??= Local(int.Parse(m.Groups["year"].Value, CultureInfo.InvariantCulture), mon2, int.Parse(m.Groups["day"].Value, CultureInfo.InvariantCulture), m.Groups["time"].Value);
+            body = body[m.Length..];
+        }
+        else if ((m = DmesgIso().Match(body)).Success)
+        {
+            time ??= ParseIso($"{m.Groups["iso"].Value}.{m.Groups["frac"].Value}{m.Groups["zone"].Value}");
             body = body[m.Length..];
         }
         return new Stripped(body, time, uptime);
