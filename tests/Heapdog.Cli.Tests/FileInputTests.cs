@@ -22,6 +22,7 @@ public sealed class FileInputTests
         { new[] { "inspect", "{fifo}", "@1" } },
         { new[] { "oom", "--log", "{fifo}" } },
         { new[] { "oom", "--log", "{plain}", "--db", "{fifo}" } },
+        { new[] { "import", "{fifo}" } },
     };
 
     [Theory]

@@ -23,6 +23,7 @@ public static class CliHost
         root.Subcommands.Add(WatchCommand.Create(context));
         root.Subcommands.Add(ServeCommand.Create(context));
         root.Subcommands.Add(OomCommand.Create(context));
+        root.Subcommands.Add(ImportCommand.Create(context));
         root.Subcommands.Add(SnapshotCommand.Create(context));
         root.Subcommands.Add(SampleCommand.Create(context));
         root.Subcommands.Add(ArmCommand.Create(context));

@@ -4,6 +4,7 @@ using Heapdog.Workflows.Reports.Diff;
 using Heapdog.Workflows.Reports.Dominators;
 using Heapdog.Workflows.Reports.Inspect;
 using Heapdog.Workflows.Reports.Hunt;
+using Heapdog.Workflows.Reports.Import;
 using Heapdog.Workflows.Reports.Leaks;
 using Heapdog.Workflows.Reports.Objects;
 using Heapdog.Workflows.Reports.Oom;
@@ -37,6 +38,7 @@ namespace Heapdog.Workflows.Json;
 [JsonSerializable(typeof(SnapshotTaken))]
 [JsonSerializable(typeof(PsResult))]
 [JsonSerializable(typeof(OomResult))]
+[JsonSerializable(typeof(ImportResult))]
 [JsonSerializable(typeof(WatchResult))]
 [JsonSerializable(typeof(WatchVerdict))]
 [JsonSerializable(typeof(WatchStatusResult))]
