@@ -3,8 +3,10 @@ using System.Text.Json;
 namespace Heapdog.Cli.Tests;
 
 /// <summary>
-/// Three real Node programs (a JS heap leak, an off-heap leak, a steady one) watched together for 40 s by the real CLI
-/// with default settings (5 s interval, no inspector). One fixture runs the watch once; each test checks one verdict.
+/// Four real Node programs (a JS heap leak, an off-heap leak, a steady one, a slow leak of about 200 MB/h) watched
+/// together for 2 min 30 s — past the 2 minutes a steady verdict needs, counted after the 10 s warm-up — by the real CLI with default settings
+/// (5 s interval, no inspector), while a second watch of 30 s looks at the steady one and the slow leak. One fixture
+/// runs both watches once; each test checks one verdict.
 /// </summary>
 public sealed class WatchClassificationFixture : IAsyncLifetime
 {
@@ -15,19 +17,25 @@ public sealed class WatchClassificationFixture : IAsyncLifetime
     {
         try
         {
-            foreach (var script in new[] { "js-heap-leak.js", "off-heap-leak.js", "steady.js" })
+            foreach (var script in new[] { "js-heap-leak.js", "off-heap-leak.js", "steady.js", "slow-leak.js" })
             {
                 var node = new NodeProgram(script);
                 _nodes.Add(node);
                 (await node.ReadLineAsync()).ShouldBe("ready");
             }
             Pids = _nodes.Select(n => n.Pid).ToArray();
-            var args = new List<string> { "watch", "--duration", "40s", "--json", "--db", _dir.File("watch.db") };
+            var args = new List<string> { "watch", "--duration", "150s", "--json", "--db", _dir.File("watch.db") };
             foreach (var pid in Pids) { args.Add("--pid"); args.Add(pid.ToString()); }
-            var watch = await HeapdogCommand.RunAsync(_dir.Path, args, timeout: TimeSpan.FromSeconds(90));
+            var shortArgs = new List<string> { "watch", "--duration", "30s", "--json", "--db", _dir.File("short.db"), "--pid", Pids[2].ToString(), "--pid", Pids[3].ToString() };
+            var longWatch = HeapdogCommand.RunAsync(_dir.Path, args, timeout: TimeSpan.FromMinutes(4));
+            var shortWatch = HeapdogCommand.RunAsync(_dir.Path, shortArgs, timeout: TimeSpan.FromMinutes(2));
+            var watch = await longWatch;
             ExitCode = watch.ExitCode;
             Stderr = watch.Stderr;
             Report = JsonDocument.Parse(watch.Stdout);
+            var brief = await shortWatch;
+            brief.ExitCode.ShouldBe(0, brief.Stderr);
+            ShortReport = JsonDocument.Parse(brief.Stdout);
         }
         catch
         {
@@ -40,8 +48,10 @@ public sealed class WatchClassificationFixture : IAsyncLifetime
     public int ExitCode { get; private set; }
     public string Stderr { get; private set; } = "";
     public JsonDocument Report { get; private set; } = JsonDocument.Parse("{}");
+    public JsonDocument ShortReport { get; private set; } = JsonDocument.Parse("{}");
 
-    public JsonElement ProcessReport(int pid) => Report.RootElement.GetProperty("processes").EnumerateArray().Single(p => p.GetProperty("pid").GetInt32() == pid);
+    public JsonElement ProcessReport(int pid, bool brief = false) =>
+        (brief ? ShortReport : Report).RootElement.GetProperty("processes").EnumerateArray().Single(p => p.GetProperty("pid").GetInt32() == pid);
 
     public Task DisposeAsync()
     {
@@ -57,7 +67,7 @@ public class WatchClassificationTests(WatchClassificationFixture fixture) : ICla
     {
         fixture.ExitCode.ShouldBe(0, fixture.Stderr);
         var p = fixture.ProcessReport(fixture.Pids[index]);
-        p.GetProperty("samples").GetProperty("count").GetInt64().ShouldBe(9);
+        p.GetProperty("samples").GetProperty("count").GetInt64().ShouldBe(31);
         var verdict = p.GetProperty("verdict");
         verdict.GetProperty("status").GetString().ShouldBe(status, verdict.ToString());
         verdict.GetProperty("growth").GetString().ShouldBe(growth, verdict.ToString());
@@ -73,6 +83,22 @@ public class WatchClassificationTests(WatchClassificationFixture fixture) : ICla
 
     [Fact]
     public void Watch_SteadyProgram_IsSteady() => ShouldBeClassified(2, "steady", "none", "steady");
+
+    [Fact]
+    public void Watch_LeakOf200MBPerHour_IsGrowingAfterTwoMinutes() => ShouldBeClassified(3, "growing", "js-heap", "in the JS heap");
+
+    /// <summary>30 s is too short to call anything steady: the steady program is still collecting, with the time left,
+    /// and the slow leak is collecting or already growing — never steady.</summary>
+    [Fact]
+    public void Watch_ThirtySeconds_SteadyProgramIsCollecting_AndTheSlowLeakIsNeverSteady()
+    {
+        var steady = fixture.ProcessReport(fixture.Pids[2], brief: true).GetProperty("verdict");
+        steady.GetProperty("status").GetString().ShouldBe("collecting", steady.ToString());
+        steady.GetProperty("collectingSecondsLeft").GetDouble().ShouldBeInRange(60, 120, steady.ToString());
+        steady.GetProperty("text").GetString()!.ShouldStartWith("collecting:");
+        var leak = fixture.ProcessReport(fixture.Pids[3], brief: true).GetProperty("verdict");
+        leak.GetProperty("status").GetString().ShouldBeOneOf(["collecting", "growing"], leak.ToString());
+    }
 
     [Fact]
     public void Watch_JsonReport_CarriesSampleSummaries()

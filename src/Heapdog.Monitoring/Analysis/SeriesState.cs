@@ -11,6 +11,10 @@ public enum SeriesState
     Growing,
     /// <summary>A significant downward trend larger than the minimum change.</summary>
     Shrinking,
-    /// <summary>No clear trend, but the points scatter too widely to call it flat.</summary>
+    /// <summary>No clear trend, but the points scatter too widely to call it flat, or the fitted change is too large
+    /// to call it flat although it is not a clear trend.</summary>
     Noisy,
+    /// <summary>Enough samples, no trend yet, and too short a window to call it flat (see
+    /// <see cref="VerdictOptions.SettleWindow"/>).</summary>
+    Collecting,
 }

@@ -45,12 +45,33 @@ public static class VerdictAnalyzer
 
         VerdictStatus status;
         if (growth != GrowthClass.None) status = VerdictStatus.Growing;
-        else if (rss.State == SeriesState.InsufficientData) status = VerdictStatus.InsufficientData;
+        else if (rss.State is SeriesState.InsufficientData or SeriesState.Collecting || series.Any(s => s.State == SeriesState.Collecting))
+            status = VerdictStatus.Collecting;
         else if (series.Any(s => s.State == SeriesState.Noisy)) status = VerdictStatus.Noisy;
         else status = VerdictStatus.Steady;
 
+        double? secondsLeft = status == VerdictStatus.Collecting ? SecondsLeft(samples, from, o) : null;
         var forecast = status == VerdictStatus.Growing ? Forecast(samples, js, rss, growth, hostAvailableBytes) : null;
-        return new Verdict(status, growth, series, forecast, Describe(status, growth, js, native, external, rss, forecast, samples, from, o), runtime);
+        return new Verdict(status, growth, series, forecast, Describe(status, growth, js, native, external, rss, forecast, samples, from, o, secondsLeft),
+            runtime, secondsLeft);
+    }
+
+    /// <summary>How long until a collecting verdict may be called steady: the rest of the settle window, or the time the
+    /// missing samples take at the pace seen so far, whichever is longer; null before two samples show the pace.</summary>
+    private static double? SecondsLeft(IReadOnlyList<Sample> samples, long from, VerdictOptions o)
+    {
+        long first = -1, last = -1;
+        int n = 0;
+        for (int i = 0; i < samples.Count; i++)
+        {
+            if (samples[i].TimeMs < from || samples[i].Rss < 0) continue;
+            if (first < 0) first = samples[i].TimeMs;
+            last = samples[i].TimeMs;
+            n++;
+        }
+        if (n < 2) return null;
+        double window = (last - first) / 1000.0, pace = window / (n - 1);
+        return Math.Max(0, Math.Max(o.SettleWindow.TotalSeconds - window, (o.MinSamples - n) * pace));
     }
 
     public static string Name(GrowthClass g) => g switch
@@ -67,7 +88,7 @@ public static class VerdictAnalyzer
         VerdictStatus.Growing => "growing",
         VerdictStatus.Steady => "steady",
         VerdictStatus.Noisy => "noisy",
-        _ => "insufficient-data",
+        _ => "collecting",
     };
 
     public static string Name(SeriesState s) => s switch
@@ -76,6 +97,7 @@ public static class VerdictAnalyzer
         SeriesState.Shrinking => "shrinking",
         SeriesState.Flat => "flat",
         SeriesState.Noisy => "noisy",
+        SeriesState.Collecting => "collecting",
         _ => "insufficient-data",
     };
 
@@ -107,11 +129,16 @@ public static class VerdictAnalyzer
         double window = ts[^1] - ts[0];
         double change = trend.SlopePerSecond * window;
         double level = trend.At(ts[^1]);
-        double threshold = Math.Max(o.MinChangeBytes, o.MinChangeFraction * Math.Abs(level));
+        // The relative threshold keeps slow growth of a big process from being called a leak, but never lifts the bar
+        // above half of what a leak of LeakBytesPerHour shows over the window: a slope estimated short by half still
+        // clears it, so such a leak is never called flat.
+        double threshold = Math.Max(o.MinChangeBytes, Math.Min(o.MinChangeFraction * Math.Abs(level), o.LeakBytesPerHour * window / 3600 / 2));
         bool significant = trend.PValue < o.Significance && Math.Abs(trend.Tau) >= o.MinTau;
         SeriesState state = significant && change >= threshold ? SeriesState.Growing
             : significant && change <= -threshold ? SeriesState.Shrinking
-            : trend.ResidualSpread <= 2 * threshold ? SeriesState.Flat
+            : window < o.SettleWindow.TotalSeconds ? SeriesState.Collecting
+            // Flat is said only of a small fitted change: a large one without a clear trend is noise, not flatness.
+            : Math.Abs(change) < threshold && trend.ResidualSpread <= 2 * threshold ? SeriesState.Flat
             : SeriesState.Noisy;
         return new SeriesVerdict(name, state, trend, change, level, window);
     }
@@ -136,7 +163,7 @@ public static class VerdictAnalyzer
     }
 
     private static string Describe(VerdictStatus status, GrowthClass growth, SeriesVerdict js, SeriesVerdict native, SeriesVerdict? external,
-        SeriesVerdict rss, LimitForecast? forecast, IReadOnlyList<Sample> samples, long from, VerdictOptions o)
+        SeriesVerdict rss, LimitForecast? forecast, IReadOnlyList<Sample> samples, long from, VerdictOptions o, double? secondsLeft)
     {
         string window = Words.Duration(Math.Max(rss.WindowSeconds, js.WindowSeconds));
         string nativeRate = Words.Rate(Math.Max(native.State == SeriesState.Growing ? native.SlopeBytesPerHour : 0,
@@ -152,7 +179,9 @@ public static class VerdictAnalyzer
             },
             VerdictStatus.Steady => $"steady over {window}",
             VerdictStatus.Noisy => $"too noisy to tell over {window}: memory swings without a clear trend",
-            _ => $"not enough samples yet: {CountAfter(samples, from)} after the {Words.Duration(o.WarmUp.TotalSeconds)} warm-up, {o.MinSamples} needed",
+            _ => $"collecting: {CountAfter(samples, from)} samples over {window} after the {Words.Duration(o.WarmUp.TotalSeconds)} warm-up; "
+                 + $"at least {o.MinSamples} over {Words.Duration(o.SettleWindow.TotalSeconds)} before it can be called steady"
+                 + (secondsLeft is { } left ? $" ({Words.Duration(left)} left)" : ""),
         };
         if (forecast is not null)
         {

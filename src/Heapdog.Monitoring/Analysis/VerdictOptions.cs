@@ -6,7 +6,9 @@ namespace Heapdog.Monitoring.Analysis;
 /// <see cref="MinSamples"/> points; a trend counts when Kendall's p is below <see cref="Significance"/> and the
 /// fitted change over the window is at least <see cref="MinChangeBytes"/> and <see cref="MinChangeFraction"/> of the
 /// level; when both the heap and native memory grow, each must carry <see cref="BothShare"/> of the growth to be
-/// called "both".
+/// called "both". Nothing is called flat or steady before <see cref="SettleWindow"/>, and the relative threshold is
+/// capped at half the change a leak of <see cref="LeakBytesPerHour"/> makes over the window: a leak that fast is called
+/// growing within the settle window, whatever the process's size, and never steady.
 /// </summary>
 public sealed record VerdictOptions
 {
@@ -17,6 +19,11 @@ public sealed record VerdictOptions
     public long MinChangeBytes { get; init; } = 2 * 1024 * 1024;
     public double MinChangeFraction { get; init; } = 0.02;
     public double BothShare { get; init; } = 0.2;
+    /// <summary>The shortest window over which a series may be called flat: at <see cref="LeakBytesPerHour"/> it shows
+    /// 3.3 MiB, above <see cref="MinChangeBytes"/>, so such a leak has had the time to show as growth.</summary>
+    public TimeSpan SettleWindow { get; init; } = TimeSpan.FromMinutes(2);
+    /// <summary>The leak rate a verdict must never call steady.</summary>
+    public long LeakBytesPerHour { get; init; } = 100L * 1024 * 1024;
     /// <summary>Points in the rolling minimum that reads the heap at its floor.</summary>
     public int FloorWindow { get; init; } = 3;
 

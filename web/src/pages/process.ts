@@ -57,7 +57,28 @@ function chartSpecs(p: Process, series: Series): ChartSpec[] {
 function chartData(spec: ChartSpec, series: Series): uPlot.AlignedData {
   const times = (column(series, 'timeMs') ?? []).map((t) => (t ?? 0) / 1000);
   const lines = spec.lines.map((line) => line.column ? (column(series, line.column) ?? times.map(() => null)) : times.map(() => line.constant ?? null));
-  return [times, ...lines] as uPlot.AlignedData;
+  return breakGaps(spec, times, lines);
+}
+
+/**
+ * Measured lines break where no sample was taken for more than three sampling intervals (the median spacing): a
+ * straight line across a stopped watch or a host asleep would draw readings nobody took. Constant lines (limits) go on.
+ */
+function breakGaps(spec: ChartSpec, times: number[], lines: (number | null)[][]): uPlot.AlignedData {
+  if (times.length < 3) return [times, ...lines] as uPlot.AlignedData;
+  const steps = times.slice(1).map((t, i) => t - times[i]).sort((a, b) => a - b);
+  const longest = 3 * steps[Math.floor(steps.length / 2)];
+  const outTimes: number[] = [];
+  const outLines: (number | null)[][] = lines.map(() => []);
+  times.forEach((t, i) => {
+    if (i > 0 && t - times[i - 1] > longest) {
+      outTimes.push((t + times[i - 1]) / 2);
+      outLines.forEach((line, k) => line.push(spec.lines[k].constant ?? null));
+    }
+    outTimes.push(t);
+    outLines.forEach((line, k) => line.push(lines[k][i]));
+  });
+  return [outTimes, ...outLines] as uPlot.AlignedData;
 }
 
 /** Vertical marks for events (OOM deaths, exits, snapshots) on the time axis. */
@@ -109,6 +130,8 @@ class Chart {
     const first = data[1] as (number | null)[];
     const measured = first.filter((v) => v !== null);
     this.el.setAttribute('data-points', String(measured.length));
+    // breakGaps adds one time per gap: the breaks drawn are the times beyond the samples'.
+    this.el.setAttribute('data-gaps', String(data[0].length - (column(series, 'timeMs') ?? []).length));
     this.el.setAttribute('data-last', String(measured.at(-1) ?? ''));
     this.el.setAttribute('data-series', spec.lines.map((l) => l.label).join(','));
     if (this.plot && signature === this.signature) {

@@ -14,6 +14,7 @@ export function limitUse(p: Process): number | null {
 
 export function verdictBadge(p: Process): HTMLElement {
   if (!p.verdict) return h('span', { class: 'muted', testid: 'verdict' }, 'no verdict yet');
+  // While collecting (grey: nothing is judged yet) the text says how long until the verdict may call it steady.
   return h('span', { class: `verdict status-${p.verdict.status}`, testid: 'verdict', 'data-status': p.verdict.status, title: p.verdict.status }, p.verdict.text);
 }
 

@@ -10,7 +10,8 @@ public sealed record WatchVerdict(
     string Text,
     bool UsedRuntimeFigures,
     IReadOnlyList<WatchVerdict.SeriesTrend> Series,
-    WatchVerdict.VerdictForecast? Forecast)
+    WatchVerdict.VerdictForecast? Forecast,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? CollectingSecondsLeft = null)
 {
     /// <summary>One series' state; the trend figures are left out when there were too few points for a trend.</summary>
     public sealed record SeriesTrend(
@@ -38,5 +39,6 @@ public sealed record WatchVerdict(
                 Math.Round(s.SlopeBytesPerHour), Math.Round(s.ChangeBytes), Math.Round(s.Level), Math.Round(tr.Tau, 3), tr.PValue,
                 Math.Round(tr.ResidualSpread))
             : new SeriesTrend(s.Series, VerdictAnalyzer.Name(s.State), null, null, null, null, null, null, null, null))],
-        v.Forecast is { } f ? new VerdictForecast(f.Limit, f.LimitBytes, f.CurrentBytes, Math.Round(f.Seconds)) : null);
+        v.Forecast is { } f ? new VerdictForecast(f.Limit, f.LimitBytes, f.CurrentBytes, Math.Round(f.Seconds)) : null,
+        v.CollectingSecondsLeft is { } left ? Math.Round(left) : null);
 }
