@@ -9,7 +9,7 @@ work="$(mktemp -d)"
 trap 'kill "${server:-0}" 2>/dev/null || true; rm -rf "$work"' EXIT
 dotnet build src/Heapdog.Cli -c Release -p:SkipWebUi=true --artifacts-path "$work/artifacts" -nologo -v:q >/dev/null
 port=$(( 20000 + RANDOM % 20000 ))
-"$work/artifacts/bin/Heapdog.Cli/release/heapdog" serve --urls "http://127.0.0.1:$port" --db "$work/store.db" --snapshots "$work/snapshots" --pid $$ >"$work/serve.log" 2>&1 &
+"$work/artifacts/bin/Heapdog.Cli/release/heapdog" serve --urls "http://127.0.0.1:$port" --db "$work/store.db" --snapshots "$work/snapshots" --pid $$ --no-token >"$work/serve.log" 2>&1 &
 server=$!
 for _ in $(seq 1 100); do
   if curl -sf "http://127.0.0.1:$port/openapi/v1.json" -o "$work/openapi.json"; then break; fi

@@ -3,7 +3,7 @@ using Microsoft.Playwright;
 namespace Heapdog.Web.Tests;
 
 /// <summary>
-/// One leaking node service, one <c>heapdog serve</c> watching it every second, and one headless Chromium, shared by
+/// One leaking node service, one <c>heapdog serve</c> watching it every second (with the token it makes up), and one headless Chromium, shared by
 /// the dashboard tests (starting them takes seconds; the tests only read or add, so they do not disturb each other).
 /// </summary>
 public sealed class DashboardFixture : IAsyncLifetime
@@ -18,6 +18,8 @@ public sealed class DashboardFixture : IAsyncLifetime
 
     public IBrowser Browser { get; private set; } = null!;
     public string BaseUrl => _server!.BaseAddress.GetLeftPart(UriPartial.Authority);
+    /// <summary>The URL <c>heapdog serve</c> printed to open, its token in it: what a user pastes into the browser.</summary>
+    public string OpenUrl => _server!.OpenUrl!.ToString();
     public int NodePid => _node!.Pid;
     public string TempPath => _temp.Path;
     public string ServerOutput => _server?.Output ?? "";
@@ -43,7 +45,9 @@ public sealed class DashboardFixture : IAsyncLifetime
         _node = new NodeProgram("leaky-service.js", workingDirectory: _temp.Path);
         await _node.PortAsync();
         _server = await HeapdogProcess.StartServeAsync(_temp.Path,
-            ["--db", _temp.File("h.db"), "--pid", _node.Pid.ToString(), "--interval", "1s", "--snapshots", _temp.File("snaps")]);
+            ["--db", _temp.File("h.db"), "--pid", _node.Pid.ToString(), "--interval", "1s", "--snapshots", _temp.File("snaps")],
+            // The token serve makes up (an empty HEAPDOG_TOKEN is none), so that the tests open the URL it prints.
+            new Dictionary<string, string> { ["HEAPDOG_TOKEN"] = "" });
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new()
         {

@@ -19,6 +19,8 @@ public sealed class DashboardTests(DashboardFixture fixture, ITestOutputHelper o
         _page.SetDefaultTimeout(20_000);
         _page.Console += (_, m) => { if (m.Type == "error") lock (_consoleErrors) _consoleErrors.Add(m.Text); };
         _page.PageError += (_, e) => { lock (_consoleErrors) _consoleErrors.Add(e); };
+        // As a user does: open the URL heapdog serve printed, which leaves the token in this context as a cookie.
+        await _page.GotoAsync(fixture.OpenUrl);
     }
 
     public async Task DisposeAsync()
@@ -181,6 +183,55 @@ public sealed class DashboardTests(DashboardFixture fixture, ITestOutputHelper o
     }
 
     [Fact]
+    public async Task TokenLogin_PrintedUrl_DashboardLoadsAndABrowserWithoutTheCookieSeesOnlyTheMessage()
+    {
+        // The printed URL sets the cookie and sends the browser to the dashboard, the token gone from the address.
+        var login = await fixture.Browser.NewContextAsync(new() { BaseURL = fixture.BaseUrl });
+        var stranger = await fixture.Browser.NewContextAsync(new() { BaseURL = fixture.BaseUrl });
+        try
+        {
+            var page = await login.NewPageAsync();
+            page.SetDefaultTimeout(20_000);
+            await page.GotoAsync(fixture.OpenUrl);
+            page.Url.ShouldBe(fixture.BaseUrl + "/");
+            var cookie = (await login.CookiesAsync()).ShouldHaveSingleItem();
+            cookie.Name.ShouldBe("heapdog_token");
+            cookie.HttpOnly.ShouldBeTrue();
+            cookie.SameSite.ShouldBe(SameSiteAttribute.Strict);
+            // The process list comes from the API, which the cookie opened.
+            await page.Locator($"[data-testid=process-row][data-pid='{fixture.NodePid}']").WaitForAsync();
+            (await page.EvaluateAsync<string>("document.cookie")).ShouldBeEmpty(); // HttpOnly: no script reads it
+
+            // Another browser, never given the URL: the UI loads, its API calls are refused, it says what to do.
+            var other = await stranger.NewPageAsync();
+            other.SetDefaultTimeout(20_000);
+            await other.GotoAsync("/#/");
+            await AssertNeedsTokenAsync(other);
+            await ScreenshotAsync(other, "needs-token");
+
+            // The cookie lost while the page is open (the server restarted with a new token): the next refresh says so.
+            await login.ClearCookiesAsync();
+            await AssertNeedsTokenAsync(page);
+        }
+        finally
+        {
+            await login.CloseAsync();
+            await stranger.CloseAsync();
+        }
+    }
+
+    /// <summary>The banner says to open the printed URL, and no data is shown.</summary>
+    private static async Task AssertNeedsTokenAsync(IPage page)
+    {
+        var banner = page.Locator("[data-testid=error-banner][data-kind=unauthorized]");
+        await banner.WaitForAsync();
+        (await banner.InnerTextAsync()).ShouldContain("open the URL that \"heapdog serve\" printed");
+        (await banner.InnerTextAsync()).ShouldContain("/?token=");
+        await page.Locator("main").WaitForAsync(new() { State = WaitForSelectorState.Hidden });
+        (await page.Locator("[data-testid=process-row]:visible").CountAsync()).ShouldBe(0);
+    }
+
+    [Fact]
     public async Task SnapshotPage_UnknownSnapshot_ShowsTheApiError()
     {
         await _page.GotoAsync("/#/snapshot/987654");
@@ -229,10 +280,12 @@ public sealed class DashboardTests(DashboardFixture fixture, ITestOutputHelper o
         return job;
     }
 
-    private async Task ScreenshotAsync(string name)
+    private Task ScreenshotAsync(string name) => ScreenshotAsync(_page, name);
+
+    private async Task ScreenshotAsync(IPage page, string name)
     {
         string path = Path.Combine(fixture.ScreenshotDirectory, name + ".png");
-        await _page.ScreenshotAsync(new() { Path = path, FullPage = true });
+        await page.ScreenshotAsync(new() { Path = path, FullPage = true });
         output.WriteLine("screenshot: " + path);
     }
 

@@ -8,6 +8,12 @@ export class ApiError extends Error {
   }
 }
 
+/** What a 401 means to the user: the browser has not got the server's token (as a cookie) yet, or the server was
+ * restarted with a new one. The server prints the URL that carries it when it starts. */
+export function tokenMessage(): string {
+  return `This dashboard needs its token: open the URL that "heapdog serve" printed when it started (${location.origin}/?token=…).`;
+}
+
 export async function api<T>(path: string, init?: RequestInit): Promise<T> {
   let response: Response;
   try {
@@ -21,7 +27,8 @@ export async function api<T>(path: string, init?: RequestInit): Promise<T> {
   try { body = text ? JSON.parse(text) : null; } catch { body = null; }
   if (!response.ok) {
     const obj = body && typeof body === 'object' ? (body as Record<string, unknown>) : null;
-    const message = obj && typeof obj.error === 'string' ? obj.error : `${response.status} ${response.statusText} from ${path}`;
+    const message = response.status === 401 ? tokenMessage()
+      : obj && typeof obj.error === 'string' ? obj.error : `${response.status} ${response.statusText} from ${path}`;
     throw new ApiError(message, response.status, obj);
   }
   if (body === null && text) throw new ApiError(`${path} answered something that is not JSON`, response.status, null);

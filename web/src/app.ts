@@ -1,4 +1,5 @@
 import { h, fill } from './dom';
+import { ApiError } from './api';
 
 /** What a page gets: its container, the route's parts, and timers that stop when the user navigates away. */
 export interface Page {
@@ -17,14 +18,19 @@ export function bannerElement(): HTMLElement {
   return banner;
 }
 
-/** Shows an error from the API (or anywhere) in the banner at the top of the page. */
+/** Shows an error from the API (or anywhere) in the banner at the top of the page. Without the token (401) the
+ * page's content is hidden too: what it shows may be stale, and the banner says the one thing to do. */
 export function showError(error: unknown): void {
   const message = error instanceof Error ? error.message : String(error);
+  const needsToken = error instanceof ApiError && error.status === 401;
+  document.body.classList.toggle('needs-token', needsToken);
+  banner.setAttribute('data-kind', needsToken ? 'unauthorized' : 'error');
   fill(banner, h('span', { class: 'banner-text', testid: 'error-text' }, message), h('button', { class: 'link', onclick: clearError }, 'dismiss'));
   banner.hidden = false;
 }
 
 export function clearError(): void {
+  document.body.classList.remove('needs-token');
   banner.hidden = true;
   fill(banner);
 }

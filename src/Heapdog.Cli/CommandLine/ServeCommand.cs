@@ -15,7 +15,7 @@ public static class ServeCommand
 
     public static Command Create(CliContext context)
     {
-        var urls = new Option<string[]>("--urls") { Description = $"Where to listen (default {DefaultUrl}); beyond loopback needs {TokenVariable}", AllowMultipleArgumentsPerToken = true };
+        var urls = new Option<string[]>("--urls") { Description = $"Where to listen (default {DefaultUrl})", AllowMultipleArgumentsPerToken = true };
         var db = new Option<string?>("--db") { Description = "Store file, as for watch (default: $XDG_DATA_HOME/heapdog/heapdog.db or ~/.local/share/heapdog/heapdog.db)" };
         var pids = new Option<int[]>("--pid", "-p") { Description = "Watch only these processes (default: every Node process you may see)", AllowMultipleArgumentsPerToken = true };
         var pm2 = new Option<bool>("--pm2") { Description = "Watch only pm2's apps" };
@@ -32,18 +32,36 @@ public static class ServeCommand
         {
             Description = "A name (NAME or NAME:PORT) browsers may use for this server beyond its addresses and localhost, e.g. behind a proxy; repeatable",
         };
+        var noToken = new Option<bool>("--no-token")
+        {
+            Description = "Serve without a token: any program and user of this machine may then read the dashboard (loopback addresses only)",
+        };
         var loaded = new Option<int>("--loaded") { Description = "Analysed snapshots kept in memory at once", DefaultValueFactory = _ => 2 };
 
         var command = new Command("serve", "The dashboard: watch Node processes and analyse snapshots, with a web UI, a JSON API and /metrics");
-        foreach (var o in new Option[] { urls, db, pids, pm2, interval, snapshots, maxUpload, loaded, runtime, allowedHosts }) command.Options.Add(o);
+        foreach (var o in new Option[] { urls, db, pids, pm2, interval, snapshots, maxUpload, loaded, runtime, allowedHosts, noToken }) command.Options.Add(o);
         command.SetAction((parse, ct) =>
         {
             var urlList = parse.GetValue(urls) is { Length: > 0 } given ? given : [DefaultUrl];
             string? token = Environment.GetEnvironmentVariable(TokenVariable) is { Length: > 0 } t ? t : null;
-            if (token is null && !DashboardServer.LoopbackOnly(urlList))
-                throw new HeapdogException(ErrorKind.BadRequest, $"listening on {string.Join(", ", urlList)} reaches beyond this machine: set {TokenVariable} to a secret token first");
             if (token is { Length: < 16 })
                 throw new HeapdogException(ErrorKind.BadRequest, $"{TokenVariable} is too short to be a secret: use 16 characters or more");
+            // A token always, as Jupyter does: HEAPDOG_TOKEN, else one made up now and printed in the URL to open.
+            // Loopback is not enough to trust a browser (any page it shows may call 127.0.0.1), so going without is
+            // asked for by name, and only there.
+            bool generated = false;
+            if (parse.GetValue(noToken))
+            {
+                if (token is not null)
+                    throw new HeapdogException(ErrorKind.BadRequest, $"--no-token and {TokenVariable} contradict each other: unset {TokenVariable} or drop --no-token");
+                if (!DashboardServer.LoopbackOnly(urlList))
+                    throw new HeapdogException(ErrorKind.BadRequest, $"--no-token is refused: {string.Join(", ", urlList)} reaches beyond this machine; serve with a token (drop --no-token)");
+            }
+            else if (token is null)
+            {
+                token = TokenGate.NewToken();
+                generated = true;
+            }
             var pidList = parse.GetValue(pids) ?? [];
             bool onlyPm2 = parse.GetValue(pm2);
             if (pidList.Length > 0 && onlyPm2) throw new HeapdogException(ErrorKind.BadRequest, "--pid and --pm2 exclude each other");
@@ -63,6 +81,7 @@ public static class ServeCommand
                 LoadedSnapshots = keep,
                 RuntimeFigures = parse.GetValue(runtime),
                 Token = token,
+                TokenGenerated = generated,
                 AllowedHosts = parse.GetValue(allowedHosts) ?? [],
                 Watch = new WatchOptions
                 {

@@ -26,7 +26,7 @@ namespace Heapdog.Server.Actions;
 public static class ActionsApi
 {
     private const int HuntTop = 10, SampleTop = 30;
-    private static readonly TimeSpan MaxSampling = TimeSpan.FromMinutes(10);
+    private static readonly TimeSpan MaxSampling = TimeSpan.FromMinutes(10), MaxHuntInterval = TimeSpan.FromHours(1), MinDuration = TimeSpan.FromMilliseconds(100);
 
     public static void MapActions(this IEndpointRouteBuilder app, DashboardStore store, LiveProcesses live, SnapshotLibrary library, JobBoard jobs,
         InspectorSessions sessions)
@@ -45,8 +45,6 @@ public static class ActionsApi
         api.MapPost("/processes/{id:digits}/hunt", (long id, int? count, string? interval) =>
         {
             int n = count ?? 3;
-            if (n is < HuntSeries.MinSnapshots or > HuntSeries.MaxSnapshots)
-                return Problems.BadRequest($"count must be between {HuntSeries.MinSnapshots} and {HuntSeries.MaxSnapshots}, got {n}");
             TimeSpan every;
             try { every = DurationText.Parse(interval ?? "10s", "interval"); }
             catch (HeapdogException e) { return Problems.Of(e); }
@@ -59,14 +57,14 @@ public static class ActionsApi
                 var report = SnapshotsApi.Report(library, records, HuntTop, job, ct, 0.6, 1);
                 return ReportJson.Serialize(report, HeapdogJsonContext.Default.LeaksResult);
             }));
-        }).WithSummary("Take `count` snapshots `interval` apart and report what leaks (heapdog hunt --json)");
+        }).InRange("count", HuntSeries.MinSnapshots, HuntSeries.MaxSnapshots).DurationInRange("interval", MinDuration, MaxHuntInterval)
+          .WithSummary("Take `count` snapshots `interval` apart and report what leaks (heapdog hunt --json)");
 
         api.MapPost("/processes/{id:digits}/sample", (long id, string? duration) =>
         {
             TimeSpan length;
             try { length = DurationText.Parse(duration ?? "10s", "duration"); }
             catch (HeapdogException e) { return Problems.Of(e); }
-            if (length > MaxSampling) return Problems.BadRequest("duration must be 10 minutes or less");
             return WithLiveProcess(live, id, (identity, processId) => jobs.Start("sample", processId, async (job, ct) =>
             {
                 string path = Path.ChangeExtension(library.NewPath($"pid{identity.Pid}"), ".heapprofile");
@@ -74,7 +72,7 @@ public static class ActionsApi
                     AllocationSampling.RunAsync(target, length, HeapSampler.DefaultInterval, path, overwrite: false, new JobProgress(job, 0.05, 0.95), ct), ct);
                 return ReportJson.Serialize(SampleResult.Build(identity.Pid, sampled, SampleTop, path), HeapdogJsonContext.Default.SampleResult);
             }));
-        }).WithSummary("Sample allocations of a live process (heapdog sample --json)");
+        }).DurationInRange("duration", MinDuration, MaxSampling).WithSummary("Sample allocations of a live process (heapdog sample --json)");
     }
 
     private static Results<Accepted<JobAccepted>, ProblemHttpResult> WithLiveProcess(LiveProcesses live, long id, Func<ProcessIdentity, long, Job> start)

@@ -68,6 +68,9 @@ public sealed class DashboardHost : IAsyncDisposable
     /// </summary>
     public static async Task<DashboardHost> StartAsync(ServeOptions options, TextWriter error, CancellationToken ct)
     {
+        // The command refuses this first, with its own words; checked here too since the host may be started otherwise.
+        if (options.Token is null && !DashboardServer.LoopbackOnly(options.Urls))
+            throw new HeapdogException(ErrorKind.BadRequest, $"listening on {string.Join(", ", options.Urls)} reaches beyond this machine: a token is required");
         var sampleStore = StoreOpener.Open(options.DbPath);
         InspectorRuntimeProbe? probe = null;
         InspectorSessions? sessions = null;

@@ -32,6 +32,14 @@ public static class DashboardServer
         await output.WriteLineAsync($"heapdog serve: {string.Join(", ", host.Urls)}  (store {host.StorePath}, snapshots {host.SnapshotsDirectory}, " +
             $"watching {host.Watching} process(es){(WebUiFiles.Available ? "" : "; no web UI in this build")})");
         await output.FlushAsync(ct);
+        if (options.Token is { } token)
+        {
+            // The URL to open, once, on stderr: the browser keeps the token as a cookie and drops it from the address.
+            string shown = options.TokenGenerated ? token : "$HEAPDOG_TOKEN";
+            foreach (string url in host.Urls)
+                await error.WriteLineAsync($"heapdog serve: open {url}/?{TokenGate.QueryName}={shown}");
+            await error.FlushAsync(ct);
+        }
         // Until Ctrl+C; then the host stops serving as it is disposed.
         await host.Running;
     }
@@ -53,7 +61,10 @@ public static class DashboardServer
         builder.Services.AddSingleton(live);
         builder.Services.AddSingleton(library);
         builder.Services.Configure<RouteOptions>(o => o.SetParameterPolicy<DigitsRouteConstraint>(DigitsRouteConstraint.Name));
-        builder.Services.AddProblemDetails();
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c => Problems.Complete(c.ProblemDetails, c.HttpContext));
+        // A query value that does not bind (top=abc) is thrown, so that its message, which names the parameter, reaches
+        // the problem below instead of an empty 400.
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
             // The reports' own contract (indented, as the commands print them), then the server's shapes. The default
@@ -69,6 +80,22 @@ public static class DashboardServer
         builder.Services.AddAgentTools();
 
         var app = builder.Build();
+        // Every 4xx is a problem, those ASP.NET Core answers by itself too: status-code pages fill the empty ones
+        // (no route, wrong method), and a BadHttpRequestException (a value that does not bind, a body over the limit)
+        // becomes one with its message.
+        app.UseStatusCodePages();
+        app.Use(async (context, next) =>
+        {
+            try
+            {
+                await next(context);
+            }
+            catch (BadHttpRequestException e) when (!context.Response.HasStarted)
+            {
+                context.Response.Clear();
+                await Problems.Of(e.StatusCode, e.Message).ExecuteAsync(context);
+            }
+        });
         var requestGate = new RequestGate(options.Urls, options.AllowedHosts);
         app.Use((context, next) => requestGate.InvokeAsync(context, () => next(context)));
         if (options.Token is { } token)
@@ -76,7 +103,8 @@ public static class DashboardServer
             var gate = new TokenGate(token);
             app.Use((context, next) => gate.InvokeAsync(context, () => next(context)));
         }
-        app.MapOpenApi("/openapi/{documentName}.json");
+        // The one document by its name: any other /openapi/ path is no route (a problem), not a text/plain refusal.
+        app.MapOpenApi("/openapi/v1.json");
         app.MapGet("/api/health", () => TypedResults.Ok(new Health(Version, startedMs, options.DbPath, library.Directory,
             live.Current.Values.Count(p => !p.Exited)))).WithTags("health").WithSummary("Whether the server runs; never needs the token");
         app.MapProcesses(store, live);

@@ -15,8 +15,12 @@ public sealed record ServeOptions
     public int LoadedSnapshots { get; init; } = 2;
     /// <summary>Read heap used/total, external, arrayBuffers and the heap limit through each process's inspector.</summary>
     public bool RuntimeFigures { get; init; }
-    /// <summary>From HEAPDOG_TOKEN; required when a URL is not loopback.</summary>
+    /// <summary>What every request for data must carry (docs/serve.md, Security): HEAPDOG_TOKEN, or one
+    /// <c>heapdog serve</c> made up at start. Null only with <c>--no-token</c>, which loopback alone allows.</summary>
     public string? Token { get; init; }
+    /// <summary>Whether <see cref="Token"/> was made up at start (<see cref="TokenGate.NewToken"/>): the URL printed at
+    /// start then carries it, since the user has no other way to learn it. A token the user set is not echoed.</summary>
+    public bool TokenGenerated { get; init; }
     /// <summary>Names a browser may use for the server beyond its bound addresses and loopback (<c>--allowed-host</c>):
     /// <c>NAME</c> or <c>NAME:PORT</c>. On a wildcard address, the only names accepted once one is given.</summary>
     public IReadOnlyList<string> AllowedHosts { get; init; } = [];

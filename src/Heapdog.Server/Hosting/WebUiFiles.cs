@@ -1,5 +1,7 @@
 using System.Reflection;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 
 namespace Heapdog.Server.Hosting;
 
@@ -16,11 +18,12 @@ public static class WebUiFiles
 
     public static bool Available => Names.Contains(Prefix + "index.html");
 
+    // GET and HEAD only: another method on a path no route has is a 405 (a problem, by status-code pages), not the UI.
     public static void Map(WebApplication app) =>
         app.MapFallback("{*path}", async context =>
         {
             string path = context.Request.Path.Value?.TrimStart('/') ?? "";
-            if (path.StartsWith("api/", StringComparison.Ordinal) || path == "metrics")
+            if (path.StartsWith("api/", StringComparison.Ordinal) || path.StartsWith("openapi/", StringComparison.Ordinal) || path == "metrics")
             {
                 await Problems.NotFound($"no route {context.Request.Method} /{path}").ExecuteAsync(context);
                 return;
@@ -38,7 +41,7 @@ public static class WebUiFiles
             context.Response.Headers.CacheControl = asset && path.StartsWith("assets/", StringComparison.Ordinal) ? "public, max-age=31536000, immutable" : "no-cache";
             context.Response.Headers.XContentTypeOptions = "nosniff";
             await stream.CopyToAsync(context.Response.Body, context.RequestAborted);
-        });
+        }).WithMetadata(new HttpMethodMetadata([HttpMethods.Get, HttpMethods.Head]));
 
     private static string ContentType(string name) => Path.GetExtension(name) switch
     {

@@ -17,6 +17,8 @@ public static class ProcessesApi
     public static readonly IReadOnlyList<string> OomKinds = EventKind.OutOfMemory;
     private const long Hour = 3_600_000;
     private const int DefaultPoints = 600, MaxPoints = 5000;
+    /// <summary>The last millisecond of year 9999: times beyond it are no time (and would overflow the arithmetic on them).</summary>
+    private static readonly long MaxTimeMs = DateTimeOffset.MaxValue.ToUnixTimeMilliseconds();
 
     public static void MapProcesses(this IEndpointRouteBuilder app, DashboardStore store, LiveProcesses live)
     {
@@ -36,17 +38,17 @@ public static class ProcessesApi
             long start = from ?? end - Hour;
             int n = points ?? DefaultPoints;
             if (start >= end) return Problems.BadRequest($"from ({start}) must be before to ({end})");
-            if (n is < 1 or > MaxPoints) return Problems.BadRequest($"points must be between 1 and {MaxPoints}, got {n}");
             return TypedResults.Ok(ProcessSeries.Of(store.Series(id, start, end, n)));
-        }).WithSummary("Samples of a process over a time range, bucketed to at most `points` points (max of memory figures per bucket)");
+        }).InRange("from", 0, MaxTimeMs).InRange("to", 0, MaxTimeMs).InRange("points", 1, MaxPoints)
+          .WithSummary("Samples of a process over a time range, bucketed to at most `points` points (max of memory figures per bucket)");
 
         api.MapGet("/processes/{id:digits}/events", Results<Ok<List<ProcessEvent>>, ProblemHttpResult> (long id, long? from, long? to) =>
             store.Processes(id).Count == 0 ? NoProcess(id) : TypedResults.Ok(EventsOf(store.Events(id, from ?? 0, to ?? long.MaxValue))))
-            .WithSummary("Events of a process: exits, OOM kills, snapshots");
+            .InRange("from", 0, MaxTimeMs).InRange("to", 0, MaxTimeMs).WithSummary("Events of a process: exits, OOM kills, snapshots");
 
         api.MapGet("/events", Ok<List<ProcessEvent>> (long? from, long? to, string[]? kind) =>
             TypedResults.Ok(EventsOf(store.Events(null, from ?? 0, to ?? long.MaxValue, kind))))
-            .WithSummary("Events of every process; `kind` filters (repeatable)");
+            .InRange("from", 0, MaxTimeMs).InRange("to", 0, MaxTimeMs).WithSummary("Events of every process; `kind` filters (repeatable)");
     }
 
     public static ProblemHttpResult NoProcess(long id) => Problems.NotFound($"no process {id} in the store");

@@ -28,6 +28,11 @@ namespace Heapdog.Server.Snapshots;
 /// report the matching command prints with <c>--json</c>: the same workflow builds both.</summary>
 public static class SnapshotsApi
 {
+    // The ranges of the query parameters: a count of rows (top, 0 = all; an offset in rows, up to a thousand times
+    // that), a list of objects or children, retainer paths, and the depth of a dominator tree (each level multiplies
+    // what is sent by the width).
+    private const int MaxCount = 1_000_000, MaxList = 10_000, MaxPaths = 100, MaxDepth = 32;
+
     public static void MapSnapshots(this IEndpointRouteBuilder app, SnapshotLibrary library, long maxUploadBytes)
     {
         var api = app.MapGroup("/api").WithTags("snapshots").WithProblems();
@@ -95,26 +100,26 @@ public static class SnapshotsApi
                         $"sort must be one of {string.Join(", ", Enum.GetNames<SummarySort>()).ToLowerInvariant()}, got '{sort}'");
                 var query = new AnalyzeQuery(top ?? 0, summarySort, filter, objects ?? 20);
                 return AnalyzeResult.Build(loaded.Analysis, query, loaded.Record.File, TimeSpan.Zero, TimeSpan.Zero);
-            })).WithSummary("The Summary and Statistics (heapdog analyze --json)");
+            })).InRange("top", 0, MaxCount).InRange("objects", 0, MaxList).WithSummary("The Summary and Statistics (heapdog analyze --json)");
 
         api.MapGet("/snapshots/{id:digits}/classes/objects", (long id, string classKey, int? offset, int? limit) =>
             WithAnalysis(library, id, loaded => ClassObjects(loaded, classKey, offset ?? 0, limit ?? 100)))
-            .WithSummary("The objects of one class, largest retained size first");
+            .InRange("offset", 0, MaxCount * 1000).InRange("limit", 1, MaxList).WithSummary("The objects of one class, largest retained size first");
 
         api.MapGet("/snapshots/{id:digits}/compare", (long id, long @base) =>
             library.Loaded(@base) is null && library.Find(@base) is null ? NoSnapshot(@base)
             : WithAnalysis(library, id, target => library.Loaded(@base) is { } baseline
                 ? DiffResult.Build(baseline.Digest, target.Digest, new DiffQuery(0), $"snapshot {@base}", $"snapshot {id}")
                 : throw new AnalysisPending(library, @base)))
-            .WithSummary("Comparison with a base snapshot (heapdog diff --json)");
+            .InRange("base", 1, long.MaxValue).WithSummary("Comparison with a base snapshot (heapdog diff --json)");
 
         api.MapGet("/snapshots/{id:digits}/objects/{nodeId}", (long id, string nodeId, int? limit) =>
             WithAnalysis(library, id, loaded => InspectResult.Build(loaded.Analysis, loaded.Record.Name, nodeId, limit ?? 100)))
-            .WithSummary("One object: its edges, retainers and dominators (heapdog inspect --json)");
+            .InRange("limit", 0, MaxList).WithSummary("One object: its edges, retainers and dominators (heapdog inspect --json)");
 
         api.MapGet("/snapshots/{id:digits}/objects/{nodeId}/paths", (long id, string nodeId, int? k, string[]? ignore, CancellationToken ct) =>
             WithAnalysis(library, id, loaded => PathsResult.Build(loaded.Analysis, loaded.Record.Name, nodeId, k ?? 5, ignore ?? [], ct)))
-            .WithSummary("Shortest retainer paths from the GC roots (heapdog paths --json)");
+            .InRange("k", 1, MaxPaths).WithSummary("Shortest retainer paths from the GC roots (heapdog paths --json)");
 
         api.MapGet("/snapshots/{id:digits}/dominators", (long id, string? of, int? depth, int? width) =>
             WithAnalysis(library, id, loaded =>
@@ -123,15 +128,15 @@ public static class SnapshotsApi
                 int root = of is null ? a.RootOrdinal : ObjectId.Resolve(a, of, loaded.Record.Name);
                 return DominatorsResult.Build(a, root, depth ?? 1, width ?? 20);
             }))
-            .WithSummary("The dominator tree, from the root or from an object (heapdog dominators --json)");
+            .InRange("depth", 1, MaxDepth).InRange("width", 1, MaxList).WithSummary("The dominator tree, from the root or from an object (heapdog dominators --json)");
 
         api.MapGet("/snapshots/{id:digits}/strings", (long id, int? top) =>
             WithAnalysis(library, id, loaded => StringsResult.Build(loaded.Analysis, top ?? 50)))
-            .WithSummary("Duplicated strings (heapdog strings --json)");
+            .InRange("top", 0, MaxCount).WithSummary("Duplicated strings (heapdog strings --json)");
 
         api.MapGet("/leaks", Results<Ok<LeaksResult>, Accepted<JobAccepted>, ProblemHttpResult> (string snapshots, int? top, JobBoard jobs, CancellationToken ct) =>
             Leaks(library, jobs, snapshots, top ?? 10, ct))
-            .WithSummary("Leak suspects over snapshots of one process, oldest first (heapdog leaks --json)");
+            .InRange("top", 0, MaxCount).WithSummary("Leak suspects over snapshots of one process, oldest first (heapdog leaks --json)");
     }
 
     private static bool IsOctetStream(string? contentType) =>
@@ -180,8 +185,6 @@ public static class SnapshotsApi
         var a = loaded.Analysis;
         var heapClass = a.Classes.FirstOrDefault(c => c.Key == classKey)
             ?? throw new HeapdogException(ErrorKind.NotFound, $"no class with key '{classKey}' in snapshot {loaded.Record.Id}");
-        if (offset < 0 || limit is < 1 or > 10_000)
-            throw new HeapdogException(ErrorKind.BadRequest, "offset must be 0 or more and limit between 1 and 10000");
         var members = new List<int>();
         for (int v = 0; v < a.ClassOf.Length; v++)
             if (a.ClassOf[v] == heapClass.Index) members.Add(v);

@@ -30,7 +30,7 @@ public sealed class AgentsApiTests(SnapshotFixtures fixtures)
     {
         using var dir = new TempDirectory();
         await using var server = await DashboardApplication.StartAsync(dir.Path, Environment.ProcessId);
-        await using var client = await ConnectAsync(server.BaseAddress);
+        await using var client = await ConnectAsync(server.BaseAddress, server.Token);
 
         var tools = (await client.ListToolsAsync()).Select(t => t.Name).ToList();
         tools.ShouldContain("analyze");
@@ -59,7 +59,8 @@ public sealed class AgentsApiTests(SnapshotFixtures fixtures)
         const string token = "0123456789abcdef-secret";
         await using var server = await DashboardApplication.StartAsync(dir.Path, Environment.ProcessId, token: token);
 
-        (await server.Http.PostAsync("mcp", new StringContent("{}"))).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        using (var anonymous = server.Anonymous())
+            (await anonymous.PostAsync("mcp", new StringContent("{}"))).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
         var refused = await Should.ThrowAsync<Exception>(() => ConnectAsync(server.BaseAddress));
         refused.ToString().ShouldContain("401");
 

@@ -9,7 +9,8 @@ namespace Heapdog.Server.Tests.Hosting;
 
 /// <summary>
 /// The real dashboard hosted in this test process, on Kestrel at <c>http://127.0.0.1:0</c> over a real SQLite file in
-/// a test directory, with an HTTP client for its API; stopped (jobs cancelled, store closed) on dispose.
+/// a test directory, with an HTTP client for its API; stopped (jobs cancelled, store closed) on dispose. It has a token,
+/// as <c>heapdog serve</c> does by default, and <see cref="Http"/> sends it (<c>Authorization: Bearer</c>).
 /// </summary>
 /// <remarks>
 /// Not <c>WebApplicationFactory&lt;T&gt;</c>: it needs an entry-point assembly to find the app's builder, and
@@ -21,13 +22,23 @@ public sealed class DashboardApplication : IAsyncDisposable
 {
     private readonly DashboardHost _host;
 
-    private DashboardApplication(DashboardHost host)
+    private DashboardApplication(DashboardHost host, string? token)
     {
         _host = host;
-        Http = new HttpClient { BaseAddress = new Uri(host.Urls[0] + "/"), Timeout = TimeSpan.FromSeconds(60) };
+        Token = token;
+        Http = Anonymous();
+        if (token is not null) Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
     }
 
+    /// <summary>A client of the API that sends the token (when the server has one).</summary>
     public HttpClient Http { get; }
+
+    /// <summary>The server's token; null with <c>noToken</c>.</summary>
+    public string? Token { get; }
+
+    /// <summary>A new client that sends no token (the caller disposes it).</summary>
+    public HttpClient Anonymous(HttpMessageHandler? handler = null) =>
+        new(handler ?? new HttpClientHandler()) { BaseAddress = new Uri(_host.Urls[0] + "/"), Timeout = TimeSpan.FromSeconds(60) };
     public Uri BaseAddress => Http.BaseAddress!;
 
     /// <summary>
@@ -39,11 +50,14 @@ public sealed class DashboardApplication : IAsyncDisposable
     /// <param name="interval">Time between samples (<c>--interval</c>; 5 s by default, as for the command).</param>
     /// <param name="runtime">Read the heap figures through the inspector (<c>--runtime</c>).</param>
     /// <param name="maxUploadBytes">The largest upload (<c>--max-upload</c>; 8 GiB by default, as for the command).</param>
-    /// <param name="token">The token every route but the health needs (<c>HEAPDOG_TOKEN</c>).</param>
+    /// <param name="token">The token every route but the health needs (<c>HEAPDOG_TOKEN</c>); one is made up when none is given.</param>
+    /// <param name="noToken">No token at all (<c>--no-token</c>).</param>
     /// <param name="allowedHosts">More names the server answers to (<c>--allowed-host</c>).</param>
     public static async Task<DashboardApplication> StartAsync(string directory, int pid, TimeSpan? interval = null, bool runtime = false,
-        long maxUploadBytes = 8L << 30, string? token = null, IReadOnlyList<string>? allowedHosts = null)
+        long maxUploadBytes = 8L << 30, string? token = null, IReadOnlyList<string>? allowedHosts = null, bool noToken = false)
     {
+        if (noToken && token is not null) throw new ArgumentException("a token and noToken", nameof(noToken));
+        token ??= noToken ? null : TokenGate.NewToken();
         var options = new ServeOptions
         {
             Urls = ["http://127.0.0.1:0"],
@@ -61,7 +75,7 @@ public sealed class DashboardApplication : IAsyncDisposable
                 DiscoverEvery = TimeSpan.FromSeconds(10),
             },
         };
-        return new DashboardApplication(await DashboardHost.StartAsync(options, TextWriter.Null, CancellationToken.None));
+        return new DashboardApplication(await DashboardHost.StartAsync(options, TextWriter.Null, CancellationToken.None), token);
     }
 
     /// <summary>A snapshot upload's body, typed as the server requires (<c>application/octet-stream</c>).</summary>

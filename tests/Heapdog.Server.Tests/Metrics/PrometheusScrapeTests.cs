@@ -27,6 +27,8 @@ public sealed class PrometheusScrapeTests
               - job_name: heapdog
                 static_configs:
                   - targets: ["{server.BaseAddress.Authority}"]
+                authorization:
+                  credentials: "{server.Token}"
             """);
         var start = new ProcessStartInfo(Prometheus)
         {

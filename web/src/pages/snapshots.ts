@@ -1,4 +1,4 @@
-import { api, del, Job, Snapshot } from '../api';
+import { ApiError, api, del, Job, Snapshot, tokenMessage } from '../api';
 import { SnapshotState } from '../contract';
 import { Page, guard, progressBar, showError } from '../app';
 import { h, fill } from '../dom';
@@ -17,6 +17,7 @@ function upload(file: File, onProgress: (fraction: number) => void): Promise<{ s
       let body: Record<string, unknown> | null = null;
       try { body = JSON.parse(xhr.responseText); } catch { body = null; }
       if (xhr.status >= 200 && xhr.status < 300 && body) resolve(body as unknown as { snapshot: Snapshot; job: Job });
+      else if (xhr.status === 401) reject(new ApiError(tokenMessage(), 401, body));
       else reject(new Error(body && typeof body.error === 'string' ? body.error : `upload of ${file.name} failed: ${xhr.status} ${xhr.statusText}`));
     };
     xhr.send(file);
