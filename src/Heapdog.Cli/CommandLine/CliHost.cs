@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using Heapdog.Workflows.Errors;
 
 namespace Heapdog.Cli.CommandLine;
@@ -55,8 +56,18 @@ public static class CliHost
 
         context.Progress.LogPhaseTimes = parse.GetValue(Verbose);
         using var cts = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cts.Cancel(); };
-        Console.CancelKeyPress += onCancel;
+        // SIGTERM (systemd, kill, a container stop) cancels exactly like Ctrl-C, so the partial file is removed and the
+        // inspector closed on the way out; only the exit code tells them apart (128 + the signal's number).
+        int cancelledCode = ExitCodes.Cancelled;
+        void Cancel(PosixSignalContext signal, int code)
+        {
+            signal.Cancel = true;
+            if (cts.IsCancellationRequested) return;
+            cancelledCode = code;
+            cts.Cancel();
+        }
+        using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, s => Cancel(s, ExitCodes.Cancelled));
+        using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, s => Cancel(s, ExitCodes.Terminated));
         try
         {
             return await parse.InvokeAsync(new InvocationConfiguration
@@ -66,6 +77,14 @@ public static class CliHost
                 EnableDefaultExceptionHandler = false,
             }, cts.Token);
         }
+        catch (Exception ex) when (cts.IsCancellationRequested && ex is OperationCanceledException or HeapdogException)
+        {
+            // Whatever a cancelled operation ended with (a cancellation, or the dropped session it left behind), the
+            // user asked for it to stop: one line and the signal's exit code.
+            context.Progress.Clear();
+            await error.WriteLineAsync(cancelledCode == ExitCodes.Terminated ? "heapdog: terminated (SIGTERM)" : "heapdog: cancelled");
+            return cancelledCode;
+        }
         catch (HeapdogException ex)
         {
             context.Progress.Clear();
@@ -73,12 +92,6 @@ public static class CliHost
             if (parse.GetValue(Verbose) && ex.InnerException is not null)
                 await error.WriteLineAsync(ex.InnerException.ToString());
             return ExitCodes.Of(ex.Kind);
-        }
-        catch (OperationCanceledException) when (cts.IsCancellationRequested)
-        {
-            context.Progress.Clear();
-            await error.WriteLineAsync("heapdog: cancelled");
-            return ExitCodes.Cancelled;
         }
         catch (Exception ex)
         {
@@ -89,10 +102,6 @@ public static class CliHost
             else
                 await error.WriteLineAsync("Run again with --verbose for the stack trace, and please report it.");
             return ExitCodes.Internal;
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
         }
     }
 }

@@ -52,9 +52,10 @@ public static class SnapshotCapture
             : $"host MemAvailable {Format.Size(cost.HostAvailableBytes ?? 0)}";
 
     /// <summary>Streams the snapshot to <paramref name="path"/> (through a temporary name), reporting its phases as
-    /// "<paramref name="label"/>: …".</summary>
+    /// "<paramref name="label"/>: …". A stream that stalls for <paramref name="stallTimeout"/>
+    /// (<see cref="HeapSnapshotCapture.DefaultStallTimeout"/> by default) fails as <see cref="ErrorKind.ProcessUnavailable"/>.</summary>
     public static async Task<SnapshotCaptureResult> TakeAsync(InspectedProcess process, string path, bool collectGarbage, bool overwrite,
-        string label, IWorkProgress progress, CancellationToken cancellationToken)
+        string label, IWorkProgress progress, CancellationToken cancellationToken, TimeSpan? stallTimeout = null)
     {
         var phases = new SyncProgress<SnapshotProgress>(value =>
         {
@@ -67,7 +68,7 @@ public static class SnapshotCapture
         });
         try
         {
-            return await HeapSnapshotCapture.CaptureAsync(process.Connection, path, collectGarbage, overwrite, phases, cancellationToken);
+            return await HeapSnapshotCapture.CaptureAsync(process.Connection, path, collectGarbage, overwrite, phases, cancellationToken, stallTimeout);
         }
         catch (InspectorException ex)
         {
