@@ -55,14 +55,16 @@ public static class CliHost
         }
 
         context.Progress.LogPhaseTimes = parse.GetValue(Verbose);
-        using var cts = new CancellationTokenSource();
+        // Not disposed: a signal handler already running when the command ends may still cancel it.
+        var cts = new CancellationTokenSource();
         // SIGTERM (systemd, kill, a container stop) cancels exactly like Ctrl-C, so the partial file is removed and the
         // inspector closed on the way out; only the exit code tells them apart (128 + the signal's number).
         int cancelledCode = ExitCodes.Cancelled;
         void Cancel(PosixSignalContext signal, int code)
         {
-            signal.Cancel = true;
+            // A second signal while the first is being handled ends the process at once (the system's default).
             if (cts.IsCancellationRequested) return;
+            signal.Cancel = true;
             cancelledCode = code;
             cts.Cancel();
         }
@@ -75,6 +77,9 @@ public static class CliHost
                 Output = output,
                 Error = error,
                 EnableDefaultExceptionHandler = false,
+                // The signals are ours (above): System.CommandLine's own handling would cut the cleanup short after
+                // 2 s (leaving the inspector open) or cancel a token the error boundary does not know.
+                ProcessTerminationTimeout = null,
             }, cts.Token);
         }
         catch (Exception ex) when (cts.IsCancellationRequested && ex is OperationCanceledException or HeapdogException)
