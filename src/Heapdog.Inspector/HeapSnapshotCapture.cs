@@ -32,7 +32,6 @@ public static class HeapSnapshotCapture
         var clock = Stopwatch.StartNew();
         string fullPath = Path.GetFullPath(path);
         string directory = Path.GetDirectoryName(fullPath)!;
-        RemoveLeftoverPartials(directory);
         string partial = Path.Combine(directory, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.partial");
         var stallLimit = stallTimeout ?? DefaultStallTimeout;
 
@@ -119,49 +118,6 @@ public static class HeapSnapshotCapture
             await file.DisposeAsync().ConfigureAwait(false);
             if (!kept) File.Delete(partial);
         }
-    }
-
-    /// <summary>
-    /// Removes the <c>.partial</c> files that captures killed mid-way (kill -9, a crash, power loss) left in
-    /// <paramref name="directory"/>: only Heapdog's own names (<c>.NAME.&lt;32 hex digits&gt;.partial</c>), and only
-    /// those no live process holds. A capture keeps its partial file open with <see cref="FileShare.None"/>, which on
-    /// Unix is an exclusive <c>flock</c> that the kernel drops when the holder dies; so a file this method can lock the
-    /// same way has no live writer left. Age would not tell: a live capture may write nothing for minutes while the
-    /// target builds its snapshot. With .NET's file locking turned off nothing is removed, as nothing could be told apart.
-    /// </summary>
-    internal static void RemoveLeftoverPartials(string directory)
-    {
-        if (Environment.GetEnvironmentVariable("DOTNET_SYSTEM_IO_DISABLEFILELOCKING") is "1" or "true"
-            || (AppContext.TryGetSwitch("System.IO.DisableFileLocking", out bool disabled) && disabled)) return;
-        IEnumerable<string> candidates;
-        try { candidates = Directory.EnumerateFiles(directory, ".*.partial"); }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { return; }
-        foreach (string path in candidates)
-        {
-            if (!IsPartialName(Path.GetFileName(path))) continue;
-            try
-            {
-                using var held = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.None);
-                File.Delete(path);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                // Held by a live capture, or not ours to remove.
-            }
-        }
-    }
-
-    /// <summary>".NAME.&lt;32 lowercase hex digits&gt;.partial", the name <see cref="CaptureAsync"/> gives its partial file.</summary>
-    internal static bool IsPartialName(string name)
-    {
-        const string suffix = ".partial";
-        const int guidLength = 32;
-        if (name.Length < 1 + 1 + 1 + guidLength + suffix.Length || name[0] != '.' || !name.EndsWith(suffix, StringComparison.Ordinal)) return false;
-        int guidStart = name.Length - suffix.Length - guidLength;
-        if (name[guidStart - 1] != '.') return false;
-        foreach (char c in name.AsSpan(guidStart, guidLength))
-            if (!char.IsAsciiHexDigitLower(c) && !char.IsAsciiDigit(c)) return false;
-        return true;
     }
 
     /// <summary>Cancels <paramref name="stalled"/> once <paramref name="activity"/> has been idle longer than <paramref name="limit"/>.</summary>

@@ -28,10 +28,12 @@ public sealed class DeadMansSwitchTests
         console.log('ready');
         """;
 
-    [Fact]
-    public async Task Attach_InspectorOpenedByHeapdog_ArmsSwitchAndNormalCloseRemovesItWithTheInspector()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Attach_InspectorOpenedByHeapdog_ArmsSwitchAndNormalCloseRemovesItWithTheInspector(bool esm)
     {
-        using var node = NodeProgram.Inline(Reporter, flags: ["--inspect-port=0"]);
+        using var node = NodeProgram.Inline(Reporter, flags: Flags(esm));
         await node.ReadyAsync();
 
         await using (var process = await NodeInspector.AttachAsync(new AttachOptions { Pid = node.Pid }))
@@ -61,10 +63,12 @@ public sealed class DeadMansSwitchTests
         ListeningSockets.OfProcess(node.Pid).ShouldNotBeEmpty();
     }
 
-    [Fact]
-    public async Task Switch_ConnectionLost_ClosesTheInspectorAndRemovesItself()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Switch_ConnectionLost_ClosesTheInspectorAndRemovesItself(bool esm)
     {
-        using var node = NodeProgram.Inline(Reporter, flags: ["--inspect-port=0"]);
+        using var node = NodeProgram.Inline(Reporter, flags: Flags(esm));
         await node.ReadyAsync();
         await using var process = await NodeInspector.AttachAsync(new AttachOptions { Pid = node.Pid });
         (await SwitchStateAsync(node)).ShouldBe("switch armed timer running");
@@ -131,6 +135,10 @@ public sealed class DeadMansSwitchTests
         (await SwitchStateAsync(node)).ShouldBe("switch absent timer cleared");
         ListeningSockets.OfProcess(node.Pid).ShouldBeEmpty();
     }
+
+    /// <summary>Node's flags: a free inspector port for SIGUSR1, and the program as an ES module (no <c>require</c> in
+    /// scope) when <paramref name="esm"/>.</summary>
+    private static string[] Flags(bool esm) => esm ? ["--inspect-port=0", "--input-type=module"] : ["--inspect-port=0"];
 
     /// <summary>Asks the target for the state of the switch (see <see cref="Reporter"/>).</summary>
     private static async Task<string> SwitchStateAsync(NodeProgram node)

@@ -48,33 +48,6 @@ public sealed class SnapshotStallTests
         (await node.GetAsync()).ShouldStartWith("ok");
     }
 
-    [Fact]
-    public void RemoveLeftoverPartials_OnlyHeapdogsUnheldPartialFiles()
-    {
-        using var dir = new TempDirectory();
-        string stale = dir.File($".old.heapsnapshot.{Guid.NewGuid():N}.partial");
-        string held = dir.File($".live.heapsnapshot.{Guid.NewGuid():N}.partial");
-        string[] others = [dir.File(".notes.partial"), dir.File("upload.heapsnapshot.partial"), dir.File($"x.{Guid.NewGuid():N}.partial"),
-            dir.File($".x.{Guid.NewGuid():N}.partial.bak"), dir.File("kept.heapsnapshot")];
-        foreach (string path in (string[])[stale, held, .. others]) File.WriteAllText(path, "{");
-
-        using (new FileStream(held, FileMode.Open, FileAccess.Write, FileShare.None))
-            HeapSnapshotCapture.RemoveLeftoverPartials(dir.Path);
-
-        File.Exists(stale).ShouldBeFalse();
-        File.Exists(held).ShouldBeTrue("a live capture's partial file is not touched");
-        foreach (string path in others) File.Exists(path).ShouldBeTrue(path);
-    }
-
-    [Theory]
-    [InlineData(".a.heapsnapshot.0123456789abcdef0123456789abcdef.partial", true)]
-    [InlineData("..0123456789abcdef0123456789abcdef.partial", false)]
-    [InlineData(".a.0123456789ABCDEF0123456789abcdef.partial", false)]
-    [InlineData(".a.0123456789abcdef0123456789abcde.partial", false)]
-    [InlineData("a.0123456789abcdef0123456789abcdef.partial", false)]
-    [InlineData(".a-0123456789abcdef0123456789abcdef.partial", false)]
-    public void IsPartialName_Grammar(string name, bool expected) => HeapSnapshotCapture.IsPartialName(name).ShouldBe(expected);
-
     private static void Signal(string signal, int pid)
     {
         using var kill = Process.Start("kill", $"-{signal} {pid}")!;

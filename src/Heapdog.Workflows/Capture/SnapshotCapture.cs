@@ -1,5 +1,6 @@
 using Heapdog.Inspector;
 using Heapdog.Workflows.Errors;
+using Heapdog.Workflows.Files;
 using Heapdog.Workflows.Formatting;
 using Heapdog.Workflows.Progress;
 
@@ -66,6 +67,7 @@ public static class SnapshotCapture
                 case SnapshotPhase.Writing: progress.Report($"{label}: writing", -1); break;
             }
         });
+        LeftoverPartials.Remove(Path.GetDirectoryName(Path.GetFullPath(path))!);
         try
         {
             return await HeapSnapshotCapture.CaptureAsync(process.Connection, path, collectGarbage, overwrite, phases, cancellationToken, stallTimeout);
