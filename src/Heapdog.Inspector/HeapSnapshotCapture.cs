@@ -18,13 +18,22 @@ public static class HeapSnapshotCapture
     // Heapdog's memory flat; when the disk lags, the socket stops being read and the rest waits in the kernel buffers.
     private const int QueuedChunks = 32;
 
+    /// <summary>
+    /// T: how long the snapshot stream may go without a progress event, a chunk or a write before the capture is given
+    /// up (the target is stopped or hung). The longest silent stretch of a healthy capture is V8's own garbage
+    /// collection before it starts reporting progress: seconds, even for heaps of gigabytes.
+    /// </summary>
+    public static readonly TimeSpan DefaultStallTimeout = TimeSpan.FromSeconds(60);
+
+    /// <param name="stallTimeout">Overrides <see cref="DefaultStallTimeout"/>.</param>
     public static async Task<SnapshotCaptureResult> CaptureAsync(CdpSession session, string path, bool collectGarbage, bool overwrite,
-        IProgress<SnapshotProgress>? progress = null, CancellationToken cancellationToken = default)
+        IProgress<SnapshotProgress>? progress = null, CancellationToken cancellationToken = default, TimeSpan? stallTimeout = null)
     {
         var clock = Stopwatch.StartNew();
         string fullPath = Path.GetFullPath(path);
         string directory = Path.GetDirectoryName(fullPath)!;
         string partial = Path.Combine(directory, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.partial");
+        var stallLimit = stallTimeout ?? DefaultStallTimeout;
 
         await session.SendAsync("HeapProfiler.enable", cancellationToken: cancellationToken).ConfigureAwait(false);
         if (collectGarbage)
@@ -41,18 +50,25 @@ public static class HeapSnapshotCapture
         if (!OperatingSystem.IsWindows()) fileOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         var file = new FileStream(partial, fileOptions);
         bool kept = false;
-        var writer = Task.Run(() => WriteChunksAsync(chunks.Reader, file, check, progress));
+        var activity = new Activity();
+        var writer = Task.Run(() => WriteChunksAsync(chunks.Reader, file, check, activity, progress));
+        using var stalled = new CancellationTokenSource();
+        using var stalledOrCancelled = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stalled.Token);
+        using var watching = new CancellationTokenSource();
+        var watchdog = WatchForStallAsync(activity, stallLimit, stalled, watching.Token);
         try
         {
             using var onProgress = session.On("HeapProfiler.reportHeapSnapshotProgress", p =>
             {
+                activity.Touch();
                 progress?.Report(new SnapshotProgress(SnapshotPhase.Building, p.GetProperty("done").GetInt64(), p.GetProperty("total").GetInt64()));
                 return ValueTask.CompletedTask;
             });
             using var onChunk = session.On("HeapProfiler.addHeapSnapshotChunk", async p =>
             {
+                activity.Touch();
                 var chunk = Chunk.Unescape(p.GetProperty("chunk"));
-                try { await chunks.Writer.WriteAsync(chunk, cancellationToken).ConfigureAwait(false); }
+                try { await chunks.Writer.WriteAsync(chunk, stalledOrCancelled.Token).ConfigureAwait(false); }
                 catch (Exception ex) when (ex is ChannelClosedException or OperationCanceledException)
                 {
                     // Cancelled or finished: drop the chunk but keep the session alive, so the inspector can still be closed.
@@ -66,7 +82,12 @@ public static class HeapSnapshotCapture
                 {
                     ["reportProgress"] = true,
                     ["captureNumericValue"] = false,
-                }, Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
+                }, Timeout.InfiniteTimeSpan, stalledOrCancelled.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stalled.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                throw new InspectorException(InspectorErrorKind.Timeout,
+                    $"{session.TargetName} sent no snapshot data for {stallLimit.TotalSeconds:0} s (stopped or hung?); gave up, no snapshot was written");
             }
             catch (InspectorException ex) when (ex.Kind == InspectorErrorKind.Disconnected)
             {
@@ -90,6 +111,8 @@ public static class HeapSnapshotCapture
         }
         finally
         {
+            watching.Cancel();
+            await watchdog.ConfigureAwait(false);
             chunks.Writer.TryComplete();
             await writer.ConfigureAwait(false);
             await file.DisposeAsync().ConfigureAwait(false);
@@ -97,9 +120,31 @@ public static class HeapSnapshotCapture
         }
     }
 
+    /// <summary>Cancels <paramref name="stalled"/> once <paramref name="activity"/> has been idle longer than <paramref name="limit"/>.</summary>
+    private static async Task WatchForStallAsync(Activity activity, TimeSpan limit, CancellationTokenSource stalled, CancellationToken done)
+    {
+        var every = TimeSpan.FromMilliseconds(Math.Clamp(limit.TotalMilliseconds / 10, 50, 1000));
+        try
+        {
+            while (activity.Idle < limit) await Task.Delay(every, done).ConfigureAwait(false);
+            stalled.Cancel();
+        }
+        catch (OperationCanceledException) when (done.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>When the snapshot stream last moved: an event from the target or a write to disk.</summary>
+    private sealed class Activity
+    {
+        private long _last = Environment.TickCount64;
+        public void Touch() => Volatile.Write(ref _last, Environment.TickCount64);
+        public TimeSpan Idle => TimeSpan.FromMilliseconds(Environment.TickCount64 - Volatile.Read(ref _last));
+    }
+
     /// <summary>Drains the queue to disk and through the check; returns the failure instead of throwing it.</summary>
     private static async Task<Exception?> WriteChunksAsync(ChannelReader<Chunk> chunks, FileStream file, HeapSnapshotStreamCheck check,
-        IProgress<SnapshotProgress>? progress)
+        Activity activity, IProgress<SnapshotProgress>? progress)
     {
         long written = 0;
         Exception? failure = null;
@@ -114,6 +159,7 @@ public static class HeapSnapshotCapture
                     await file.WriteAsync(chunk.Bytes.AsMemory(0, chunk.Length)).ConfigureAwait(false);
                     check.Append(chunk.Bytes.AsSpan(0, chunk.Length));
                     written += chunk.Length;
+                    activity.Touch();
                     progress?.Report(new SnapshotProgress(SnapshotPhase.Writing, written, 0));
                 }
                 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

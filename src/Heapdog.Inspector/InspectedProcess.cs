@@ -9,6 +9,7 @@ namespace Heapdog.Inspector;
 public sealed class InspectedProcess : IAsyncDisposable
 {
     private readonly SessionLock? _lock;
+    private DeadMansSwitch? _switch;
 
     internal InspectedProcess(InspectorConnection connection, InspectorEndpoint endpoint, int? pid, bool openedByHeapdog, SessionLock? sessionLock)
     {
@@ -25,6 +26,11 @@ public sealed class InspectedProcess : IAsyncDisposable
     public int? Pid { get; private set; }
     /// <summary>True when the inspector was off and Heapdog turned it on with SIGUSR1.</summary>
     public bool OpenedByHeapdog { get; }
+    /// <summary>
+    /// True while a <see cref="DeadMansSwitch"/> guards the inspector: Heapdog opened it, or took over the switch of a
+    /// Heapdog that opened it and went away. Disposing then closes the inspector.
+    /// </summary>
+    public bool SwitchArmed => _switch is not null;
     /// <summary><c>process.version</c>, e.g. "v20.11.1".</summary>
     public string NodeVersion { get; private set; } = "";
 
@@ -42,6 +48,17 @@ public sealed class InspectedProcess : IAsyncDisposable
         Pid ??= reported;
     }
 
+    /// <summary>
+    /// Arms the dead man's switch when Heapdog opened the inspector; otherwise takes over a switch left armed by a
+    /// Heapdog that went away. An inspector that was open without one is left as it was found.
+    /// </summary>
+    internal async Task GuardAsync(CancellationToken cancellationToken)
+    {
+        _switch = OpenedByHeapdog
+            ? await DeadMansSwitch.ArmAsync(Connection, cancellationToken).ConfigureAwait(false)
+            : await DeadMansSwitch.AdoptAsync(Connection, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Heap figures from <c>v8.getHeapStatistics()</c> and <c>process.memoryUsage()</c>, cheap to read.</summary>
     public Task<JsonElement> HeapStatisticsAsync(CancellationToken cancellationToken = default) =>
         Connection.EvaluateAsync(
@@ -53,12 +70,15 @@ public sealed class InspectedProcess : IAsyncDisposable
     {
         try
         {
-            if (OpenedByHeapdog && !Connection.IsClosed)
+            if (_switch is not null) await _switch.DisposeAsync().ConfigureAwait(false);
+            if ((OpenedByHeapdog || _switch is not null) && !Connection.IsClosed)
             {
                 // inspector.close() drops every session, ours included, so its reply may never come: do not wait long.
+                // If the target is too busy (or stopped) to run it in time, the switch stays armed and closes the
+                // inspector once the target runs again and finds the heartbeat gone.
                 try
                 {
-                    await Connection.EvaluateAsync("require('inspector').close()", commandLineApi: true,
+                    await Connection.EvaluateAsync(DeadMansSwitch.DisarmAndCloseExpression, commandLineApi: true,
                         timeout: TimeSpan.FromSeconds(2)).ConfigureAwait(false);
                 }
                 catch (InspectorException)

@@ -25,6 +25,7 @@ public sealed class InspectorConnection : CdpSession
     private readonly Task _receiveLoop;
     private readonly CancellationTokenSource _stop = new();
     private readonly string _targetName;
+    private int _disposed;
 
     private InspectorConnection(ClientWebSocket socket, string targetName, Func<string> describeLoss)
     {
@@ -192,6 +193,7 @@ public sealed class InspectorConnection : CdpSession
 
     public override async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         if (_socket.State == WebSocketState.Open)
         {
             try

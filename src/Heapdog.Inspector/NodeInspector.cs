@@ -39,13 +39,24 @@ public static class NodeInspector
                 endpoint = await ActivateAsync(pid, options.ActivationTimeout, cancellationToken).ConfigureAwait(false);
                 opened = true;
             }
-            var connection = await InspectorConnection.ConnectAsync(endpoint.WebSocketUrl, $"pid {pid}",
-                () => ProcessReader.WaitForExit(pid, TimeSpan.FromSeconds(1)) ? $"pid {pid} exited" : $"the inspector connection to pid {pid} closed",
-                cancellationToken: cancellationToken).ConfigureAwait(false);
+            InspectorConnection connection;
+            try
+            {
+                connection = await InspectorConnection.ConnectAsync(endpoint.WebSocketUrl, $"pid {pid}",
+                    () => ProcessReader.WaitForExit(pid, TimeSpan.FromSeconds(1)) ? $"pid {pid} exited" : $"the inspector connection to pid {pid} closed",
+                    cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+            catch when (opened)
+            {
+                // Cancelled or refused before any switch was armed: nothing else would ever close what we opened.
+                await CloseAsync(endpoint, CancellationToken.None).ConfigureAwait(false);
+                throw;
+            }
             var process = new InspectedProcess(connection, endpoint, pid, opened, sessionLock);
             try
             {
                 await process.ConfirmPidAsync(pid, cancellationToken).ConfigureAwait(false);
+                await process.GuardAsync(cancellationToken).ConfigureAwait(false);
             }
             catch
             {
@@ -109,6 +120,7 @@ public static class NodeInspector
         try
         {
             await process.ConfirmPidAsync(options.Pid, cancellationToken).ConfigureAwait(false);
+            await process.GuardAsync(cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -205,24 +217,51 @@ public static class NodeInspector
         EnsureRunning(pid);
         ProcessSignal.Send(pid, ProcessSignal.SigUsr1);
         var deadline = DateTime.UtcNow + timeout;
-        while (true)
+        try
         {
-            await Task.Delay(PollInterval, cancellationToken).ConfigureAwait(false);
-            if (!ProcessReader.IsAlive(pid))
-                throw new InspectorException(InspectorErrorKind.ProcessGone, $"pid {pid} exited after SIGUSR1");
-            if (await FindInspectorAsync(pid, cancellationToken).ConfigureAwait(false) is { } found)
+            while (true)
             {
-                if (InspectorAddress.IsLoopbackAddress(found.Socket.Address)) return found.Endpoint;
-                // Options Heapdog did not foresee opened it beyond loopback: close it at once, then refuse.
-                await CloseAsync(found.Endpoint, cancellationToken).ConfigureAwait(false);
-                throw ListensBeyondLoopback(pid, found.Socket);
+                await Task.Delay(PollInterval, cancellationToken).ConfigureAwait(false);
+                if (!ProcessReader.IsAlive(pid))
+                    throw new InspectorException(InspectorErrorKind.ProcessGone, $"pid {pid} exited after SIGUSR1");
+                if (await FindInspectorAsync(pid, cancellationToken).ConfigureAwait(false) is { } found)
+                {
+                    if (InspectorAddress.IsLoopbackAddress(found.Socket.Address)) return found.Endpoint;
+                    // Options Heapdog did not foresee opened it beyond loopback: close it at once, then refuse.
+                    await CloseAsync(found.Endpoint, CancellationToken.None).ConfigureAwait(false);
+                    throw ListensBeyondLoopback(pid, found.Socket);
+                }
+                if (DateTime.UtcNow > deadline) break;
             }
-            if (DateTime.UtcNow > deadline) break;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await CloseLateInspectorAsync(pid).ConfigureAwait(false);
+            throw;
         }
         if (ListeningSockets.PortHolder(port) is int other && other != pid)
             throw PortHeld(port, other);
         throw new InspectorException(InspectorErrorKind.ActivationTimedOut,
             $"pid {pid} did not open its inspector within {timeout.TotalSeconds:0} s of SIGUSR1 (started with --disable-sigusr1, or SIGUSR1 taken over by the application?)");
+    }
+
+    /// <summary>
+    /// After a cancellation that came between SIGUSR1 and the inspector's opening: waits a little for the inspector
+    /// the signal is about to open and closes it, since no session (and so no switch) will ever guard it.
+    /// </summary>
+    private static async Task CloseLateInspectorAsync(int pid)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(2);
+        while (ProcessReader.IsAlive(pid))
+        {
+            if (await FindInspectorAsync(pid, CancellationToken.None).ConfigureAwait(false) is { } found)
+            {
+                await CloseAsync(found.Endpoint, CancellationToken.None).ConfigureAwait(false);
+                return;
+            }
+            if (DateTime.UtcNow > deadline) return;
+            await Task.Delay(PollInterval, CancellationToken.None).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Turns off an inspector Heapdog opened, without a session of its own to keep.</summary>

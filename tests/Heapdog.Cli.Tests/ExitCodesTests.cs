@@ -33,4 +33,14 @@ public sealed class ExitCodesTests
         foreach (var code in Enum.GetValues<ErrorKind>().Select(ExitCodes.Of).Distinct())
             doc.ShouldContain($"| {code} |");
     }
+
+    [Fact]
+    public void Documentation_ListsTheSignalCodes()
+    {
+        string doc = File.ReadAllText(Path.Combine(RepoPaths.Root, "docs", "cli.md"));
+        ExitCodes.Cancelled.ShouldBe(128 + 2);
+        ExitCodes.Terminated.ShouldBe(128 + 15);
+        doc.ShouldContain($"| {ExitCodes.Cancelled} | interrupted (Ctrl+C, SIGINT) |");
+        doc.ShouldContain($"| {ExitCodes.Terminated} | terminated (SIGTERM) |");
+    }
 }

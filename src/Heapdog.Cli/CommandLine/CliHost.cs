@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using Heapdog.Workflows.Errors;
 
 namespace Heapdog.Cli.CommandLine;
@@ -55,9 +56,21 @@ public static class CliHost
         }
 
         context.Progress.LogPhaseTimes = parse.GetValue(Verbose);
-        using var cts = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cts.Cancel(); };
-        Console.CancelKeyPress += onCancel;
+        // Not disposed: a signal handler already running when the command ends may still cancel it.
+        var cts = new CancellationTokenSource();
+        // SIGTERM (systemd, kill, a container stop) cancels exactly like Ctrl-C, so the partial file is removed and the
+        // inspector closed on the way out; only the exit code tells them apart (128 + the signal's number).
+        int cancelledCode = ExitCodes.Cancelled;
+        void Cancel(PosixSignalContext signal, int code)
+        {
+            // A second signal while the first is being handled ends the process at once (the system's default).
+            if (cts.IsCancellationRequested) return;
+            signal.Cancel = true;
+            cancelledCode = code;
+            cts.Cancel();
+        }
+        using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, s => Cancel(s, ExitCodes.Cancelled));
+        using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, s => Cancel(s, ExitCodes.Terminated));
         try
         {
             return await parse.InvokeAsync(new InvocationConfiguration
@@ -65,7 +78,18 @@ public static class CliHost
                 Output = output,
                 Error = error,
                 EnableDefaultExceptionHandler = false,
+                // The signals are ours (above): System.CommandLine's own handling would cut the cleanup short after
+                // 2 s (leaving the inspector open) or cancel a token the error boundary does not know.
+                ProcessTerminationTimeout = null,
             }, cts.Token);
+        }
+        catch (Exception ex) when (cts.IsCancellationRequested && ex is OperationCanceledException or HeapdogException)
+        {
+            // Whatever a cancelled operation ended with (a cancellation, or the dropped session it left behind), the
+            // user asked for it to stop: one line and the signal's exit code.
+            context.Progress.Clear();
+            await error.WriteLineAsync(cancelledCode == ExitCodes.Terminated ? "heapdog: terminated (SIGTERM)" : "heapdog: cancelled");
+            return cancelledCode;
         }
         catch (HeapdogException ex)
         {
@@ -74,12 +98,6 @@ public static class CliHost
             if (parse.GetValue(Verbose) && ex.InnerException is not null)
                 await error.WriteLineAsync(ex.InnerException.ToString());
             return ExitCodes.Of(ex.Kind);
-        }
-        catch (OperationCanceledException) when (cts.IsCancellationRequested)
-        {
-            context.Progress.Clear();
-            await error.WriteLineAsync("heapdog: cancelled");
-            return ExitCodes.Cancelled;
         }
         catch (Exception ex)
         {
@@ -90,10 +108,6 @@ public static class CliHost
             else
                 await error.WriteLineAsync("Run again with --verbose for the stack trace, and please report it.");
             return ExitCodes.Internal;
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
         }
     }
 }

@@ -28,8 +28,10 @@ public static class ExitCodes
     public const int AddressUnavailable = 10;
     /// <summary>A snapshot has no object with the given <c>@id</c>.</summary>
     public const int NoSuchObject = 11;
-    /// <summary>Interrupted by the user.</summary>
+    /// <summary>Interrupted by the user (SIGINT, Ctrl-C): 128 + 2.</summary>
     public const int Cancelled = 130;
+    /// <summary>Stopped by SIGTERM, which cancels like Ctrl-C: 128 + 15.</summary>
+    public const int Terminated = 143;
 
     /// <summary>The exit code of an anticipated error: the only table from <see cref="ErrorKind"/> to exit codes.</summary>
     public static int Of(ErrorKind kind) => kind switch

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Heapdog.Inspector;
 using Heapdog.Workflows.Capture;
 using Heapdog.Workflows.Files;
 using Heapdog.Workflows.Formatting;
@@ -16,7 +17,12 @@ public static class SnapshotCommand
         var noGc = new Option<bool>("--no-gc") { Description = "Do not run a full garbage collection first" };
         var force = new Option<bool>("--force") { Description = "Take the snapshot even if the target's memory headroom or the disk looks too small" };
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace the output file if it exists" };
+        var stall = new Option<string?>("--stall-timeout")
+        {
+            Description = $"Give up when the target sends nothing for this long during the snapshot (default {HeapSnapshotCapture.DefaultStallTimeout.TotalSeconds:0}s)",
+        };
         command.Options.Add(output);
+        command.Options.Add(stall);
         command.Options.Add(noGc);
         command.Options.Add(force);
         command.Options.Add(overwrite);
@@ -25,10 +31,11 @@ public static class SnapshotCommand
         {
             var options = target.Read(parse);
             bool replace = parse.GetValue(overwrite);
+            TimeSpan? stallTimeout = parse.GetValue(stall) is { } text ? DurationText.Parse(text, "--stall-timeout") : null;
             string path = OutputPath.Check(parse.GetValue(output) ?? OutputPath.Default(options.Pid, ".heapsnapshot"), replace);
             await using var process = await ProcessAttach.AttachAsync(options, context, ct);
             await SnapshotCapture.CheckCostAsync(process, ProcessAttach.LocalPid(options), Path.GetDirectoryName(path)!, parse.GetValue(force), context, ct);
-            var result = await SnapshotCapture.TakeAsync(process, path, !parse.GetValue(noGc), replace, $"snapshot of pid {process.Pid}", context, ct);
+            var result = await SnapshotCapture.TakeAsync(process, path, !parse.GetValue(noGc), replace, $"snapshot of pid {process.Pid}", context, ct, stallTimeout);
             context.Progress.Clear();
             await context.Out.WriteLineAsync(
                 $"{result.Path}: {Format.Size(result.Bytes)}, {Format.Count(result.NodeCount)} nodes, {Format.Count(result.EdgeCount)} edges, in {Format.Duration(result.Elapsed)}");

@@ -1,5 +1,6 @@
 using Heapdog.Inspector;
 using Heapdog.Workflows.Errors;
+using Heapdog.Workflows.Files;
 using Heapdog.Workflows.Formatting;
 using Heapdog.Workflows.Progress;
 
@@ -52,9 +53,10 @@ public static class SnapshotCapture
             : $"host MemAvailable {Format.Size(cost.HostAvailableBytes ?? 0)}";
 
     /// <summary>Streams the snapshot to <paramref name="path"/> (through a temporary name), reporting its phases as
-    /// "<paramref name="label"/>: …".</summary>
+    /// "<paramref name="label"/>: …". A stream that stalls for <paramref name="stallTimeout"/>
+    /// (<see cref="HeapSnapshotCapture.DefaultStallTimeout"/> by default) fails as <see cref="ErrorKind.ProcessUnavailable"/>.</summary>
     public static async Task<SnapshotCaptureResult> TakeAsync(InspectedProcess process, string path, bool collectGarbage, bool overwrite,
-        string label, IWorkProgress progress, CancellationToken cancellationToken)
+        string label, IWorkProgress progress, CancellationToken cancellationToken, TimeSpan? stallTimeout = null)
     {
         var phases = new SyncProgress<SnapshotProgress>(value =>
         {
@@ -65,9 +67,10 @@ public static class SnapshotCapture
                 case SnapshotPhase.Writing: progress.Report($"{label}: writing", -1); break;
             }
         });
+        LeftoverPartials.Remove(Path.GetDirectoryName(Path.GetFullPath(path))!);
         try
         {
-            return await HeapSnapshotCapture.CaptureAsync(process.Connection, path, collectGarbage, overwrite, phases, cancellationToken);
+            return await HeapSnapshotCapture.CaptureAsync(process.Connection, path, collectGarbage, overwrite, phases, cancellationToken, stallTimeout);
         }
         catch (InspectorException ex)
         {

@@ -49,6 +49,7 @@ public static class OutputPath
     /// owner-only (0600), as what it holds comes from the process.</summary>
     public static async Task WriteAsync(string path, bool overwrite, Func<Stream, Task> write)
     {
+        LeftoverPartials.Remove(Path.GetDirectoryName(Path.GetFullPath(path))!);
         string partial = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.partial");
         bool done = false;
         try
