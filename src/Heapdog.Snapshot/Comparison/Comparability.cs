@@ -44,7 +44,7 @@ public sealed record Comparability(bool Comparable, string Reason, long SharedId
         {
             // One numbering, so the order is known: a later snapshot never has only older objects.
             if (later.MaxHeapId < earlier.MaxHeapId)
-                return new(false, $"its newest object id (@{later.MaxHeapId}) is older than the earlier snapshot's (@{earlier.MaxHeapId}): give the older snapshot first", shared, mismatched);
+                return new(false, $"its newest object id (@{later.MaxHeapId}) is older than the earlier snapshot's (@{earlier.MaxHeapId}): wrong order, give the older snapshot first", shared, mismatched);
             return new(true, "", shared, mismatched);
         }
         if (!SharesScript(earlier.ApplicationScripts, later.ApplicationScripts))
