@@ -8,7 +8,7 @@ namespace Heapdog.Snapshot.Comparison;
 /// and TARGET's largest heap id is not below BASE's; objects are then matched by id (<see cref="SnapshotMatching.Ids"/>).
 /// Snapshots of two sessions, of a restarted process or of two replicas reuse the same small ids for different objects:
 /// they are matched without ids (<see cref="SnapshotMatching.Paths"/>) as long as they run the same program, which
-/// shows as an application script both snapshots have. Snapshots of two different programs are not comparable.
+/// shows as more than half of their application scripts in common. Snapshots of two different programs are not comparable.
 /// </summary>
 public sealed record Comparability(bool Comparable, string Reason, long SharedIds, long MismatchedIds)
 {
@@ -47,23 +47,26 @@ public sealed record Comparability(bool Comparable, string Reason, long SharedId
                 return new(false, $"its newest object id (@{later.MaxHeapId}) is older than the earlier snapshot's (@{earlier.MaxHeapId}): wrong order, give the older snapshot first", shared, mismatched);
             return new(true, "", shared, mismatched);
         }
-        if (!SharesScript(earlier.ApplicationScripts, later.ApplicationScripts))
-            return new(false, $"they have no application script in common ({Scripts(earlier)} versus {Scripts(later)}): they are snapshots of two different programs", shared, mismatched);
+        // One program loads mostly the same scripts each time; two programs may share a helper or a harness, not most of their code.
+        int common = CommonScripts(earlier.ApplicationScripts, later.ApplicationScripts);
+        int fewer = Math.Min(earlier.ApplicationScripts.Length, later.ApplicationScripts.Length);
+        if (common * 2 <= fewer || common == 0)
+            return new(false, $"they have {(common == 0 ? "no application script" : $"only {common} of {fewer} application scripts")} in common ({Scripts(earlier)} versus {Scripts(later)}): they are snapshots of two different programs", shared, mismatched);
         return new(true, "", shared, mismatched) { Matching = SnapshotMatching.Paths };
     }
 
-    /// <summary>Whether two sorted name lists share a name.</summary>
-    private static bool SharesScript(string[] a, string[] b)
+    /// <summary>Names in both sorted lists.</summary>
+    private static int CommonScripts(string[] a, string[] b)
     {
-        int i = 0, j = 0;
+        int i = 0, j = 0, common = 0;
         while (i < a.Length && j < b.Length)
         {
             int order = string.CompareOrdinal(a[i], b[j]);
-            if (order == 0) return true;
-            if (order < 0) i++;
+            if (order == 0) { common++; i++; j++; }
+            else if (order < 0) i++;
             else j++;
         }
-        return false;
+        return common;
     }
 
     private static string Scripts(SnapshotDigest digest)
