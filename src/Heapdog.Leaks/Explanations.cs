@@ -5,8 +5,12 @@ namespace Heapdog.Leaks;
 /// <summary>The one plain sentence per suspect, written for the developer who owns the code.</summary>
 internal static class Explanations
 {
-    public static string For(Suspect s, string? subject, string? eventName, ObjectRef? emitter, string? chainVariable, long chainLinks)
+    /// <param name="byPaths">Matched by paths: no object is known to be new, nor an entry to be removed.</param>
+    public static string For(Suspect s, string? subject, string? eventName, ObjectRef? emitter, string? chainVariable, long chainLinks, bool byPaths = false)
     {
+        if (byPaths && s.Kind == SuspectKind.Collection)
+            return $"`{s.PropertyPath}` (matched by its path from the GC roots) grew {string.Join(" → ", s.Counts!.Select(Count))} entries ({string.Join(" → ", s.Bytes.Select(Size))} retained)" +
+                Entries(s, s.Location is { } pl ? $" in `{Short(pl)}`" : "", "its entries are") + ".";
         string at = s.Location is { } l ? $" in `{Short(l)}`" : "";
         string counts = s.Counts is { } c ? string.Join(" → ", c.Select(Count)) : "";
         string bytes = string.Join(" → ", s.Bytes.Select(Size));
@@ -31,11 +35,11 @@ internal static class Explanations
         };
     }
 
-    private static string Entries(Suspect s, string at)
+    private static string Entries(Suspect s, string at, string what = "the new objects are")
     {
         var main = s.Classes.FirstOrDefault(c => !c.ClassName.StartsWith('(') && !c.ClassName.StartsWith("system", StringComparison.Ordinal)) ?? s.Classes.FirstOrDefault();
         if (main is null) return "";
-        return $"; the new objects are mostly `{main.ClassName}`{(at.Length > 0 ? $", created{at}" : "")}";
+        return $"; {what} mostly `{main.ClassName}`{(at.Length > 0 ? $", created{at}" : "")}";
     }
 
     public static string Short(CodeLocation l)

@@ -29,6 +29,9 @@ public sealed partial class LeakDetector
         /// <summary>The shallowest member (the first one met at that depth), or -1.</summary>
         public int Shallowest = -1;
 
+        /// <summary>Matched by paths: entries and retained bytes of the collections at the point's path, per snapshot; null with ids.</summary>
+        public long[]? PathCounts, PathBytes;
+
         public bool IsRootHeld => RootHeldClass >= 0;
     }
 

@@ -36,10 +36,16 @@ public sealed partial class LeakDetector
             }
             else
             {
-                bytes = RetainedSeries(_snapshot.NodeIds[point]);
+                bytes = group.PathBytes ?? RetainedSeries(_snapshot.NodeIds[point]);
                 counts = null;
                 kind = SuspectKind.Object;
-                if (collectionType is not null)
+                if (group.PathCounts is not null)
+                {
+                    // Matched by paths: the series is the path's, and removals cannot be known without ids.
+                    counts = group.PathCounts;
+                    kind = SuspectKind.Collection;
+                }
+                else if (collectionType is not null)
                 {
                     var series = CollectionSeries(_snapshot.NodeIds[point]);
                     counts = series.Entries;
@@ -53,7 +59,7 @@ public sealed partial class LeakDetector
                     eventName = _snapshot.EdgeName(ownerEdge);
                     emitter = emitterNode;
                 }
-                else if (owner >= 0 && EdgeNameIs(ownerEdge, "_events") && group.EdgeLabel != "[]")
+                else if (owner >= 0 && EdgeNameIs(ownerEdge, "_events") && group.EdgeLabel != "[]" && group.PathCounts is null)
                 {
                     eventName = group.EdgeLabel;
                     emitter = owner;
@@ -99,8 +105,9 @@ public sealed partial class LeakDetector
                 Counts = counts,
                 Bytes = bytes,
                 Removed = removed,
-                NewObjects = group.NewObjects,
-                NewBytes = group.NewBytes,
+                // Without ids nothing is known to be new: the net growth stands for it.
+                NewObjects = group.PathCounts is { } c ? c[^1] - c[0] : group.NewObjects,
+                NewBytes = group.PathBytes is { } b ? b[^1] - b[0] : group.NewBytes,
                 Classes = classes,
                 RetainerPath = retainerPath,
                 Location = location,
@@ -110,7 +117,7 @@ public sealed partial class LeakDetector
             return suspect with
             {
                 Explanation = Explanations.For(suspect, subject, eventName, emitter >= 0 ? Ref(emitter) : null, ChainVariable(group),
-                    group.MaxDepth - _paths.Depth(point)),
+                    group.MaxDepth - _paths.Depth(point), group.PathCounts is not null),
             };
         }
 

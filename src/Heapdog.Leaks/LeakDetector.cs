@@ -22,12 +22,21 @@ namespace Heapdog.Leaks;
 /// paths (<c>.Naming.cs</c>), merging points of one shape (<c>.Merging.cs</c>) and classes that grow on their own
 /// (<c>.Classes.cs</c>). Every threshold is in <see cref="LeakThresholds"/>.
 /// </para>
+/// <para>
+/// Snapshots whose ids do not line up (<see cref="SnapshotMatching.Paths"/>: separate inspector sessions, a restart)
+/// cannot give a leaked set; collections are matched by their path from the roots instead (<c>.Paths.cs</c>).
+/// </para>
 /// </summary>
 public sealed partial class LeakDetector
 {
     private readonly List<SnapshotDigest> _digests = [];
     private readonly List<CollectionCensus> _censuses = [];
+    /// <summary>Per snapshot but the last: its collections by path, in case a later snapshot does not share its ids.</summary>
+    private readonly List<PathCensus> _pathCensuses = [];
     private SnapshotAnalysis? _lastAnalysis;
+
+    /// <summary>How snapshots are matched: by paths as soon as one was added with <see cref="SnapshotMatching.Paths"/>.</summary>
+    public SnapshotMatching Matching { get; private set; }
 
     /// <summary>Snapshots added so far.</summary>
     public int Count => _digests.Count;
@@ -35,10 +44,18 @@ public sealed partial class LeakDetector
     /// <summary>The full analysis kept for detection: the last snapshot's once it is added, null before.</summary>
     internal SnapshotAnalysis? LastAnalysis => _lastAnalysis;
 
-    /// <summary>Adds the next snapshot. Keep the graph (<paramref name="isLast"/>) only for the last one.</summary>
-    public void Add(SnapshotAnalysis analysis, SnapshotDigest digest, bool isLast)
+    /// <summary>
+    /// Adds the next snapshot. Keep the graph (<paramref name="isLast"/>) only for the last one. <paramref name="matching"/>
+    /// says how it matches the one before (<see cref="Comparability"/>); one pair matched by paths makes the whole series so.
+    /// </summary>
+    public void Add(SnapshotAnalysis analysis, SnapshotDigest digest, bool isLast, SnapshotMatching matching = SnapshotMatching.Ids)
     {
+        if (_digests.Count > 0 && matching == SnapshotMatching.Paths) Matching = SnapshotMatching.Paths;
         _censuses.Add(CollectionCensus.Create(analysis, _digests.Count > 0 ? _digests[^1] : null));
+        // Whether a later snapshot shares this one's ids is known only once it comes, after this graph is gone: so every
+        // snapshot but the last keeps its collections by path (one more breadth-first search). The last one's is made
+        // from the detection's own search, and only when needed.
+        if (!isLast) _pathCensuses.Add(PathCensus.Create(analysis, ShortestPaths.Compute(analysis.Snapshot), new CollectionShapes(analysis.Snapshot), false, default));
         _digests.Add(digest);
         _lastAnalysis = isLast ? analysis : null;
     }
@@ -89,7 +106,8 @@ public sealed partial class LeakDetector
                 if (_analysis.Classes[c].Name == "system / Context") _contextClass = c;
             var first = detector._digests[0];
             _existedInFirst = new bool[_snapshot.NodeCount];
-            for (int v = 0; v < _existedInFirst.Length; v++) _existedInFirst[v] = first.Contains(_snapshot.NodeIds[v]);
+            if (detector.Matching == SnapshotMatching.Ids)
+                for (int v = 0; v < _existedInFirst.Length; v++) _existedInFirst[v] = first.Contains(_snapshot.NodeIds[v]);
             _classSeries = ClassSeries.Build(detector._digests);
             _shallowestNewOfClass = new int[_analysis.Classes.Count];
             Array.Fill(_shallowestNewOfClass, -1);
@@ -97,6 +115,7 @@ public sealed partial class LeakDetector
 
         public LeakReport Execute()
         {
+            if (_detector.Matching == SnapshotMatching.Paths) return ExecuteByPaths();
             var groups = BuildGroups();
             AddGrowingCollections(groups);
             var candidates = new List<Candidate>();
@@ -106,16 +125,25 @@ public sealed partial class LeakDetector
                 if (group.NewObjects < LeakThresholds.MinGroupObjects) continue;
                 if (Evaluate(group) is { } suspect) candidates.Add(new Candidate(suspect, Signature(group), group));
             }
+            long newObjects = 0, newBytes = 0;
+            foreach (var group in groups) { newObjects += group.NewObjects; newBytes += group.NewBytes; }
+            return Report(candidates, newObjects, newBytes);
+        }
+
+        /// <summary>The suspects of the candidates merged, with the classes that grow on their own, most severe first.</summary>
+        /// <param name="heldAtPoints">Matched by paths: per class index, the objects the suspects' points hold, which
+        /// explain a class's growth as the new objects grouped at the points do with ids.</param>
+        private LeakReport Report(List<Candidate> candidates, long newObjects, long newBytes, Dictionary<int, long>? heldAtPoints = null)
+        {
             var suspects = MergeSimilar(candidates, out var explainedByClass);
+            foreach (var (cls, count) in heldAtPoints ?? []) explainedByClass[cls] = explainedByClass.GetValueOrDefault(cls) + count;
             var points = suspects.Where(x => x.AccumulationPoint is not null).Select(x => x.AccumulationPoint!.Id).ToHashSet();
             suspects.AddRange(GrowingClasses(explainedByClass, points));
             suspects.Sort((x, y) => y.Severity != x.Severity ? y.Severity.CompareTo(x.Severity)
                 : y.ByteGrowthPerSnapshot != x.ByteGrowthPerSnapshot ? y.ByteGrowthPerSnapshot.CompareTo(x.ByteGrowthPerSnapshot)
                 : y.NewObjects.CompareTo(x.NewObjects));
-            long newObjects = 0, newBytes = 0;
-            foreach (var group in groups) { newObjects += group.NewObjects; newBytes += group.NewBytes; }
             var infos = _detector._digests.Select(d => new SnapshotInfo(d.Source, d.NodeCount, d.TotalSize)).ToList();
-            return new LeakReport(infos, suspects, newObjects, newBytes);
+            return new LeakReport(infos, suspects, newObjects, newBytes) { Matching = _detector.Matching };
         }
     }
 

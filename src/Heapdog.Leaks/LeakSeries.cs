@@ -5,7 +5,7 @@ namespace Heapdog.Leaks;
 
 /// <summary>
 /// Snapshots of one process, oldest first, streamed one at a time into a <see cref="LeakDetector"/>: each is checked
-/// against the one before (<see cref="Comparability"/>) before it is taken, and of each only the digest and
+/// against the one before (<see cref="Comparability"/>: matched by ids or by paths, or refused) before it is taken, and of each only the digest and
 /// collection census are kept, plus the full analysis of the last one. So a caller holds one full graph at a time:
 /// load a snapshot, <see cref="Add"/> it, drop it, load the next.
 /// </summary>
@@ -21,6 +21,9 @@ public sealed class LeakSeries
 
     /// <summary>The labels given to <see cref="Add"/>, in order.</summary>
     public IReadOnlyList<string> Labels => _labels;
+
+    /// <summary>How the snapshots added so far are matched: by paths once any two do not share their ids.</summary>
+    public SnapshotMatching Matching => _detector.Matching;
 
     /// <summary>True once the last snapshot (with its graph) is in: <see cref="Detect"/> may run.</summary>
     public bool IsComplete => _complete;
@@ -41,12 +44,14 @@ public sealed class LeakSeries
         ArgumentNullException.ThrowIfNull(digest);
         ArgumentNullException.ThrowIfNull(label);
         if (_complete) throw new InvalidOperationException($"snapshot {label} comes after the last one ({_labels[^1]})");
+        var matching = SnapshotMatching.Ids;
         if (_previous is not null)
         {
             var check = Comparability.Check(_previous, digest);
             if (!check.Comparable) throw new SnapshotsNotComparableException(_labels[^1], label, check.Reason);
+            matching = check.Matching;
         }
-        _detector.Add(analysis, digest, isLast);
+        _detector.Add(analysis, digest, isLast, matching);
         _labels.Add(label);
         _previous = digest;
         _complete = isLast;

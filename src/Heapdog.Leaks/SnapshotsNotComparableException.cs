@@ -1,13 +1,13 @@
 namespace Heapdog.Leaks;
 
 /// <summary>
-/// Two snapshots of a <see cref="LeakSeries"/> cannot be compared object by object: they come from different
-/// processes (or a restart in between), or were given out of order. The message is written to be shown as it is.
+/// Two snapshots of a <see cref="LeakSeries"/> cannot be compared: they are of two different programs, or of one
+/// inspector session given newest first. The message is written to be shown as it is.
 /// </summary>
 public sealed class SnapshotsNotComparableException : Exception
 {
     public SnapshotsNotComparableException(string earlierLabel, string laterLabel, string reason)
-        : base($"snapshots {earlierLabel} and {laterLabel} cannot be compared: {reason} (snapshots must come from one process lifetime, oldest first)")
+        : base($"snapshots {earlierLabel} and {laterLabel} cannot be compared: {reason}")
     {
         EarlierLabel = earlierLabel;
         LaterLabel = laterLabel;

@@ -23,6 +23,7 @@ public sealed class LeaksCommandTests(SnapshotFixtures fixtures)
         var (exit, stdout, stderr) = Run(["leaks", .. Snapshots("listeners"), "--json"]);
         exit.ShouldBe(0, stderr);
         using var doc = JsonDocument.Parse(stdout);
+        doc.RootElement.GetProperty("matching").GetString().ShouldBe("ids");
         var suspects = doc.RootElement.GetProperty("suspects").EnumerateArray().ToList();
         suspects.ShouldNotBeEmpty();
         var top = suspects[0];
@@ -70,6 +71,7 @@ public sealed class LeaksCommandTests(SnapshotFixtures fixtures)
         var (exit, _, stderr) = Run("leaks", Snapshots("listeners")[0], Snapshots("map-cache")[1]);
         exit.ShouldBe(ExitCodes.NotComparable);
         stderr.ShouldContain("cannot be compared");
+        stderr.ShouldContain("two different programs");
         stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries).Last().ShouldStartWith("heapdog: ");
     }
 
@@ -89,6 +91,7 @@ public sealed class LeaksCommandTests(SnapshotFixtures fixtures)
         var (exit, stdout, stderr) = Run("diff", s[0], s[2], "--json", "--top", "0");
         exit.ShouldBe(0, stderr);
         using var doc = JsonDocument.Parse(stdout);
+        doc.RootElement.GetProperty("matching").GetString().ShouldBe("ids");
         var profile = doc.RootElement.GetProperty("classes").EnumerateArray().Single(c => c.GetProperty("className").GetString() == "UserProfile");
         profile.GetProperty("newCount").GetInt64().ShouldBe(4000);
         profile.GetProperty("deletedCount").GetInt64().ShouldBe(0);

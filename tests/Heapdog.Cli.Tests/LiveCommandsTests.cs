@@ -152,7 +152,9 @@ public sealed class LiveCommandsTests
 
         run.ExitCode.ShouldBe(0, run.Stderr);
         using var report = JsonDocument.Parse(run.Stdout);
-        // The leaks report (same shape as `heapdog leaks --json`) names the snapshots it read.
+        // The leaks report (same shape as `heapdog leaks --json`) names the snapshots it read. Hunt keeps one inspector
+        // session for all its snapshots, so they share V8's ids and are matched by them.
+        report.RootElement.GetProperty("matching").GetString().ShouldBe("ids");
         var paths = report.RootElement.GetProperty("snapshots").EnumerateArray().Select(s => s.GetProperty("file").GetString()!).ToList();
         paths.Count.ShouldBe(2);
         paths.ShouldAllBe(p => !File.Exists(p));

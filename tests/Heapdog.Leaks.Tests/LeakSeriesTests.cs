@@ -53,7 +53,7 @@ public sealed class LeakSeriesTests
     }
 
     [Fact]
-    public void Add_SnapshotOfAnotherProcess_ThrowsNotComparableWithBothLabels()
+    public void Add_SnapshotOfAnotherProgram_ThrowsNotComparableWithBothLabels()
     {
         // Global@3/Store@101/Items versus Window@3/Map@101/Reports: the shared ids name different objects.
         var series = new LeakSeries();
@@ -65,8 +65,9 @@ public sealed class LeakSeriesTests
 
         error.EarlierLabel.ShouldBe("app-1");
         error.LaterLabel.ShouldBe("other-7");
-        error.Reason.ShouldContain("name different objects");
-        error.Message.ShouldBe($"snapshots app-1 and other-7 cannot be compared: {error.Reason} (snapshots must come from one process lifetime, oldest first)");
+        // Not one numbering of objects, and no script of one program in both either.
+        error.Reason.ShouldBe("they have no application script in common (none versus none): they are snapshots of two different programs");
+        error.Message.ShouldBe($"snapshots app-1 and other-7 cannot be compared: {error.Reason}");
         series.Count.ShouldBe(1);
     }
 
@@ -81,7 +82,7 @@ public sealed class LeakSeriesTests
 
         var error = Should.Throw<SnapshotsNotComparableException>(() => series.Add(s1, d1, "s1", isLast: true));
 
-        error.Message.ShouldStartWith("snapshots s3 and s1 cannot be compared: its newest object id (@10039) is older than the earlier snapshot's (@10119)");
+        error.Message.ShouldStartWith("snapshots s3 and s1 cannot be compared: its newest object id (@10039) is older than the earlier snapshot's (@10119): wrong order, give the older snapshot first");
     }
 
     [Fact]

@@ -77,12 +77,30 @@ public sealed class DiffParityTests(SnapshotFixtures fixtures)
     }
 
     [Fact]
-    public void Check_SnapshotsOfTwoProcessesOfTheSameProgram_AreRefused()
+    public void Check_SnapshotsOfTwoProcessesOfTheSameProgram_MatchByPaths()
     {
-        // Series(2) is a second run of the same program: same code, same startup, different process.
+        // Series(2) is a second run of the same program: same code, same startup, different process. Its ids name other
+        // objects, so objects are matched by paths, not refused.
         var check = Comparability.Check(Digest(fixtures.Series(2)[0]), Digest(fixtures.Series(3)[1]));
+        check.Comparable.ShouldBeTrue(check.Reason);
+        check.Matching.ShouldBe(SnapshotMatching.Paths);
+        check.MismatchedIds.ShouldBeGreaterThan((long)(check.SharedIds * Comparability.MaxMismatchShare));
+    }
+
+    [Fact]
+    public void Check_SnapshotsOfTwoDifferentPrograms_AreRefusedSayingSo()
+    {
+        var check = Comparability.Check(Digest(fixtures.Get("small.js")), Digest(fixtures.Get("features.js")));
         check.Comparable.ShouldBeFalse();
-        check.Reason.ShouldContain("name different objects");
+        check.Reason.ShouldContain("no application script in common (small.js versus features.js)");
+        check.Reason.ShouldContain("two different programs");
+    }
+
+    [Fact]
+    public void Check_SameProcessInTimeOrder_MatchesByIds()
+    {
+        var series = fixtures.Series(3);
+        Comparability.Check(Digest(series[0]), Digest(series[1])).Matching.ShouldBe(SnapshotMatching.Ids);
     }
 
     private static SnapshotDigest Digest(string path) => SnapshotDigest.Create(SnapshotAnalysis.Analyze(HeapSnapshotReader.Read(path)), path);

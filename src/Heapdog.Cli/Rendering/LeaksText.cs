@@ -1,6 +1,8 @@
 using Heapdog.Leaks;
+using Heapdog.Snapshot.Comparison;
 using Heapdog.Workflows.Formatting;
 using Heapdog.Workflows.Reports.Leaks;
+using Heapdog.Workflows.Snapshots;
 
 namespace Heapdog.Cli.Rendering;
 
@@ -9,6 +11,8 @@ public sealed class LeaksText(LeakReport report, int top, TimeSpan elapsed)
 {
     private const int PathHead = LeaksResult.PathHead, PathTail = LeaksResult.PathTail;
 
+    private bool ByPaths => report.Matching == SnapshotMatching.Paths;
+
     private IEnumerable<Suspect> Shown => top > 0 ? report.Suspects.Take(top) : report.Suspects;
 
     public void Write(TextWriter output)
@@ -16,7 +20,12 @@ public sealed class LeaksText(LeakReport report, int top, TimeSpan elapsed)
         output.WriteLine($"Leak suspects from {report.Snapshots.Count} snapshots of one process (oldest first)");
         foreach (var s in report.Snapshots)
             output.WriteLine($"  {s.Source}  heap {Format.Size(s.TotalSize)}, {Format.Count(s.NodeCount)} nodes");
-        output.WriteLine($"  new since the first snapshot and still alive: {Format.Count(report.NewObjects)} objects, {Format.Size(report.NewBytes)}; analysed in {Format.Duration(elapsed)}");
+        if (ByPaths)
+        {
+            output.WriteLine($"  net growth of the suspects: {Format.Count(report.NewObjects)} entries, {Format.Size(report.NewBytes)}; analysed in {Format.Duration(elapsed)}");
+            output.WriteLine($"  {SnapshotComparison.PathsNote}");
+        }
+        else output.WriteLine($"  new since the first snapshot and still alive: {Format.Count(report.NewObjects)} objects, {Format.Size(report.NewBytes)}; analysed in {Format.Duration(elapsed)}");
         output.WriteLine();
         if (report.Suspects.Count == 0)
         {
@@ -34,7 +43,7 @@ public sealed class LeaksText(LeakReport report, int top, TimeSpan elapsed)
             if (s.AccumulationPoint is { } point) output.WriteLine($"   accumulates:  {point}   ({s.PropertyPath})");
             else output.WriteLine($"   held via:     {s.PropertyPath}");
             if (s.Location is { } l) output.WriteLine($"   code:         {l}");
-            output.WriteLine($"   new objects:  {Format.Count(s.NewObjects)} ({Format.Size(s.NewBytes)}): {string.Join(", ", s.Classes.Take(3).Select(c => $"{c.ClassName} ×{Format.Count(c.Count)}"))}{(s.MergedPoints > 0 ? $"; merged with {s.MergedPoints} similar accumulation points" : "")}");
+            output.WriteLine($"   {(ByPaths ? "net growth: " : "new objects:")}  {Format.Count(s.NewObjects)} ({Format.Size(s.NewBytes)}): {string.Join(", ", s.Classes.Take(3).Select(c => $"{c.ClassName} ×{Format.Count(c.Count)}"))}{(s.MergedPoints > 0 ? $"; merged with {s.MergedPoints} similar accumulation points" : "")}");
             output.WriteLine($"   retainer path ({s.RetainerPath.Count - 1} links):");
             WritePath(output, s.RetainerPath);
             output.WriteLine();

@@ -17,6 +17,14 @@ public sealed class ScriptNames
 
     public int Count => _names.Count;
 
+    /// <summary>The application's scripts (not <see cref="IsRuntimeScript"/>), sorted ordinally, each once.</summary>
+    public string[] ApplicationScripts()
+    {
+        var names = _names.Values.Where(n => !IsRuntimeScript(n)).Distinct(StringComparer.Ordinal).ToArray();
+        Array.Sort(names, StringComparer.Ordinal);
+        return names;
+    }
+
     /// <summary>True for Node's and V8's own scripts (<c>node:…</c>, unnamed), false for the application's.</summary>
     public static bool IsRuntimeScript(string? name) =>
         string.IsNullOrEmpty(name) || name.StartsWith("node:", StringComparison.Ordinal) || name.StartsWith("internal/", StringComparison.Ordinal);

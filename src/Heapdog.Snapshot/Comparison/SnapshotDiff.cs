@@ -59,10 +59,41 @@ public static class SnapshotDiff
         var result = new List<ClassDiff>();
         foreach (var (key, row) in rows)
             if (row.New != 0 || row.Deleted != 0)
-                result.Add(new ClassDiff(key, row.Name, row.New, row.Deleted, row.Alloc, row.Freed, row.Retained));
+                result.Add(new ClassDiff(key, row.Name, row.New, row.Deleted, row.Alloc, row.Freed, row.New - row.Deleted, row.Alloc - row.Freed, row.Retained));
         return result;
     }
 
+    /// <summary>
+    /// Without ids (<see cref="SnapshotMatching.Paths"/>): DevTools' Summary of each snapshot side by side, per class
+    /// key the change of instances, shallow and retained bytes. Who is new or deleted is unknown (null), since an
+    /// object of one snapshot cannot be found in the other. Classes whose count and size did not change are left out.
+    /// </summary>
+    public static List<ClassDiff> CompareSummaries(SnapshotDigest @base, SnapshotDigest target)
+    {
+        var rows = new Dictionary<string, Row>(StringComparer.Ordinal);
+        foreach (var c in @base.Classes)
+        {
+            if (!rows.TryGetValue(c.Key, out var row)) rows[c.Key] = row = new Row { Name = c.Name };
+            row.New -= c.Count;
+            row.Alloc -= c.ShallowSize;
+            row.Retained -= c.RetainedSize;
+        }
+        foreach (var c in target.Classes)
+        {
+            if (!rows.TryGetValue(c.Key, out var row)) rows[c.Key] = row = new Row();
+            row.Name = c.Name;
+            row.New += c.Count;
+            row.Alloc += c.ShallowSize;
+            row.Retained += c.RetainedSize;
+        }
+        var result = new List<ClassDiff>();
+        foreach (var (key, row) in rows)
+            if (row.New != 0 || row.Alloc != 0)
+                result.Add(new ClassDiff(key, row.Name, null, null, null, null, row.New, row.Alloc, row.Retained));
+        return result;
+    }
+
+    /// <summary>A class's tallies; <see cref="CompareSummaries"/> keeps its count and size deltas in New and Alloc.</summary>
     private sealed class Row
     {
         public string Name = "";

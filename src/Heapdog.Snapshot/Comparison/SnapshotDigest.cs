@@ -5,7 +5,8 @@ namespace Heapdog.Snapshot.Comparison;
 /// <summary>
 /// What comparisons need from one analysed snapshot, small enough to keep several at once while each full graph is
 /// released: per node, sorted by id, its id, class, shallow size, retained size (saturated at 4 GiB) and a
-/// signature of its type and raw name (to tell whether two snapshots come from one process). 20 bytes per node.
+/// signature of its type and raw name (to tell whether two snapshots share one numbering of objects). 20 bytes per
+/// node, plus the names of the application's scripts (to tell whether two snapshots are of one program).
 /// </summary>
 public sealed class SnapshotDigest
 {
@@ -21,6 +22,8 @@ public sealed class SnapshotDigest
     /// <summary>Per id: a hash of the node's type and raw name; one object keeps both for life.</summary>
     public required uint[] Signatures { get; init; }
     public required ClassSummary[] Classes { get; init; }
+    /// <summary>Names of the application's scripts, sorted: what tells one program from another when ids do not line up.</summary>
+    public string[] ApplicationScripts { get; init; } = [];
     /// <summary>Largest odd (JavaScript heap) id: V8 hands out ids in increasing order within a process.</summary>
     public required uint MaxHeapId { get; init; }
 
@@ -103,6 +106,7 @@ public sealed class SnapshotDigest
             Signatures = signatures,
             Classes = classes,
             MaxHeapId = maxHeapId,
+            ApplicationScripts = ScriptNames.Build(s).ApplicationScripts(),
         };
     }
 

@@ -1,11 +1,12 @@
 using System.Text.Json.Serialization;
 using Heapdog.Leaks;
+using Heapdog.Workflows.Snapshots;
 
 namespace Heapdog.Workflows.Reports.Leaks;
 
 /// <summary><c>heapdog leaks --json</c>, <c>heapdog hunt --json</c> and the dashboard's leak reports (docs/leaks.md).</summary>
 public sealed record LeaksResult(int SchemaVersion, IReadOnlyList<LeaksResult.LeakSnapshot> Snapshots, long NewObjects, long NewBytes,
-    int SuspectCount, IReadOnlyList<LeaksResult.LeakSuspect> Suspects, long ElapsedMs)
+    int SuspectCount, IReadOnlyList<LeaksResult.LeakSuspect> Suspects, long ElapsedMs, string Matching)
 {
     /// <summary>Longer retainer paths are shown as their first and last links.</summary>
     public const int PathHead = 8, PathTail = 12;
@@ -37,7 +38,8 @@ public sealed record LeaksResult(int SchemaVersion, IReadOnlyList<LeaksResult.Le
     {
         var shown = top > 0 ? report.Suspects.Take(top) : report.Suspects;
         return new LeaksResult(1, report.Snapshots.Select(s => new LeakSnapshot(s.Source, s.NodeCount, s.TotalSize)).ToList(),
-            report.NewObjects, report.NewBytes, report.Suspects.Count, shown.Select(Suspect).ToList(), (long)elapsed.TotalMilliseconds);
+            report.NewObjects, report.NewBytes, report.Suspects.Count, shown.Select(Suspect).ToList(), (long)elapsed.TotalMilliseconds,
+            SnapshotComparison.Name(report.Matching));
     }
 
     public static string KindName(SuspectKind kind) => kind switch
