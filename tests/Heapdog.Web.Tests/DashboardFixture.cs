@@ -22,6 +22,8 @@ public sealed class DashboardFixture : IAsyncLifetime
     public string OpenUrl => _server!.OpenUrl!.ToString();
     public int NodePid => _node!.Pid;
     public string TempPath => _temp.Path;
+    /// <summary>The store serve records into.</summary>
+    public string StorePath => _temp.File("h.db");
     public string ServerOutput => _server?.Output ?? "";
 
     /// <summary>Where page screenshots go: TestResults/screenshots under the test output.</summary>
@@ -47,7 +49,7 @@ public sealed class DashboardFixture : IAsyncLifetime
         _node = new NodeProgram("leaky-service.js", flags: ["--no-turbo-inlining"], workingDirectory: _temp.Path);
         await _node.PortAsync();
         _server = await HeapdogProcess.StartServeAsync(_temp.Path,
-            ["--db", _temp.File("h.db"), "--pid", _node.Pid.ToString(), "--interval", "1s", "--snapshots", _temp.File("snaps")],
+            ["--db", StorePath, "--pid", _node.Pid.ToString(), "--interval", "1s", "--snapshots", _temp.File("snaps")],
             // The token serve makes up (an empty HEAPDOG_TOKEN is none), so that the tests open the URL it prints.
             new Dictionary<string, string> { ["HEAPDOG_TOKEN"] = "" });
         _playwright = await Playwright.CreateAsync();

@@ -1,4 +1,7 @@
 using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 
@@ -179,6 +182,37 @@ public sealed class DashboardTests(DashboardFixture fixture, ITestOutputHelper o
         var thing = _page.Locator("[data-testid=summary-row][data-class-name=UploadedThing]");
         await thing.WaitForAsync();
         (await thing.InnerTextAsync()).ShouldContain("2,000");
+        await AssertNoErrorBannerAsync();
+    }
+
+    /// <summary>An incident imported from its <c>process.memoryUsage()</c> log into the store serve is using: its page
+    /// shows the series up to its last sample (not up to now), the line broken where the log has a 20-minute hole, and
+    /// the verdict over it.</summary>
+    [Fact]
+    public async Task ImportedLog_ProcessPage_ChartsItUpToItsEnd_WithTheGapBroken()
+    {
+        var log = new StringBuilder();
+        var start = DateTimeOffset.UtcNow.AddHours(-3);
+        for (int i = 0; i < 60; i++)
+        {
+            var time = start.AddMinutes(i < 30 ? i : i + 20);
+            long rss = 300_000_000 + i * 8_000_000L, heapTotal = 64_000_000 + i % 3 * 500_000, heapUsed = 24_000_000 + i % 4 * 300_000;
+            log.Append(CultureInfo.InvariantCulture, $"{time:yyyy-MM-ddTHH:mm:ssZ} {{\"rss\":{rss},\"heapTotal\":{heapTotal},\"heapUsed\":{heapUsed},\"external\":4878125}}\n");
+        }
+        string file = Path.Combine(fixture.TempPath, "incident.log");
+        await File.WriteAllTextAsync(file, log.ToString());
+        var import = await HeapdogCommand.RunAsync(fixture.TempPath, "import", file, "--db", fixture.StorePath, "--json");
+        import.ExitCode.ShouldBe(0, import.Stderr);
+        long id = JsonDocument.Parse(import.Stdout).RootElement.GetProperty("processes")[0].GetProperty("id").GetInt64();
+
+        await _page.GotoAsync($"/#/process/{id}?range=6h");
+        var chart = _page.Locator("[data-testid=chart-rss]");
+        await Expect(chart, "data-points", p => p == "60");
+        (await chart.GetAttributeAsync("data-gaps")).ShouldBe("1");
+        var verdict = _page.GetByTestId("verdict");
+        await Expect(verdict, "data-status", s => s == "growing");
+        (await verdict.InnerTextAsync()).ShouldContain("off-heap");
+        await ScreenshotAsync("imported");
         await AssertNoErrorBannerAsync();
     }
 

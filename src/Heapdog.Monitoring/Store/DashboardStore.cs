@@ -69,6 +69,30 @@ public sealed class DashboardStore(string path)
         return s;
     }
 
+    /// <summary>Every sample of a process, oldest first: per-minute rows (time = middle of the minute) where raw ones
+    /// were rolled up, raw ones after.</summary>
+    public IReadOnlyList<Sample> Samples(long processId)
+    {
+        using var c = Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = $"""
+            SELECT minute_ms + 30000 AS t, {SampleColumns.Names} FROM samples_minute WHERE process_id = $p
+            UNION ALL
+            SELECT time_ms AS t, {SampleColumns.Names} FROM samples WHERE process_id = $p
+            ORDER BY t
+            """;
+        cmd.Parameters.AddWithValue("$p", processId);
+        using var r = cmd.ExecuteReader();
+        var result = new List<Sample>();
+        while (r.Read())
+        {
+            var s = new Sample { TimeMs = r.GetInt64(0) };
+            for (int i = 0; i < SampleColumns.All.Length; i++) SampleColumns.All[i].Set(s, r.GetDouble(i + 1));
+            result.Add(s);
+        }
+        return result;
+    }
+
     /// <summary>
     /// The samples of a process between two times, bucketed into at most <paramref name="points"/> points of equal
     /// width: per bucket the maximum of each memory figure (a limit is crossed by peaks, not averages) and the mean of

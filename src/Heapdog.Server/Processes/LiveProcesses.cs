@@ -1,5 +1,8 @@
+using System.Collections.Concurrent;
 using System.Collections.Frozen;
+using Heapdog.Monitoring.Analysis;
 using Heapdog.Monitoring.Sampling;
+using Heapdog.Monitoring.Store;
 
 namespace Heapdog.Server.Processes;
 
@@ -8,9 +11,23 @@ namespace Heapdog.Server.Processes;
 public sealed class LiveProcesses : IWatchListener
 {
     private volatile FrozenDictionary<long, LiveProcess> _current = FrozenDictionary<long, LiveProcess>.Empty;
+    private readonly ConcurrentDictionary<long, (long LastSeenMs, Verdict? Verdict)> _past = new();
     private Func<IReadOnlyList<ProcessTrack>>? _tracks;
 
     public IReadOnlyDictionary<long, LiveProcess> Current => _current;
+
+    /// <summary>
+    /// The verdict on a process the watcher does not track (it exited before this server started, or was imported from
+    /// its logs), computed from its stored samples as the watcher would, and again only when its last sample changes.
+    /// </summary>
+    public Verdict? PastVerdict(DashboardStore store, StoredProcess stored)
+    {
+        if (_past.TryGetValue(stored.Process.Id, out var known) && known.LastSeenMs == stored.LastSeenMs) return known.Verdict;
+        var samples = store.Samples(stored.Process.Id);
+        var verdict = samples.Count > 0 ? VerdictAnalyzer.Analyze(samples, stored.Process.StartTimeMs) : null;
+        _past[stored.Process.Id] = (stored.LastSeenMs, verdict);
+        return verdict;
+    }
 
     public void Attach(Func<IReadOnlyList<ProcessTrack>> tracks)
     {

@@ -28,7 +28,7 @@ public static class ProcessesApi
         api.MapGet("/processes/{id:digits}", Results<Ok<ProcessView>, ProblemHttpResult> (long id) =>
         {
             var p = store.Processes(id).FirstOrDefault();
-            return p is null ? NoProcess(id) : TypedResults.Ok(ViewOf(store, p, live.Current.GetValueOrDefault(id)));
+            return p is null ? NoProcess(id) : TypedResults.Ok(ViewOf(store, live, p));
         }).WithSummary("One process");
 
         api.MapGet("/processes/{id:digits}/samples", Results<Ok<ProcessSeries>, ProblemHttpResult> (long id, long? from, long? to, int? points) =>
@@ -59,21 +59,23 @@ public static class ProcessesApi
         var current = live.Current;
         return [.. store.Processes()
             .OrderByDescending(p => IsAlive(current, p.Process.Id)).ThenByDescending(p => p.LastSeenMs)
-            .Select(p => ViewOf(store, p, current.GetValueOrDefault(p.Process.Id)))];
+            .Select(p => ViewOf(store, live, p))];
     }
 
     private static bool IsAlive(IReadOnlyDictionary<long, LiveProcess> current, long id) => current.TryGetValue(id, out var l) && !l.Exited;
 
-    private static ProcessView ViewOf(DashboardStore store, StoredProcess stored, LiveProcess? live)
+    private static ProcessView ViewOf(DashboardStore store, LiveProcesses watcher, StoredProcess stored)
     {
         var p = stored.Process;
+        var live = watcher.Current.GetValueOrDefault(p.Id);
+        var verdict = live is null ? watcher.PastVerdict(store, stored) : live.Verdict;
         var last = live?.Last ?? store.LatestSample(p.Id);
         var oom = store.Events(p.Id, 0, long.MaxValue, OomKinds);
         return new ProcessView(p.Id, p.Identity.Pid, p.Name, p.Pm2Name, p.CommandLine, p.StartTimeMs, stored.FirstSeenMs, stored.LastSeenMs,
             live is { Exited: false }, live is { Exited: true } ? live.ExitedAtMs : null, live?.OomKillSuspected ?? false,
             last is null ? null : ProcessSample.Of(last),
             LimitOf(last) is { } limit ? new ProcessLimit(limit.Bytes, limit.Kind) : null,
-            live?.Verdict is { } verdict ? WatchVerdict.From(verdict) : null,
+            verdict is null ? null : WatchVerdict.From(verdict),
             oom.Count > 0 ? ProcessEvent.Of(oom[^1]) : null);
     }
 

@@ -225,10 +225,11 @@ export async function processPage(page: Page): Promise<void> {
 
   const width = () => Math.max(300, chartsEl.clientWidth - 2);
   const refresh = async () => {
-    const to = Date.now();
+    const p = await api<Process>(`/api/processes/${id}`);
+    // A process no longer alive (exited, or imported from its logs) is shown up to its last sample, not up to now.
+    const to = p.alive ? Date.now() : p.lastSeenMs;
     const from = to - range.ms;
-    const [p, series, evs] = await Promise.all([
-      api<Process>(`/api/processes/${id}`),
+    const [series, evs] = await Promise.all([
       api<Series>(`/api/processes/${id}/samples?from=${from}&to=${to}&points=${width()}`),
       api<HeapEvent[]>(`/api/processes/${id}/events?from=${from}&to=${to}`),
     ]);
