@@ -3,6 +3,8 @@ using Heapdog.Cli.Output;
 using Heapdog.Inspector;
 using Heapdog.Monitoring.Sampling;
 using Heapdog.Monitoring;
+using Heapdog.Monitoring.Actions;
+using Heapdog.Monitoring.Store;
 using Heapdog.Processes;
 using Heapdog.Workflows.Errors;
 using Heapdog.Workflows.Formatting;
@@ -67,33 +69,49 @@ public static class WatchCommand
             if (actions is not null) listeners.Add(actions);
             watcher = new Watcher(options, store, sampler, listeners);
 
-            var missing = await watcher.StartAsync(ct);
-            if (missing.Count > 0)
-                throw new HeapdogException(ErrorKind.ProcessUnavailable, $"no such process: {string.Join(", ", missing)} (not running, or not readable in /proc)");
-            if (watcher.Tracks.Count == 0 && mode == TargetMode.Pm2)
-                context.Error.WriteLine("heapdog: pm2 lists no running app yet; waiting for one");
-            if (watcher.Tracks.Count == 0 && mode == TargetMode.All)
-                context.Error.WriteLine("heapdog: no Node process found yet; looking again every 30 s");
-            if (asJson && options.Duration is null)
-                context.Error.WriteLine("heapdog: --json prints its report when the watch ends (Ctrl+C or --duration)");
-            if (!live) context.Progress.Report($"watching {watcher.Tracks.Count} process(es) every {Format.Duration(every)}, store {dbPath}", -1);
-
             try
             {
-                await watcher.RunAsync(ct);
+                return await RunAsync(context, watcher, options, store, actions, live, asJson, dbPath, every, ct);
             }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            catch (StoreException e)
             {
-                // Ctrl+C ends a watch normally: the report below still describes what was recorded.
-                watcher.UpdateVerdicts();
+                // A full disk or a read-only store while watching: the store's one line and its exit code, never a bug.
+                context.Progress.Clear();
+                throw StoreOpener.Translate(e);
             }
-            if (actions is not null) await actions.DrainAsync();
-            context.Progress.Clear();
-            if (asJson) ReportJson.Write(context.Out, WatchResult.Build(store.Path, options, watcher.Tracks), HeapdogJsonContext.Default.WatchResult);
-            else WriteSummary(context.Out, watcher.Tracks);
-            return ExitCodes.Success;
         });
         return command;
+    }
+
+    private static async Task<int> RunAsync(CliContext context, Watcher watcher, WatchOptions options, SampleStore store, ActionEngine? actions,
+        bool live, bool asJson, string dbPath, TimeSpan every, CancellationToken ct)
+    {
+        var mode = options.Mode;
+        var missing = await watcher.StartAsync(ct);
+        if (missing.Count > 0)
+            throw new HeapdogException(ErrorKind.ProcessUnavailable, $"no such process: {string.Join(", ", missing)} (not running, or not readable in /proc)");
+        if (watcher.Tracks.Count == 0 && mode == TargetMode.Pm2)
+            context.Error.WriteLine("heapdog: pm2 lists no running app yet; waiting for one");
+        if (watcher.Tracks.Count == 0 && mode == TargetMode.All)
+            context.Error.WriteLine("heapdog: no Node process found yet; looking again every 30 s");
+        if (asJson && options.Duration is null)
+            context.Error.WriteLine("heapdog: --json prints its report when the watch ends (Ctrl+C or --duration)");
+        if (!live) context.Progress.Report($"watching {watcher.Tracks.Count} process(es) every {Format.Duration(every)}, store {dbPath}", -1);
+
+        try
+        {
+            await watcher.RunAsync(ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Ctrl+C ends a watch normally: the report below still describes what was recorded.
+            watcher.UpdateVerdicts();
+        }
+        if (actions is not null) await actions.DrainAsync();
+        context.Progress.Clear();
+        if (asJson) ReportJson.Write(context.Out, WatchResult.Build(store.Path, options, watcher.Tracks), HeapdogJsonContext.Default.WatchResult);
+        else WriteSummary(context.Out, watcher.Tracks);
+        return ExitCodes.Success;
     }
 
     private static void WriteSummary(TextWriter output, IReadOnlyList<ProcessTrack> tracks)

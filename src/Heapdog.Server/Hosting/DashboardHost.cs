@@ -76,7 +76,9 @@ public sealed class DashboardHost : IAsyncDisposable
             var store = new DashboardStore(sampleStore.Path);
             var live = new LiveProcesses();
             probe = options.RuntimeFigures ? new InspectorRuntimeProbe(log: line => error.WriteLine("heapdog: " + line)) : null;
-            var watcher = new Watcher(options.Watch, sampleStore, new ProcessSampler(probe), [live]);
+            // The dashboard outlives a full or read-only store: it keeps serving what the store holds and shows the
+            // fault in its health, while the watcher retries its writes.
+            var watcher = new Watcher(options.Watch with { PauseWhenStoreFails = true }, sampleStore, new ProcessSampler(probe), [live]);
             var missing = await watcher.StartAsync(ct);
             if (missing.Count > 0)
                 throw new HeapdogException(ErrorKind.ProcessUnavailable, $"no such process: {string.Join(", ", missing)} (not running, or not readable in /proc)");
@@ -91,7 +93,7 @@ public sealed class DashboardHost : IAsyncDisposable
             }
 
             sessions = new InspectorSessions(probe);
-            var app = DashboardServer.Build(options, store, live, library, jobs, sessions, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+            var app = DashboardServer.Build(options, store, live, library, jobs, sessions, watcher.StoreState, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
             try
             {
                 await app.StartAsync(ct);
