@@ -44,7 +44,9 @@ public static class StoreFaults
         {
             SqliteFull => (StoreProblem.DiskFull, "no space left on the device"),
             SqliteReadOnly => (StoreProblem.ReadOnly, "read-only (the file, its directory or the mount)"),
-            SqliteCantOpen => (StoreProblem.CannotOpen, "cannot open the file or its journal"),
+            // A WAL store needs its -wal and -shm beside it: on a read-only mount (or in a directory the user may not
+            // write) they cannot be created, and SQLite says only "cannot open". The directory tells which.
+            SqliteCantOpen => DirectoryFault(path) ?? (StoreProblem.CannotOpen, "cannot open the file or its journal"),
             SqliteNotADb or SqliteCorrupt => (StoreProblem.NotAStore, "not a Heapdog database (not SQLite, or corrupted)"),
             // SQLite says SQLITE_FULL for a write that found no space, but a journal or -shm page that could not be
             // allocated is an I/O error: with no free space on the device, it is the same fault.
@@ -52,6 +54,26 @@ public static class StoreFaults
             SqliteIoErr => (StoreProblem.IoError, $"I/O error (SQLite code {e.SqliteExtendedErrorCode})"),
             _ => (StoreProblem.NotAStore, null),
         };
+    }
+
+    /// <summary>Why a file cannot be created beside the store (read-only, full), or null when one can.</summary>
+    private static (StoreProblem, string?)? DirectoryFault(string path)
+    {
+        if (Path.GetDirectoryName(path) is not { } directory || !Directory.Exists(directory)) return null;
+        try
+        {
+            using var probe = new FileStream(Path.Combine(directory, $".heapdog-probe-{Guid.NewGuid():N}"), FileMode.CreateNew, FileAccess.Write,
+                FileShare.None, 1, FileOptions.DeleteOnClose);
+            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return (StoreProblem.ReadOnly, "permission denied (its directory)");
+        }
+        catch (IOException e) when (FromErrno(e.HResult, e.Message) is var (problem, why) && problem != StoreProblem.IoError)
+        {
+            return (problem, why);
+        }
     }
 
     private static bool NoSpaceLeft(string path)
