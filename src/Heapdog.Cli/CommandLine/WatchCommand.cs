@@ -20,16 +20,20 @@ public static class WatchCommand
 {
     public static Command Create(CliContext context)
     {
-        var pids = new Option<int[]>("--pid", "-p") { Description = "Watch this process (repeat for several)", AllowMultipleArgumentsPerToken = true };
+        var pids = new Option<int[]>("--pid", "-p") { Description = "Watch this process (repeat for several)", AllowMultipleArgumentsPerToken = true }.InRange(1, int.MaxValue);
         var all = new Option<bool>("--all") { Description = "Watch every Node process on the host (found again every 30 s)" };
         var pm2 = new Option<bool>("--pm2") { Description = "Watch every running pm2 app (needs pm2 on PATH)" };
         var interval = new Option<TimeSpan>("--interval", "-i")
         {
             Description = "Time between samples, e.g. 1s, 5s, 1m",
-            CustomParser = DurationArgument.Parse,
+            CustomParser = OptionRange.Duration("--interval", TimeSpan.FromMilliseconds(100), TimeSpan.FromDays(1)),
             DefaultValueFactory = _ => TimeSpan.FromSeconds(5),
         };
-        var duration = new Option<TimeSpan?>("--duration", "-d") { Description = "Stop after this long (default: until Ctrl+C)", CustomParser = r => DurationArgument.Parse(r) };
+        var duration = new Option<TimeSpan?>("--duration", "-d")
+        {
+            Description = "Stop after this long (default: until Ctrl+C)",
+            CustomParser = r => OptionRange.Duration("--duration", TimeSpan.FromMilliseconds(100), TimeSpan.FromDays(366))(r),
+        };
         var db = new Option<string?>("--db") { Description = "Store file (default: $XDG_DATA_HOME/heapdog/heapdog.db or ~/.local/share/heapdog/heapdog.db)" };
         var json = new Option<bool>("--json") { Description = "Print a JSON report per process at the end (with --duration) instead of the live view" };
         var runtime = new Option<bool>("--runtime")
