@@ -61,6 +61,7 @@ public static class ServeCommand
                 SnapshotsDir = Path.GetFullPath(parse.GetValue(snapshots) ?? Path.Combine(Path.GetDirectoryName(dbPath)!, "snapshots")),
                 MaxUploadBytes = SizeText.Parse(parse.GetValue(maxUpload)!, "--max-upload"),
                 LoadedSnapshots = keep,
+                FixModes = parse.GetValue(CliHost.FixModes),
                 RuntimeFigures = parse.GetValue(runtime),
                 Token = token,
                 AllowedHosts = parse.GetValue(allowedHosts) ?? [],

@@ -7,6 +7,7 @@ using Heapdog.Monitoring.Actions;
 using Heapdog.Monitoring.Store;
 using Heapdog.Processes;
 using Heapdog.Workflows.Errors;
+using Heapdog.Workflows.Files;
 using Heapdog.Workflows.Formatting;
 using Heapdog.Workflows.Json;
 using Heapdog.Workflows.Monitoring;
@@ -61,6 +62,8 @@ public static class WatchCommand
             var options = new WatchOptions { Mode = mode, Pids = pidList, Interval = every, Duration = parse.GetValue(duration) };
 
             string dbPath = parse.GetValue(db) ?? StorePaths.Default();
+            // Before SQLite opens it: once the store is 0600, the journals it creates are too.
+            PrivateModes.Check(PrivateModes.StoreFiles(Path.GetFullPath(dbPath)), parse.GetValue(CliHost.FixModes), context.Notice);
             using var store = StoreOpener.Open(dbPath);
             await using var probe = parse.GetValue(runtime) ? new InspectorRuntimeProbe(log: line => context.Error.WriteLine("heapdog: " + line)) : null;
             var sampler = new ProcessSampler(probe);

@@ -7,6 +7,7 @@ using Heapdog.Server.Jobs;
 using Heapdog.Server.Processes;
 using Heapdog.Server.Snapshots;
 using Heapdog.Workflows.Errors;
+using Heapdog.Workflows.Files;
 using Heapdog.Workflows.Monitoring;
 using Microsoft.AspNetCore.Builder;
 
@@ -68,6 +69,7 @@ public sealed class DashboardHost : IAsyncDisposable
     /// </summary>
     public static async Task<DashboardHost> StartAsync(ServeOptions options, TextWriter error, CancellationToken ct)
     {
+        CheckModes(options, line => error.WriteLine("heapdog: " + line));
         var sampleStore = StoreOpener.Open(options.DbPath);
         InspectorRuntimeProbe? probe = null;
         InspectorSessions? sessions = null;
@@ -124,6 +126,24 @@ public sealed class DashboardHost : IAsyncDisposable
             sampleStore.Dispose();
             throw;
         }
+    }
+
+    /// <summary>The store and its journals, the snapshot directory and the snapshots, indexes and profiles in it:
+    /// each one others may read is named once, or made owner-only with <see cref="ServeOptions.FixModes"/>.</summary>
+    private static void CheckModes(ServeOptions options, Action<string> notice)
+    {
+        IEnumerable<string> kept = [];
+        try
+        {
+            if (Directory.Exists(options.SnapshotsDir))
+                kept = Directory.EnumerateFiles(options.SnapshotsDir)
+                    .Where(f => Path.GetExtension(f) is ".heapsnapshot" or ".hdx" or ".heapprofile").ToList();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // An unreadable directory fails below, where the library opens it, with its own message.
+        }
+        PrivateModes.Check([.. PrivateModes.StoreFiles(options.DbPath), options.SnapshotsDir, .. kept], options.FixModes, notice);
     }
 
     private static async Task RunLoopsAsync(Func<CancellationToken, Task> loops, CancellationToken stopping)
