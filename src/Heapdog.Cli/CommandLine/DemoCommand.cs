@@ -17,7 +17,7 @@ public static class DemoCommand
     {
         var command = new Command("demo", "Start a small leaking Node service, hunt its leak, print the report and stop it");
         var snapshots = new Option<int>("--snapshots", "-n") { Description = "How many snapshots", DefaultValueFactory = _ => 3 }.InRange(HuntSeries.MinSnapshots, HuntSeries.MaxSnapshots);
-        var interval = new Option<string>("--interval", "-i") { Description = "Time between snapshots", DefaultValueFactory = _ => "10s" }.DurationInRange(TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));
+        var interval = new Option<string>("--interval", "-i") { Description = "Time between snapshots", DefaultValueFactory = _ => "10s" }.DurationInRange(TimeSpan.FromMilliseconds(100), TimeSpan.FromDays(1));
         var json = new Option<bool>("--json") { Description = "Print the report as JSON" };
         var keep = new Option<string?>("--keep") { Description = "Keep the snapshots in this directory" };
         command.Options.Add(snapshots);
