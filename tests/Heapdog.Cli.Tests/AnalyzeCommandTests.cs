@@ -136,6 +136,6 @@ public sealed class AnalyzeCommandTests(SnapshotFixtures fixtures)
     {
         var run = await Heapdog("analyze", fixtures.Get("small.js"), "--top", "-1");
         run.ExitCode.ShouldBe(2);
-        run.Stderr.ShouldContain("--top must be 0 or more");
+        run.Stderr.ShouldContain("--top must be between 0 and 1000000, got '-1'");
     }
 }

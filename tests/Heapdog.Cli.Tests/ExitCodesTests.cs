@@ -20,6 +20,7 @@ public sealed class ExitCodesTests
     [InlineData(ErrorKind.NotComparable, 9)]
     [InlineData(ErrorKind.AddressUnavailable, 10)]
     [InlineData(ErrorKind.NoSuchObject, 11)]
+    [InlineData(ErrorKind.StoreNotWritable, 12)]
     public void Of_Kind_IsTheDocumentedCode(ErrorKind kind, int code) => ExitCodes.Of(kind).ShouldBe(code);
 
     [Fact]

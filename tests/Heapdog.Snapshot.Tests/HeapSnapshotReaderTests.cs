@@ -106,6 +106,11 @@ public sealed class HeapSnapshotReaderTests(SnapshotFixtures fixtures)
         { "missing comma", "<nodes>9 1", "expected ',' or ']', found '1' in 'nodes' at element 1" },
         { "huge", "<nodes>99999999999", "number out of range (more than 32 bits) in 'nodes' at element 0" },
         { "to_node", "<edges>1,1,3", "to_node 3 is not the offset of a node" },
+        { "node type", "<nodes>99,1,1,0,0,0,0", "node 0 has type 99, not one of the 15 in meta.node_types in 'nodes' at element 0" },
+        { "node type 15", "<nodes>15,1,1,0,0,0,0", "node 0 has type 15, not one of the 15 in meta.node_types in 'nodes' at element 0" },
+        { "node type past byte", "<nodes>300,1,1,0,0,0,0", "node 0 has type 300, not one of the 15 in meta.node_types" },
+        { "edge type", "<edges>99,1,0", "edge 0 has type 99, not one of the 7 in meta.edge_types in 'edges' at element 0" },
+        { "edge type 7", "<edges>7,1,0", "edge 0 has type 7, not one of the 7 in meta.edge_types in 'edges' at element 0" },
         { "too many nodes", "<nodes>9,1,1,0,0,0,0", "more elements than the header's node_count (5 nodes × 7 fields) in 'nodes' at element 35" },
     };
 
@@ -125,6 +130,43 @@ public sealed class HeapSnapshotReaderTests(SnapshotFixtures fixtures)
         string section = mutation[1..close], values = mutation[(close + 1)..];
         int start = json.IndexOf($"\"{section}\":[", StringComparison.Ordinal) + section.Length + 4;
         return json[..start] + values + "," + json[start..];
+    }
+
+    [Fact]
+    public void Read_TypeOutsideMetaInLaterRecord_NamesTheNodeOrEdgeAndOffset()
+    {
+        // The bad record is the third node / the fourth edge, past the fast path's first whole records.
+        var builder = new SnapshotBuilder();
+        int a = builder.AddNode("object", "A", 8), b2 = builder.AddNode("object", "B", 8);
+        builder.AddEdge(0, "shortcut", "a", a).AddEdge(0, "shortcut", "b", b2).AddEdge(a, "property", "x", b2).AddEdge(b2, "property", "y", a);
+        string good = builder.Build();
+        int nodes = good.IndexOf("\"nodes\":[", StringComparison.Ordinal) + 9;
+        // Node 2 is "3,…": its type becomes 42.
+        int third = good.IndexOf('\n', good.IndexOf('\n', nodes) + 1) + 1;
+        string badNode = good[..third] + "42" + good[(third + 1)..];
+        var ex = Should.Throw<SnapshotFormatException>(() => SnapshotBuilder.Read(badNode));
+        ex.Message.ShouldContain("node 2 has type 42, not one of the 15 in meta.node_types in 'nodes' at element 14");
+        ex.ByteOffset.ShouldBeInRange(nodes - 1, third + 2);
+
+        int edges = good.IndexOf("\"edges\":[", StringComparison.Ordinal) + 9;
+        int fourth = edges;
+        for (int i = 0; i < 3; i++) fourth = good.IndexOf('\n', fourth) + 2;
+        string badEdge = good[..fourth] + "9" + good[(fourth + 1)..];
+        ex = Should.Throw<SnapshotFormatException>(() => SnapshotBuilder.Read(badEdge));
+        ex.Message.ShouldContain("edge 3 has type 9, not one of the 7 in meta.edge_types in 'edges' at element 9");
+    }
+
+    [Fact]
+    public void Read_RealSnapshotWithShortenedTypeList_RefusedNotUnknown()
+    {
+        // A real snapshot whose meta lists fewer node types than its nodes use is corrupted: refused, not read as
+        // objects of type "unknown".
+        string text = File.ReadAllText(fixtures.Get("small.js"));
+        int list = text.IndexOf("\"node_types\":[[", StringComparison.Ordinal) + 15;
+        int firstComma = text.IndexOf(',', list);
+        string shortened = text[..firstComma] + text[text.IndexOf(']', list)..];
+        var ex = Should.Throw<SnapshotFormatException>(() => SnapshotBuilder.Read(shortened));
+        ex.Message.ShouldContain("not one of the 1 in meta.node_types in 'nodes' at element");
     }
 
     [Fact]

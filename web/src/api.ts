@@ -67,3 +67,4 @@ export type Suspect = Schemas['LeakSuspect'];
 export type SuspectPathLink = Schemas['LeakPathLink'];
 export type Leaks = Schemas['LeaksResult'];
 export type SampleResult = Schemas['SampleResult'];
+export type Health = Schemas['Health'];

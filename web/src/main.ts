@@ -1,6 +1,7 @@
 import 'uplot/dist/uPlot.min.css';
 import './style.css';
 import { h, fill } from './dom';
+import { api, type Health } from './api';
 import { Page, bannerElement, clearError, showError } from './app';
 import { processesPage } from './pages/processes';
 import { processPage } from './pages/process';
@@ -30,7 +31,26 @@ const nav = h('nav', { class: 'nav' },
   h('a', { href: '#/jobs', 'data-section': 'jobs', testid: 'nav-jobs' }, 'Jobs'),
 );
 const main = h('main', { class: 'main' });
-fill(document.getElementById('app')!, nav, bannerElement(), main);
+// The store's state belongs to the server, not to a page: its own banner, kept above every page and polled on its own
+// timer, shown while the store takes no samples (a full disk, a read-only mount).
+const storeBanner = h('div', { class: 'banner', testid: 'store-banner', hidden: true });
+fill(document.getElementById('app')!, nav, storeBanner, bannerElement(), main);
+
+async function watchStore(): Promise<void> {
+  try {
+    const { store } = await api<Health>('/api/health');
+    storeBanner.hidden = store.writable;
+    if (!store.writable) {
+      fill(storeBanner, h('span', { class: 'banner-text', testid: 'store-text' },
+        `Samples are not being recorded: the store is ${store.reason ?? 'not writable'}. ${store.message ?? ''} ` +
+        'What it holds is still shown; recording resumes by itself once it can write again.'));
+    }
+  } catch {
+    // A server that is gone is reported by the page's own requests.
+  }
+  window.setTimeout(() => void watchStore(), 10_000);
+}
+void watchStore();
 
 let leaveCurrent: (() => void) | null = null;
 

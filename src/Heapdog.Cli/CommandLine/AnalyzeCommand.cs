@@ -18,7 +18,7 @@ public static class AnalyzeCommand
         {
             Description = "How many classes to list in the summary (0 = all)",
             DefaultValueFactory = _ => 25,
-        };
+        }.InRange(0, OptionRange.MaxListed);
         var sort = new Option<SummarySort>("--sort")
         {
             Description = "Summary column to sort by, largest first (name sorts A→Z)",
@@ -29,7 +29,7 @@ public static class AnalyzeCommand
         {
             Description = "How many of the largest objects by retained size to list",
             DefaultValueFactory = _ => 10,
-        };
+        }.InRange(0, OptionRange.MaxListed);
         var json = new Option<bool>("--json") { Description = "Print the result as JSON (schema in docs/analyze.md)" };
 
         var command = new Command("analyze", "Show what fills a heap snapshot: statistics, summary by class, largest objects");

@@ -18,7 +18,7 @@ public static class ArmCommand
     {
         var command = new Command("arm", "Make a running Node process write a heap snapshot by itself when it nears its heap limit");
         var target = new TargetOptions(command);
-        var count = new Option<int>("--count", "-n") { Description = "How many snapshots the process may write (one per near-limit event)", DefaultValueFactory = _ => 1 };
+        var count = new Option<int>("--count", "-n") { Description = "How many snapshots the process may write (one per near-limit event)", DefaultValueFactory = _ => 1 }.InRange(1, 100);
         command.Options.Add(count);
 
         command.SetAction(async (parse, ct) =>

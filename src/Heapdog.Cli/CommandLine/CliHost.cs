@@ -16,10 +16,18 @@ public static class CliHost
         Recursive = true,
     };
 
+    /// <summary>Global, as the files it concerns are whatever the command opens (docs/cli.md, "File modes").</summary>
+    public static readonly Option<bool> FixModes = new("--fix-modes")
+    {
+        Description = "Make existing files Heapdog writes (the store, its journals, snapshots, indexes) owner-only (0600, directories 0700) instead of warning",
+        Recursive = true,
+    };
+
     public static RootCommand BuildRoot(CliContext context)
     {
         var root = new RootCommand("Heapdog: find what keeps a Node.js process's memory growing.");
         root.Options.Add(Verbose);
+        root.Options.Add(FixModes);
         root.Subcommands.Add(AnalyzeCommand.Create(context));
         root.Subcommands.Add(WatchCommand.Create(context));
         root.Subcommands.Add(ServeCommand.Create(context));

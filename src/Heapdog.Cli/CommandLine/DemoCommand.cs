@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Heapdog.Inspector;
 using Heapdog.Workflows.Errors;
 using Heapdog.Workflows.Formatting;
+using Heapdog.Workflows.Hunting;
 
 namespace Heapdog.Cli.CommandLine;
 
@@ -15,8 +16,8 @@ public static class DemoCommand
     public static Command Create(CliContext context)
     {
         var command = new Command("demo", "Start a small leaking Node service, hunt its leak, print the report and stop it");
-        var snapshots = new Option<int>("--snapshots", "-n") { Description = "How many snapshots", DefaultValueFactory = _ => 3 };
-        var interval = new Option<string>("--interval", "-i") { Description = "Time between snapshots", DefaultValueFactory = _ => "10s" };
+        var snapshots = new Option<int>("--snapshots", "-n") { Description = "How many snapshots", DefaultValueFactory = _ => 3 }.InRange(HuntSeries.MinSnapshots, HuntSeries.MaxSnapshots);
+        var interval = new Option<string>("--interval", "-i") { Description = "Time between snapshots", DefaultValueFactory = _ => "10s" }.DurationInRange(TimeSpan.FromMilliseconds(100), TimeSpan.FromDays(1));
         var json = new Option<bool>("--json") { Description = "Print the report as JSON" };
         var keep = new Option<string?>("--keep") { Description = "Keep the snapshots in this directory" };
         command.Options.Add(snapshots);

@@ -15,7 +15,7 @@ public static class DiffCommand
     {
         var baseFile = new Argument<FileInfo>("BASE") { Description = "The earlier snapshot" };
         var targetFile = new Argument<FileInfo>("TARGET") { Description = "A later snapshot of the same process" };
-        var top = new Option<int>("--top", "-n") { Description = "How many classes to list (0 = all)", DefaultValueFactory = _ => 25 };
+        var top = new Option<int>("--top", "-n") { Description = "How many classes to list (0 = all)", DefaultValueFactory = _ => 25 }.InRange(0, OptionRange.MaxListed);
         var sort = new Option<DiffSort>("--sort") { Description = "Column to sort by, largest change first (name sorts A→Z)", DefaultValueFactory = _ => DiffSort.SizeDelta };
         var filter = new Option<string?>("--filter") { Description = "Only classes whose name contains this text (case-insensitive)" };
         var json = new Option<bool>("--json") { Description = "Print the result as JSON (schema in docs/diff.md)" };

@@ -14,8 +14,8 @@ public static class DominatorsCommand
     public static Command Create(CliContext context)
     {
         var file = new Argument<FileInfo>("FILE") { Description = "A .heapsnapshot file" };
-        var depth = new Option<int>("--depth") { Description = "How many levels below the root", DefaultValueFactory = _ => 3 };
-        var width = new Option<int>("--width") { Description = "How many children per object, largest first", DefaultValueFactory = _ => 5 };
+        var depth = new Option<int>("--depth") { Description = "How many levels below the root", DefaultValueFactory = _ => 3 }.InRange(1, 100);
+        var width = new Option<int>("--width") { Description = "How many children per object, largest first", DefaultValueFactory = _ => 5 }.InRange(1, 1000);
         var json = new Option<bool>("--json") { Description = "Print the result as JSON (schema in docs/dominators.md)" };
         var command = new Command("dominators", "Show the top of the dominator tree: what keeps the most memory alive");
         command.Arguments.Add(file);

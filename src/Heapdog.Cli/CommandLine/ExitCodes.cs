@@ -28,6 +28,8 @@ public static class ExitCodes
     public const int AddressUnavailable = 10;
     /// <summary>A snapshot has no object with the given <c>@id</c>.</summary>
     public const int NoSuchObject = 11;
+    /// <summary>The store (<c>--db</c>) can be read but not written: a read-only file, directory or mount.</summary>
+    public const int StoreNotWritable = 12;
     /// <summary>Interrupted by the user (SIGINT, Ctrl-C): 128 + 2.</summary>
     public const int Cancelled = 130;
     /// <summary>Stopped by SIGTERM, which cancels like Ctrl-C: 128 + 15.</summary>
@@ -46,6 +48,7 @@ public static class ExitCodes
         ErrorKind.Refused or ErrorKind.TooLarge or ErrorKind.OutputExists => Refused,
         ErrorKind.OutputFailed => OutputFailed,
         ErrorKind.AddressUnavailable => AddressUnavailable,
+        ErrorKind.StoreNotWritable => StoreNotWritable,
         _ => Internal,
     };
 }

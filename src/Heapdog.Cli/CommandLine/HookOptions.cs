@@ -18,10 +18,10 @@ internal sealed class HookOptions
     private readonly Option<double?> _heapShare = new("--snapshot-heap-share") { Description = "Snapshot when heap used exceeds this share (0..1) of the heap limit" };
     private readonly Option<double?> _cgroupShare = new("--snapshot-cgroup-share") { Description = "Snapshot when RSS exceeds this share (0..1) of the cgroup limit" };
     private readonly Option<bool> _onGrowth = new("--snapshot-on-growth") { Description = "Snapshot when the verdict is growing" };
-    private readonly Option<TimeSpan?> _every = new("--snapshot-every") { Description = "Snapshot periodically, e.g. 1m", CustomParser = r => DurationArgument.Parse(r) };
-    private readonly Option<TimeSpan> _cooldown = new("--snapshot-cooldown") { Description = "Least time between two snapshots of a process", CustomParser = DurationArgument.Parse, DefaultValueFactory = _ => TimeSpan.FromMinutes(10) };
-    private readonly Option<int> _max = new("--snapshot-max") { Description = "Most snapshots per process", DefaultValueFactory = _ => 5 };
-    private readonly Option<long> _budget = new("--snapshot-budget-mb") { Description = "Most megabytes of snapshots in total", DefaultValueFactory = _ => 2048 };
+    private readonly Option<TimeSpan?> _every = new("--snapshot-every") { Description = "Snapshot periodically, e.g. 1m", CustomParser = r => OptionRange.Duration("--snapshot-every", TimeSpan.FromSeconds(1), OptionRange.MaxWait)(r) };
+    private readonly Option<TimeSpan> _cooldown = new("--snapshot-cooldown") { Description = "Least time between two snapshots of a process", CustomParser = OptionRange.Duration("--snapshot-cooldown", TimeSpan.FromSeconds(1), OptionRange.MaxWait), DefaultValueFactory = _ => TimeSpan.FromMinutes(10) };
+    private readonly Option<int> _max = new Option<int>("--snapshot-max") { Description = "Most snapshots per process", DefaultValueFactory = _ => 5 }.InRange(1, 1000);
+    private readonly Option<long> _budget = new Option<long>("--snapshot-budget-mb") { Description = "Most megabytes of snapshots in total", DefaultValueFactory = _ => 2048 }.InRange(1, 1L << 30);
 
     public static HookOptions Create() => new();
 

@@ -23,8 +23,8 @@ public static class HuntCommand
     {
         var command = new Command("hunt", "Take snapshots of a running Node process at an interval and report what leaks");
         var target = new TargetOptions(command);
-        var snapshots = new Option<int>("--snapshots", "-n") { Description = "How many snapshots (2 to 20)", DefaultValueFactory = _ => 3 };
-        var interval = new Option<string>("--interval", "-i") { Description = "Time between snapshots (30s, 2m)", DefaultValueFactory = _ => "30s" };
+        var snapshots = new Option<int>("--snapshots", "-n") { Description = "How many snapshots (2 to 20)", DefaultValueFactory = _ => 3 }.InRange(HuntSeries.MinSnapshots, HuntSeries.MaxSnapshots);
+        var interval = new Option<string>("--interval", "-i") { Description = "Time between snapshots (30s, 2m)", DefaultValueFactory = _ => "30s" }.DurationInRange(TimeSpan.FromMilliseconds(100), TimeSpan.FromDays(1));
         var json = new Option<bool>("--json") { Description = "Print the report as JSON (same shape as heapdog leaks --json)" };
         var keep = new Option<string?>("--keep") { Description = "Keep the snapshots in this directory (created if missing)" };
         var force = new Option<bool>("--force") { Description = "Take the snapshots even if the target's memory headroom or the disk looks too small" };

@@ -17,7 +17,7 @@ public static class ImportCommand
         {
             Description = "Spacing of records that carry no time, the last at the file's modification time",
             DefaultValueFactory = _ => SeriesImport.DefaultInterval,
-            CustomParser = r => DurationArgument.Parse(r),
+            CustomParser = OptionRange.Duration("--interval", TimeSpan.FromMilliseconds(1), TimeSpan.FromDays(1)),
         };
         var db = new Option<string?>("--db") { Description = "Store file (default: $XDG_DATA_HOME/heapdog/heapdog.db or ~/.local/share/heapdog/heapdog.db)" };
         var json = new Option<bool>("--json") { Description = "Print what was imported as JSON (shape in docs/import.md)" };

@@ -16,7 +16,7 @@ public static class InspectCommand
     {
         var file = new Argument<FileInfo>("FILE") { Description = "A .heapsnapshot file" };
         var id = new Argument<string>("ID") { Description = "The object's id, as @123 or 123" };
-        var limit = new Option<int>("--limit") { Description = "How many edges and retainers to list (0 = all)", DefaultValueFactory = _ => 50 };
+        var limit = new Option<int>("--limit") { Description = "How many edges and retainers to list (0 = all)", DefaultValueFactory = _ => 50 }.InRange(0, OptionRange.MaxListed);
         var json = new Option<bool>("--json") { Description = "Print the result as JSON (schema in docs/inspect.md)" };
         var command = new Command("inspect", "Show one object: its edges, its retainers and its dominator chain");
         command.Arguments.Add(file);

@@ -18,7 +18,7 @@ public static class LeaksCommand
         var json = new Option<bool>("--json") { Description = "Print the result as JSON (schema in docs/leaks.md)" };
         var html = new Option<FileInfo?>("--html") { Description = "Also write a self-contained HTML report to this file" };
         var force = new Option<bool>("--force") { Description = "Overwrite the --html file if it exists" };
-        var top = new Option<int>("--top", "-n") { Description = "How many suspects to show (0 = all)", DefaultValueFactory = _ => 10 };
+        var top = new Option<int>("--top", "-n") { Description = "How many suspects to show (0 = all)", DefaultValueFactory = _ => 10 }.InRange(0, OptionRange.MaxListed);
         var command = new Command("leaks", "Name what leaks: suspects ranked by severity, with what holds them and which code makes them");
         command.Arguments.Add(files);
         command.Options.Add(json);

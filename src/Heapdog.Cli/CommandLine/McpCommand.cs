@@ -9,7 +9,7 @@ public static class McpCommand
     public static Command Create(CliContext context)
     {
         var readOnly = new Option<bool>("--read-only") { Description = "Expose only the tools that read snapshot files (no ps, snapshot, hunt or sample)" };
-        var loaded = new Option<int>("--loaded") { Description = "How many analysed snapshots to keep in memory for follow-up calls", DefaultValueFactory = _ => SnapshotCache.DefaultCapacity };
+        var loaded = new Option<int>("--loaded") { Description = "How many analysed snapshots to keep in memory for follow-up calls", DefaultValueFactory = _ => SnapshotCache.DefaultCapacity }.InRange(1, 64);
         var command = new Command("mcp", "Serve Heapdog's tools to a coding agent over MCP (stdio): analyze, leaks, inspect, paths, hunt, …");
         command.Options.Add(readOnly);
         command.Options.Add(loaded);

@@ -15,7 +15,7 @@ public static class PathsCommand
     {
         var file = new Argument<FileInfo>("FILE") { Description = "A .heapsnapshot file" };
         var id = new Argument<string>("ID") { Description = "The object's id, as @123 or 123" };
-        var k = new Option<int>("-k") { Description = "How many paths (each through a different direct retainer)", DefaultValueFactory = _ => 5 };
+        var k = new Option<int>("-k") { Description = "How many paths (each through a different direct retainer)", DefaultValueFactory = _ => 5 }.InRange(1, 1000);
         var ignore = new Option<string[]>("--ignore") { Description = "Objects to cut out of every path (as DevTools' 'ignore this retainer'); repeatable", AllowMultipleArgumentsPerToken = true };
         var json = new Option<bool>("--json") { Description = "Print the result as JSON (schema in docs/paths.md)" };
         var command = new Command("paths", "Show the shortest retainer paths from the GC roots to an object (weak edges excluded)");

@@ -21,10 +21,10 @@ public static class SampleCommand
     {
         var command = new Command("sample", "Sample allocations of a running Node process and rank the functions whose memory stays live");
         var target = new TargetOptions(command);
-        var duration = new Option<string>("--duration", "-d") { Description = "How long to sample (500ms, 30s, 2m)", DefaultValueFactory = _ => "30s" };
+        var duration = new Option<string>("--duration", "-d") { Description = "How long to sample (500ms, 30s, 2m)", DefaultValueFactory = _ => "30s" }.DurationInRange(TimeSpan.FromMilliseconds(100), TimeSpan.FromDays(1));
         var output = new Option<string?>("--output", "-o") { Description = "Profile file for DevTools (default: heapdog-PID-TIME.heapprofile here)" };
-        var interval = new Option<int>("--interval") { Description = "Average bytes between samples (smaller: more detail, more cost)", DefaultValueFactory = _ => HeapSampler.DefaultInterval };
-        var top = new Option<int>("--top") { Description = "How many allocation sites to list", DefaultValueFactory = _ => 20 };
+        var interval = new Option<int>("--interval") { Description = "Average bytes between samples (smaller: more detail, more cost)", DefaultValueFactory = _ => HeapSampler.DefaultInterval }.InRange(1024, 64 * 1024 * 1024);
+        var top = new Option<int>("--top") { Description = "How many allocation sites to list", DefaultValueFactory = _ => 20 }.InRange(1, OptionRange.MaxListed);
         var json = new Option<bool>("--json") { Description = "Print the result as JSON (see docs/sample.md)" };
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace the output file if it exists" };
         command.Options.Add(duration);

@@ -17,12 +17,12 @@ public static class ServeCommand
     {
         var urls = new Option<string[]>("--urls") { Description = $"Where to listen (default {DefaultUrl})", AllowMultipleArgumentsPerToken = true };
         var db = new Option<string?>("--db") { Description = "Store file, as for watch (default: $XDG_DATA_HOME/heapdog/heapdog.db or ~/.local/share/heapdog/heapdog.db)" };
-        var pids = new Option<int[]>("--pid", "-p") { Description = "Watch only these processes (default: every Node process you may see)", AllowMultipleArgumentsPerToken = true };
+        var pids = new Option<int[]>("--pid", "-p") { Description = "Watch only these processes (default: every Node process you may see)", AllowMultipleArgumentsPerToken = true }.InRange(1, int.MaxValue);
         var pm2 = new Option<bool>("--pm2") { Description = "Watch only pm2's apps" };
         var interval = new Option<TimeSpan>("--interval", "-i")
         {
             Description = "Time between samples, e.g. 1s, 5s",
-            CustomParser = DurationArgument.Parse,
+            CustomParser = OptionRange.Duration("--interval", TimeSpan.FromMilliseconds(100), TimeSpan.FromDays(1)),
             DefaultValueFactory = _ => TimeSpan.FromSeconds(5),
         };
         var snapshots = new Option<string?>("--snapshots") { Description = "Directory of the snapshots the dashboard keeps (default: 'snapshots' beside the store)" };
@@ -36,7 +36,7 @@ public static class ServeCommand
         {
             Description = "Serve without a token: any program and user of this machine may then read the dashboard (loopback addresses only)",
         };
-        var loaded = new Option<int>("--loaded") { Description = "Analysed snapshots kept in memory at once", DefaultValueFactory = _ => 2 };
+        var loaded = new Option<int>("--loaded") { Description = "Analysed snapshots kept in memory at once", DefaultValueFactory = _ => 2 }.InRange(1, 64);
 
         var command = new Command("serve", "The dashboard: watch Node processes and analyse snapshots, with a web UI, a JSON API and /metrics");
         foreach (var o in new Option[] { urls, db, pids, pm2, interval, snapshots, maxUpload, loaded, runtime, allowedHosts, noToken }) command.Options.Add(o);
@@ -79,6 +79,7 @@ public static class ServeCommand
                 SnapshotsDir = Path.GetFullPath(parse.GetValue(snapshots) ?? Path.Combine(Path.GetDirectoryName(dbPath)!, "snapshots")),
                 MaxUploadBytes = SizeText.Parse(parse.GetValue(maxUpload)!, "--max-upload"),
                 LoadedSnapshots = keep,
+                FixModes = parse.GetValue(CliHost.FixModes),
                 RuntimeFigures = parse.GetValue(runtime),
                 Token = token,
                 TokenGenerated = generated,

@@ -14,7 +14,7 @@ public static class StringsCommand
     public static Command Create(CliContext context)
     {
         var file = new Argument<FileInfo>("FILE") { Description = "A .heapsnapshot file" };
-        var top = new Option<int>("--top", "-n") { Description = "How many strings to list (0 = all)", DefaultValueFactory = _ => 25 };
+        var top = new Option<int>("--top", "-n") { Description = "How many strings to list (0 = all)", DefaultValueFactory = _ => 25 }.InRange(0, OptionRange.MaxListed);
         var json = new Option<bool>("--json") { Description = "Print the result as JSON (schema in docs/strings.md)" };
         var command = new Command("strings", "Show duplicated strings: text, copies and wasted bytes");
         command.Arguments.Add(file);

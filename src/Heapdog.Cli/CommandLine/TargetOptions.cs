@@ -11,8 +11,8 @@ namespace Heapdog.Cli.CommandLine;
 internal sealed class TargetOptions
 {
     private readonly Argument<int?> _pidArgument = new("PID") { Description = "The Node process (same as --pid)", Arity = ArgumentArity.ZeroOrOne };
-    private readonly Option<int?> _pid = new("--pid") { Description = "The Node process to inspect" };
-    private readonly Option<int?> _port = new("--port") { Description = "Use the inspector already listening on this port of 127.0.0.1" };
+    private readonly Option<int?> _pid = new Option<int?>("--pid") { Description = "The Node process to inspect" }.InRange(1, int.MaxValue);
+    private readonly Option<int?> _port = new Option<int?>("--port") { Description = "Use the inspector already listening on this port of 127.0.0.1" }.InRange(1, 65535);
     private readonly Option<string?> _url = new("--url") { Description = "Use the inspector at this http:// (discovery) or ws:// (session) URL" };
 
     public TargetOptions(Command command, bool positional = true)

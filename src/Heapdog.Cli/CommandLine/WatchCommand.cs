@@ -3,8 +3,11 @@ using Heapdog.Cli.Output;
 using Heapdog.Inspector;
 using Heapdog.Monitoring.Sampling;
 using Heapdog.Monitoring;
+using Heapdog.Monitoring.Actions;
+using Heapdog.Monitoring.Store;
 using Heapdog.Processes;
 using Heapdog.Workflows.Errors;
+using Heapdog.Workflows.Files;
 using Heapdog.Workflows.Formatting;
 using Heapdog.Workflows.Json;
 using Heapdog.Workflows.Monitoring;
@@ -18,16 +21,20 @@ public static class WatchCommand
 {
     public static Command Create(CliContext context)
     {
-        var pids = new Option<int[]>("--pid", "-p") { Description = "Watch this process (repeat for several)", AllowMultipleArgumentsPerToken = true };
+        var pids = new Option<int[]>("--pid", "-p") { Description = "Watch this process (repeat for several)", AllowMultipleArgumentsPerToken = true }.InRange(1, int.MaxValue);
         var all = new Option<bool>("--all") { Description = "Watch every Node process on the host (found again every 30 s)" };
         var pm2 = new Option<bool>("--pm2") { Description = "Watch every running pm2 app (needs pm2 on PATH)" };
         var interval = new Option<TimeSpan>("--interval", "-i")
         {
             Description = "Time between samples, e.g. 1s, 5s, 1m",
-            CustomParser = DurationArgument.Parse,
+            CustomParser = OptionRange.Duration("--interval", TimeSpan.FromMilliseconds(100), TimeSpan.FromDays(1)),
             DefaultValueFactory = _ => TimeSpan.FromSeconds(5),
         };
-        var duration = new Option<TimeSpan?>("--duration", "-d") { Description = "Stop after this long (default: until Ctrl+C)", CustomParser = r => DurationArgument.Parse(r) };
+        var duration = new Option<TimeSpan?>("--duration", "-d")
+        {
+            Description = "Stop after this long (default: until Ctrl+C)",
+            CustomParser = r => OptionRange.Duration("--duration", TimeSpan.FromMilliseconds(100), TimeSpan.FromDays(366))(r),
+        };
         var db = new Option<string?>("--db") { Description = "Store file (default: $XDG_DATA_HOME/heapdog/heapdog.db or ~/.local/share/heapdog/heapdog.db)" };
         var json = new Option<bool>("--json") { Description = "Print a JSON report per process at the end (with --duration) instead of the live view" };
         var runtime = new Option<bool>("--runtime")
@@ -55,6 +62,8 @@ public static class WatchCommand
             var options = new WatchOptions { Mode = mode, Pids = pidList, Interval = every, Duration = parse.GetValue(duration) };
 
             string dbPath = parse.GetValue(db) ?? StorePaths.Default();
+            // Before SQLite opens it: once the store is 0600, the journals it creates are too.
+            PrivateModes.Check(PrivateModes.StoreFiles(Path.GetFullPath(dbPath)), parse.GetValue(CliHost.FixModes), context.Notice);
             using var store = StoreOpener.Open(dbPath);
             await using var probe = parse.GetValue(runtime) ? new InspectorRuntimeProbe(log: line => context.Error.WriteLine("heapdog: " + line)) : null;
             var sampler = new ProcessSampler(probe);
@@ -67,33 +76,49 @@ public static class WatchCommand
             if (actions is not null) listeners.Add(actions);
             watcher = new Watcher(options, store, sampler, listeners);
 
-            var missing = await watcher.StartAsync(ct);
-            if (missing.Count > 0)
-                throw new HeapdogException(ErrorKind.ProcessUnavailable, $"no such process: {string.Join(", ", missing)} (not running, or not readable in /proc)");
-            if (watcher.Tracks.Count == 0 && mode == TargetMode.Pm2)
-                context.Error.WriteLine("heapdog: pm2 lists no running app yet; waiting for one");
-            if (watcher.Tracks.Count == 0 && mode == TargetMode.All)
-                context.Error.WriteLine("heapdog: no Node process found yet; looking again every 30 s");
-            if (asJson && options.Duration is null)
-                context.Error.WriteLine("heapdog: --json prints its report when the watch ends (Ctrl+C or --duration)");
-            if (!live) context.Progress.Report($"watching {watcher.Tracks.Count} process(es) every {Format.Duration(every)}, store {dbPath}", -1);
-
             try
             {
-                await watcher.RunAsync(ct);
+                return await RunAsync(context, watcher, options, store, actions, live, asJson, dbPath, every, ct);
             }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            catch (StoreException e)
             {
-                // Ctrl+C ends a watch normally: the report below still describes what was recorded.
-                watcher.UpdateVerdicts();
+                // A full disk or a read-only store while watching: the store's one line and its exit code, never a bug.
+                context.Progress.Clear();
+                throw StoreOpener.Translate(e);
             }
-            if (actions is not null) await actions.DrainAsync();
-            context.Progress.Clear();
-            if (asJson) ReportJson.Write(context.Out, WatchResult.Build(store.Path, options, watcher.Tracks), HeapdogJsonContext.Default.WatchResult);
-            else WriteSummary(context.Out, watcher.Tracks);
-            return ExitCodes.Success;
         });
         return command;
+    }
+
+    private static async Task<int> RunAsync(CliContext context, Watcher watcher, WatchOptions options, SampleStore store, ActionEngine? actions,
+        bool live, bool asJson, string dbPath, TimeSpan every, CancellationToken ct)
+    {
+        var mode = options.Mode;
+        var missing = await watcher.StartAsync(ct);
+        if (missing.Count > 0)
+            throw new HeapdogException(ErrorKind.ProcessUnavailable, $"no such process: {string.Join(", ", missing)} (not running, or not readable in /proc)");
+        if (watcher.Tracks.Count == 0 && mode == TargetMode.Pm2)
+            context.Error.WriteLine("heapdog: pm2 lists no running app yet; waiting for one");
+        if (watcher.Tracks.Count == 0 && mode == TargetMode.All)
+            context.Error.WriteLine("heapdog: no Node process found yet; looking again every 30 s");
+        if (asJson && options.Duration is null)
+            context.Error.WriteLine("heapdog: --json prints its report when the watch ends (Ctrl+C or --duration)");
+        if (!live) context.Progress.Report($"watching {watcher.Tracks.Count} process(es) every {Format.Duration(every)}, store {dbPath}", -1);
+
+        try
+        {
+            await watcher.RunAsync(ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Ctrl+C ends a watch normally: the report below still describes what was recorded.
+            watcher.UpdateVerdicts();
+        }
+        if (actions is not null) await actions.DrainAsync();
+        context.Progress.Clear();
+        if (asJson) ReportJson.Write(context.Out, WatchResult.Build(store.Path, options, watcher.Tracks), HeapdogJsonContext.Default.WatchResult);
+        else WriteSummary(context.Out, watcher.Tracks);
+        return ExitCodes.Success;
     }
 
     private static void WriteSummary(TextWriter output, IReadOnlyList<ProcessTrack> tracks)

@@ -17,4 +17,10 @@ public sealed record WatchOptions
     public int HistoryLimit { get; init; } = 240;
     public VerdictOptions Verdict { get; init; } = VerdictOptions.Default;
     public RetentionPolicy Retention { get; init; } = RetentionPolicy.Default;
+    /// <summary>When the store cannot be written (full, read-only), keep sampling and retry the writes now and then
+    /// instead of failing (<c>serve</c>, whose dashboard still serves what the store holds). False for <c>watch</c>,
+    /// which stops with the store's error.</summary>
+    public bool PauseWhenStoreFails { get; init; }
+    /// <summary>The longest wait between write retries while the store cannot be written.</summary>
+    public TimeSpan StoreRetryMax { get; init; } = TimeSpan.FromSeconds(10);
 }

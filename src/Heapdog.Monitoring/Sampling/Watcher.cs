@@ -15,6 +15,11 @@ public sealed class Watcher(WatchOptions options, SampleStore store, ProcessSamp
     private readonly Dictionary<ProcessIdentity, ProcessTrack> _tracks = [];
     private readonly List<ProcessTrack> _finished = [];
     private Dictionary<int, string> _pm2Names = [];
+    private long _retryStoreAtMs;
+    private int _storeFailures;
+
+    /// <summary>Whether the last write to the store succeeded (see <see cref="WatchOptions.PauseWhenStoreFails"/>).</summary>
+    public StoreWriteState StoreState { get; } = new();
 
     /// <summary>Every process seen during the watch (running and exited), in the order first seen.</summary>
     public IReadOnlyList<ProcessTrack> Tracks => [.. _finished, .. _tracks.Values];
@@ -22,7 +27,8 @@ public sealed class Watcher(WatchOptions options, SampleStore store, ProcessSamp
     /// <summary>Resolves the initial targets. Returns the pids asked for that do not exist (for the caller to report).</summary>
     public async Task<IReadOnlyList<int>> StartAsync(CancellationToken ct)
     {
-        store.ApplyRetention(options.Retention, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        long startMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        TryWrite(startMs, () => store.ApplyRetention(options.Retention, startMs));
         var missing = new List<int>();
         if (options.Mode == TargetMode.Pids)
         {
@@ -67,11 +73,8 @@ public sealed class Watcher(WatchOptions options, SampleStore store, ProcessSamp
             if (verdicts) lastVerdicts = clock.Elapsed;
             // A long watch (a dashboard that runs for weeks) rolls old samples up as it goes, not only at start:
             // otherwise raw rows pile up and every long-range chart reads all of them.
-            if (clock.Elapsed - lastRetention >= RetentionEvery)
-            {
-                store.ApplyRetention(options.Retention, now);
+            if (clock.Elapsed - lastRetention >= RetentionEvery && TryWrite(now, () => store.ApplyRetention(options.Retention, now)))
                 lastRetention = clock.Elapsed;
-            }
             round++;
             if (options.Mode == TargetMode.Pids && _tracks.Count == 0) break;
         }
@@ -106,8 +109,8 @@ public sealed class Watcher(WatchOptions options, SampleStore store, ProcessSamp
             sampled.Add(track);
             track.Add(s, options.HistoryLimit);
         }
-        store.AddSamples(batch);
-        foreach (var t in sampled) t.SamplesWritten++;
+        if (TryWrite(now, () => store.AddSamples(batch)))
+            foreach (var t in sampled) t.SamplesWritten++;
         foreach (var t in exited)
         {
             t.Exited = true;
@@ -117,7 +120,7 @@ public sealed class Watcher(WatchOptions options, SampleStore store, ProcessSamp
             _tracks.Remove(t.Process.Identity);
             _finished.Add(t);
             await sampler.ForgetAsync(t.Process.Identity);
-            store.AddEvent(t.Process.Id, now, t.OomKillSuspected ? EventKind.ExitedOomKill : EventKind.Exited, "{}");
+            TryWrite(now, () => store.AddEvent(t.Process.Id, now, t.OomKillSuspected ? EventKind.ExitedOomKill : EventKind.Exited, "{}"));
         }
         if (verdicts) UpdateVerdicts();
         TrimGarbage();
@@ -172,8 +175,45 @@ public sealed class Watcher(WatchOptions options, SampleStore store, ProcessSamp
     private void Track(ProcessInfo info, long now)
     {
         if (_tracks.ContainsKey(info.Identity)) return;
-        var row = store.UpsertProcess(info.Identity, info.Comm, info.CommandLineText, info.StartTime.ToUnixTimeMilliseconds(),
-            _pm2Names.GetValueOrDefault(info.Pid), now);
+        WatchedProcess? row = null;
+        // A process needs its row to be sampled; while the store takes no writes it is found again at the next discovery.
+        if (!TryWrite(now, () => row = store.UpsertProcess(info.Identity, info.Comm, info.CommandLineText, info.StartTime.ToUnixTimeMilliseconds(),
+                _pm2Names.GetValueOrDefault(info.Pid), now)) || row is null)
+            return;
         _tracks[info.Identity] = new ProcessTrack(row);
+    }
+
+    /// <summary>
+    /// Runs one write to the store. Without <see cref="WatchOptions.PauseWhenStoreFails"/> a failure is thrown as it
+    /// is. With it, a full or read-only store pauses the writes: they are skipped (false) until the next retry, which
+    /// comes after twice the previous wait (one interval at first, at most <see cref="WatchOptions.StoreRetryMax"/>),
+    /// so a full disk costs one rolled-back transaction now and then, and writing resumes by itself once space returns.
+    /// </summary>
+    private bool TryWrite(long nowMs, Action write)
+    {
+        if (!options.PauseWhenStoreFails)
+        {
+            write();
+            return true;
+        }
+        if (_storeFailures > 0 && nowMs < _retryStoreAtMs) return false;
+        try
+        {
+            write();
+        }
+        catch (StoreException e) when (e.IsWriteFailure)
+        {
+            _storeFailures++;
+            var wait = TimeSpan.FromTicks(Math.Min(options.StoreRetryMax.Ticks, options.Interval.Ticks * (1L << Math.Min(_storeFailures - 1, 20))));
+            _retryStoreAtMs = nowMs + (long)wait.TotalMilliseconds;
+            StoreState.Failed(e, nowMs);
+            return false;
+        }
+        if (_storeFailures > 0)
+        {
+            _storeFailures = 0;
+            StoreState.Recovered();
+        }
+        return true;
     }
 }

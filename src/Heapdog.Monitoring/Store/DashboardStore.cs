@@ -184,7 +184,7 @@ public sealed class DashboardStore(string path)
         return list;
     }
 
-    public void AddEvent(long? processId, long timeMs, string kind, string detailJson)
+    public void AddEvent(long? processId, long timeMs, string kind, string detailJson) => Writing(() =>
     {
         using var c = Open();
         using var cmd = c.CreateCommand();
@@ -193,10 +193,10 @@ public sealed class DashboardStore(string path)
         cmd.Parameters.AddWithValue("$t", timeMs);
         cmd.Parameters.AddWithValue("$k", kind);
         cmd.Parameters.AddWithValue("$d", detailJson);
-        cmd.ExecuteNonQuery();
-    }
+        return cmd.ExecuteNonQuery();
+    });
 
-    public StoredSnapshot AddSnapshot(long? processId, int? pid, string name, string file, long bytes, long createdMs, string source, string state)
+    public StoredSnapshot AddSnapshot(long? processId, int? pid, string name, string file, long bytes, long createdMs, string source, string state) => Writing(() =>
     {
         using var c = Open();
         using var cmd = c.CreateCommand();
@@ -214,9 +214,9 @@ public sealed class DashboardStore(string path)
         cmd.Parameters.AddWithValue("$state", state);
         long id = Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture);
         return new StoredSnapshot(id, processId, pid, name, file, bytes, createdMs, source, state, null, null, null, null);
-    }
+    });
 
-    public void UpdateSnapshot(long id, string state, string? error = null, long? nodeCount = null, long? edgeCount = null, long? totalSize = null, string? file = null)
+    public void UpdateSnapshot(long id, string state, string? error = null, long? nodeCount = null, long? edgeCount = null, long? totalSize = null, string? file = null) => Writing(() =>
     {
         using var c = Open();
         using var cmd = c.CreateCommand();
@@ -231,8 +231,8 @@ public sealed class DashboardStore(string path)
         cmd.Parameters.AddWithValue("$edges", (object?)edgeCount ?? DBNull.Value);
         cmd.Parameters.AddWithValue("$total", (object?)totalSize ?? DBNull.Value);
         cmd.Parameters.AddWithValue("$file", (object?)file ?? DBNull.Value);
-        cmd.ExecuteNonQuery();
-    }
+        return cmd.ExecuteNonQuery();
+    });
 
     public IReadOnlyList<StoredSnapshot> Snapshots(long? id = null)
     {
@@ -250,12 +250,19 @@ public sealed class DashboardStore(string path)
         return list;
     }
 
-    public bool DeleteSnapshot(long id)
+    public bool DeleteSnapshot(long id) => Writing(() =>
     {
         using var c = Open();
         using var cmd = c.CreateCommand();
         cmd.CommandText = "DELETE FROM snapshots WHERE id = $id";
         cmd.Parameters.AddWithValue("$id", id);
         return cmd.ExecuteNonQuery() > 0;
+    });
+
+    /// <summary>A write with a full or read-only store told as a <see cref="StoreException"/> naming the file.</summary>
+    private T Writing<T>(Func<T> write)
+    {
+        try { return write(); }
+        catch (Exception e) when (StoreFaults.Translate(e, path, "write") is { } fault) { throw fault; }
     }
 }

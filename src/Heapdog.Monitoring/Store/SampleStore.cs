@@ -55,15 +55,10 @@ public sealed class SampleStore : IDisposable
             RestrictJournal(full);
             return new SampleStore(connection, full);
         }
-        catch (SqliteException e)
+        catch (Exception e) when (StoreFaults.Translate(e, full) is { } fault)
         {
             connection?.Dispose();
-            throw new StoreException($"cannot use store {full}: {e.SqliteErrorCode switch { 26 => "not a Heapdog database (not SQLite)", 8 => "read-only", 14 => "cannot open the file", _ => e.Message }}", e);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            connection?.Dispose();
-            throw new StoreException($"cannot use store {full}: {e.Message}", e);
+            throw fault;
         }
     }
 
@@ -206,7 +201,10 @@ public sealed class SampleStore : IDisposable
     }
 
     /// <summary>Finds or adds the process row for this identity and marks it seen at <paramref name="nowMs"/>.</summary>
-    public WatchedProcess UpsertProcess(ProcessIdentity identity, string name, string commandLine, long startTimeMs, string? pm2Name, long nowMs)
+    public WatchedProcess UpsertProcess(ProcessIdentity identity, string name, string commandLine, long startTimeMs, string? pm2Name, long nowMs) =>
+        Writing(() => Upsert(identity, name, commandLine, startTimeMs, pm2Name, nowMs));
+
+    private WatchedProcess Upsert(ProcessIdentity identity, string name, string commandLine, long startTimeMs, string? pm2Name, long nowMs)
     {
         using var cmd = _connection.CreateCommand();
         cmd.CommandText = """
@@ -231,6 +229,11 @@ public sealed class SampleStore : IDisposable
     public void AddSamples(IReadOnlyList<(long ProcessId, Sample Sample)> batch)
     {
         if (batch.Count == 0) return;
+        Writing(() => Insert(batch));
+    }
+
+    private bool Insert(IReadOnlyList<(long ProcessId, Sample Sample)> batch)
+    {
         using var t = _connection.BeginTransaction();
         _insert.Transaction = t;
         var columns = SampleColumns.All;
@@ -263,6 +266,22 @@ public sealed class SampleStore : IDisposable
         }
         t.Commit();
         _insert.Transaction = null;
+        return true;
+    }
+
+    /// <summary>Runs a write with its failure told as a <see cref="StoreException"/> (full, read-only, I/O error), so a
+    /// caller can pause and retry, or stop with the right message. A failed transaction is rolled back on dispose.</summary>
+    private T Writing<T>(Func<T> write)
+    {
+        try
+        {
+            return write();
+        }
+        catch (Exception e) when (StoreFaults.Translate(e, Path, "write") is { } fault)
+        {
+            _insert.Transaction = null;
+            throw fault;
+        }
     }
 
     /// <summary>Samples of a process between two times (inclusive), oldest first: per-minute rows (time = middle of the
@@ -328,7 +347,7 @@ public sealed class SampleStore : IDisposable
         return list;
     }
 
-    public void AddEvent(long? processId, long timeMs, string kind, string detailJson)
+    public void AddEvent(long? processId, long timeMs, string kind, string detailJson) => Writing(() =>
     {
         using var cmd = _connection.CreateCommand();
         cmd.CommandText = "INSERT INTO events (process_id, time_ms, kind, detail) VALUES ($p, $t, $k, $d)";
@@ -336,8 +355,8 @@ public sealed class SampleStore : IDisposable
         cmd.Parameters.AddWithValue("$t", timeMs);
         cmd.Parameters.AddWithValue("$k", kind);
         cmd.Parameters.AddWithValue("$d", detailJson);
-        cmd.ExecuteNonQuery();
-    }
+        return cmd.ExecuteNonQuery();
+    });
 
     public IReadOnlyList<StoredEvent> ReadEvents(long? processId, long fromMs = long.MinValue, long toMs = long.MaxValue)
     {
@@ -354,7 +373,9 @@ public sealed class SampleStore : IDisposable
 
     /// <summary>Rolls raw samples older than <see cref="RetentionPolicy.Raw"/> into per-minute rows, drops per-minute rows
     /// older than <see cref="RetentionPolicy.PerMinute"/> and processes with nothing left. Returns the raw rows rolled up.</summary>
-    public int ApplyRetention(RetentionPolicy policy, long nowMs)
+    public int ApplyRetention(RetentionPolicy policy, long nowMs) => Writing(() => Retain(policy, nowMs));
+
+    private int Retain(RetentionPolicy policy, long nowMs)
     {
         // Whole minutes only, so a minute is never rolled up from half its samples.
         long rawCut = (nowMs - (long)policy.Raw.TotalMilliseconds) / 60000 * 60000;

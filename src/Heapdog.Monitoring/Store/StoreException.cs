@@ -1,5 +1,12 @@
 namespace Heapdog.Monitoring.Store;
 
-/// <summary>The store cannot be used: not a SQLite file, written by a newer Heapdog, or not writable. The message is
-/// one line naming the file.</summary>
-public sealed class StoreException(string message, Exception? inner = null) : Exception(message, inner);
+/// <summary>The store cannot be used: not a SQLite file, written by a newer Heapdog, full, or not writable. The message
+/// is one line naming the file; <see cref="Problem"/> says which.</summary>
+public sealed class StoreException(string message, Exception? inner = null, StoreProblem problem = StoreProblem.NotAStore)
+    : Exception(message, inner)
+{
+    public StoreProblem Problem { get; } = problem;
+
+    /// <summary>Whether writing failed but reading may still work: the store is full or read-only, or the device erred.</summary>
+    public bool IsWriteFailure => Problem is StoreProblem.DiskFull or StoreProblem.ReadOnly or StoreProblem.IoError;
+}

@@ -7,6 +7,7 @@ using Heapdog.Server.Jobs;
 using Heapdog.Server.Processes;
 using Heapdog.Server.Snapshots;
 using Heapdog.Workflows.Errors;
+using Heapdog.Workflows.Files;
 using Heapdog.Workflows.Monitoring;
 using Microsoft.AspNetCore.Builder;
 
@@ -71,6 +72,7 @@ public sealed class DashboardHost : IAsyncDisposable
         // The command refuses this first, with its own words; checked here too since the host may be started otherwise.
         if (options.Token is null && !DashboardServer.LoopbackOnly(options.Urls))
             throw new HeapdogException(ErrorKind.BadRequest, $"listening on {string.Join(", ", options.Urls)} reaches beyond this machine: a token is required");
+        CheckModes(options, line => error.WriteLine("heapdog: " + line));
         var sampleStore = StoreOpener.Open(options.DbPath);
         InspectorRuntimeProbe? probe = null;
         InspectorSessions? sessions = null;
@@ -79,7 +81,9 @@ public sealed class DashboardHost : IAsyncDisposable
             var store = new DashboardStore(sampleStore.Path);
             var live = new LiveProcesses();
             probe = options.RuntimeFigures ? new InspectorRuntimeProbe(log: line => error.WriteLine("heapdog: " + line)) : null;
-            var watcher = new Watcher(options.Watch, sampleStore, new ProcessSampler(probe), [live]);
+            // The dashboard outlives a full or read-only store: it keeps serving what the store holds and shows the
+            // fault in its health, while the watcher retries its writes.
+            var watcher = new Watcher(options.Watch with { PauseWhenStoreFails = true }, sampleStore, new ProcessSampler(probe), [live]);
             var missing = await watcher.StartAsync(ct);
             if (missing.Count > 0)
                 throw new HeapdogException(ErrorKind.ProcessUnavailable, $"no such process: {string.Join(", ", missing)} (not running, or not readable in /proc)");
@@ -94,7 +98,7 @@ public sealed class DashboardHost : IAsyncDisposable
             }
 
             sessions = new InspectorSessions(probe);
-            var app = DashboardServer.Build(options, store, live, library, jobs, sessions, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+            var app = DashboardServer.Build(options, store, live, library, jobs, sessions, watcher.StoreState, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
             try
             {
                 await app.StartAsync(ct);
@@ -125,6 +129,24 @@ public sealed class DashboardHost : IAsyncDisposable
             sampleStore.Dispose();
             throw;
         }
+    }
+
+    /// <summary>The store and its journals, the snapshot directory and the snapshots, indexes and profiles in it:
+    /// each one others may read is named once, or made owner-only with <see cref="ServeOptions.FixModes"/>.</summary>
+    private static void CheckModes(ServeOptions options, Action<string> notice)
+    {
+        IEnumerable<string> kept = [];
+        try
+        {
+            if (Directory.Exists(options.SnapshotsDir))
+                kept = Directory.EnumerateFiles(options.SnapshotsDir)
+                    .Where(f => Path.GetExtension(f) is ".heapsnapshot" or ".hdx" or ".heapprofile").ToList();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // An unreadable directory fails below, where the library opens it, with its own message.
+        }
+        PrivateModes.Check([.. PrivateModes.StoreFiles(options.DbPath), options.SnapshotsDir, .. kept], options.FixModes, notice);
     }
 
     private static async Task RunLoopsAsync(Func<CancellationToken, Task> loops, CancellationToken stopping)

@@ -10,6 +10,7 @@ using Heapdog.Server.Metrics;
 using Heapdog.Server.Processes;
 using Heapdog.Server.Snapshots;
 using Heapdog.Workflows.Json;
+using Heapdog.Workflows.Monitoring;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -45,7 +46,7 @@ public static class DashboardServer
     }
 
     internal static WebApplication Build(ServeOptions options, DashboardStore store, LiveProcesses live, SnapshotLibrary library, JobBoard jobs,
-        InspectorSessions sessions, long startedMs)
+        InspectorSessions sessions, StoreWriteState storeState, long startedMs)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "heapdog", ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
@@ -103,10 +104,23 @@ public static class DashboardServer
             var gate = new TokenGate(token);
             app.Use((context, next) => gate.InvokeAsync(context, () => next(context)));
         }
+        // A request that writes the store (an upload, a delete) while it is full or read-only: the store's problem, not a 500.
+        app.Use(async (context, next) =>
+        {
+            try { await next(context); }
+            catch (StoreException e) when (!context.Response.HasStarted)
+            {
+                await Problems.Of(StoreOpener.Translate(e)).ExecuteAsync(context);
+            }
+        });
         // The one document by its name: any other /openapi/ path is no route (a problem), not a text/plain refusal.
         app.MapOpenApi("/openapi/v1.json");
-        app.MapGet("/api/health", () => TypedResults.Ok(new Health(Version, startedMs, options.DbPath, library.Directory,
-            live.Current.Values.Count(p => !p.Exited)))).WithTags("health").WithSummary("Whether the server runs; never needs the token");
+        app.MapGet("/api/health", () =>
+        {
+            var s = storeState.Current;
+            return TypedResults.Ok(new Health(Version, startedMs, options.DbPath, library.Directory, live.Current.Values.Count(p => !p.Exited),
+                new StoreHealth(s.Writable, s.Reason, s.SinceMs, s.Message)));
+        }).WithTags("health").WithSummary("Whether the server runs, and whether its store takes the samples; never needs the token");
         app.MapProcesses(store, live);
         app.MapSnapshots(library, options.MaxUploadBytes);
         app.MapActions(store, live, library, jobs, sessions);

@@ -26,6 +26,7 @@ public static class Problems
         ErrorKind.TooLarge => StatusCodes.Status413PayloadTooLarge,
         ErrorKind.Unsupported => StatusCodes.Status422UnprocessableEntity,
         ErrorKind.OutputFailed => StatusCodes.Status507InsufficientStorage,
+        ErrorKind.StoreNotWritable => StatusCodes.Status503ServiceUnavailable,
         _ => StatusCodes.Status500InternalServerError,
     };
 

@@ -24,4 +24,7 @@ public sealed record ServeOptions
     /// <summary>Names a browser may use for the server beyond its bound addresses and loopback (<c>--allowed-host</c>):
     /// <c>NAME</c> or <c>NAME:PORT</c>. On a wildcard address, the only names accepted once one is given.</summary>
     public IReadOnlyList<string> AllowedHosts { get; init; } = [];
+    /// <summary>Make the store, the snapshot directory and the files in it owner-only when others may read them
+    /// (<c>--fix-modes</c>), instead of warning.</summary>
+    public bool FixModes { get; init; }
 }

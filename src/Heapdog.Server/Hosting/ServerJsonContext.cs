@@ -10,6 +10,7 @@ namespace Heapdog.Server.Hosting;
 /// <summary>The JSON contract of the server's own shapes (the reports' is <c>HeapdogJsonContext</c>), generated at build time.</summary>
 [JsonSourceGenerationOptions(System.Text.Json.JsonSerializerDefaults.Web, WriteIndented = true)]
 [JsonSerializable(typeof(Health))]
+[JsonSerializable(typeof(StoreHealth))]
 [JsonSerializable(typeof(List<DashboardSnapshot>))]
 [JsonSerializable(typeof(SnapshotView))]
 [JsonSerializable(typeof(List<SnapshotView>))]

@@ -19,7 +19,14 @@ public static class KernelOomScan
     {
         while (true)
         {
-            await ScanAsync(store, ct);
+            try
+            {
+                await ScanAsync(store, ct);
+            }
+            catch (StoreException e) when (e.IsWriteFailure)
+            {
+                // A full or read-only store (shown by the health): the next scan records what this one could not.
+            }
             await Task.Delay(Every, ct);
         }
     }

@@ -26,6 +26,9 @@ internal struct NodeSink(HeapSnapshot snapshot, FieldRole[] roles) : INumberSink
     private readonly int _countOffset = Array.IndexOf(roles, FieldRole.EdgeCount);
     private readonly int _traceOffset = Array.IndexOf(roles, FieldRole.TraceNodeId);
     private readonly int _detachedOffset = Array.IndexOf(roles, FieldRole.Detachedness);
+    // A type outside meta.node_types is a corrupted record, not an "unknown" object: refused here, once, so the
+    // analysis never meets a type it cannot name. Types are stored as bytes, so at most 256 names count.
+    private readonly uint _typeCount = (uint)Math.Min(snapshot.Meta.NodeTypes.Length, byte.MaxValue + 1);
     private int _field;
     private int _ordinal;
     private long _edgeSum;
@@ -45,6 +48,7 @@ internal struct NodeSink(HeapSnapshot snapshot, FieldRole[] roles) : INumberSink
         var sizes = snapshot.SelfSizes;
         var firstEdge = snapshot.FirstEdge;
         int field = _field, ordinal = _ordinal, fieldCount = roles.Length;
+        uint typeCount = _typeCount;
         long edgeSum = _edgeSum, edgeLimit = snapshot.EdgeCount;
         int k = 0;
         while (k < take)
@@ -58,7 +62,7 @@ internal struct NodeSink(HeapSnapshot snapshot, FieldRole[] roles) : INumberSink
                 for (; k + fieldCount <= take; k += fieldCount)
                 {
                     uint type = values[k + typeOffset], name = values[k + nameOffset];
-                    if (type > byte.MaxValue || name > int.MaxValue) break;
+                    if (type >= typeCount || name > int.MaxValue) break;
                     if ((traceOffset >= 0 && values[k + traceOffset] != 0) || (detachedOffset >= 0 && values[k + detachedOffset] != 0)) break;
                     long nextSum = edgeSum + values[k + countOffset];
                     if (nextSum > edgeLimit) break;
@@ -76,7 +80,11 @@ internal struct NodeSink(HeapSnapshot snapshot, FieldRole[] roles) : INumberSink
                 switch (roles[field])
                 {
                     case FieldRole.Type:
-                        if (v > byte.MaxValue) { Problem = $"node type {v} is out of range"; return k - 1; }
+                        if (v >= typeCount)
+                        {
+                            Problem = $"node {ordinal:N0} has type {v}, not one of the {typeCount} in meta.node_types";
+                            return k - 1;
+                        }
                         types[ordinal] = (byte)v;
                         break;
                     case FieldRole.Name:
@@ -126,6 +134,8 @@ internal struct EdgeSink(HeapSnapshot snapshot, FieldRole[] roles) : INumberSink
     private readonly int _typeOffset = Array.IndexOf(roles, FieldRole.Type);
     private readonly int _nameOffset = Array.IndexOf(roles, FieldRole.EdgeNameOrIndex);
     private readonly int _targetOffset = Array.IndexOf(roles, FieldRole.EdgeTarget);
+    // As for nodes: a type outside meta.edge_types is corruption, refused while reading.
+    private readonly uint _typeCount = (uint)Math.Min(snapshot.Meta.EdgeTypes.Length, byte.MaxValue + 1);
     private int _field;
     private int _edge;
 
@@ -141,6 +151,7 @@ internal struct EdgeSink(HeapSnapshot snapshot, FieldRole[] roles) : INumberSink
         uint nodeFieldCount = (uint)snapshot.Meta.NodeFieldCount;
         ulong nodeLimit = (ulong)snapshot.NodeCount * nodeFieldCount;
         int field = _field, edge = _edge, fieldCount = roles.Length;
+        uint typeCount = _typeCount;
         int k = 0;
         while (k < take)
         {
@@ -152,7 +163,7 @@ internal struct EdgeSink(HeapSnapshot snapshot, FieldRole[] roles) : INumberSink
                 {
                     uint type = values[k + typeOffset], name = values[k + nameOffset], target = values[k + targetOffset];
                     uint ordinal = target / nodeFieldCount;
-                    if (type > byte.MaxValue || name > int.MaxValue || ordinal * nodeFieldCount != target || target >= nodeLimit) break;
+                    if (type >= typeCount || name > int.MaxValue || ordinal * nodeFieldCount != target || target >= nodeLimit) break;
                     types[edge] = (byte)type;
                     names[edge] = (int)name;
                     targets[edge] = (int)ordinal;
@@ -164,7 +175,11 @@ internal struct EdgeSink(HeapSnapshot snapshot, FieldRole[] roles) : INumberSink
                 switch (roles[field])
                 {
                     case FieldRole.Type:
-                        if (v > byte.MaxValue) { Problem = $"edge type {v} is out of range"; return k - 1; }
+                        if (v >= typeCount)
+                        {
+                            Problem = $"edge {edge:N0} has type {v}, not one of the {typeCount} in meta.edge_types";
+                            return k - 1;
+                        }
                         types[edge] = (byte)v;
                         break;
                     case FieldRole.EdgeNameOrIndex:

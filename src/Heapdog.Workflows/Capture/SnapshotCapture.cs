@@ -10,6 +10,9 @@ namespace Heapdog.Workflows.Capture;
 /// watch's snapshot rules and the dashboard's actions.</summary>
 public static class SnapshotCapture
 {
+    /// <summary>An empty Node process's snapshot is about 3 MB; below this much free space none fits.</summary>
+    public const long MinimumSnapshotBytes = 1 << 20;
+
     /// <summary>
     /// Refuses (<see cref="ErrorKind.Refused"/>) when the estimated peak growth of the target exceeds its headroom, or
     /// the estimated file exceeds the free space of <paramref name="directory"/>; <paramref name="force"/> turns the
@@ -33,6 +36,10 @@ public static class SnapshotCapture
         }
         else if (new DriveInfo(directory).AvailableFreeSpace is long free && free < cost.EstimatedFileBytes)
         {
+            // Less than the smallest snapshot Node writes: no override can make it fit, so this is a failed output
+            // (exit 8), not a refusal that --force lifts.
+            if (free < MinimumSnapshotBytes)
+                throw new HeapdogException(ErrorKind.OutputFailed, $"cannot write a snapshot of {target} in {directory}: disk full ({Format.Size(free)} free)");
             problem = $"refusing to snapshot {target}: the file may take {Format.Size(cost.EstimatedFileBytes)} but {directory} has {Format.Size(free)} free";
         }
         if (problem is not null)
@@ -76,13 +83,10 @@ public static class SnapshotCapture
         {
             throw ProcessAttach.Translate(ex);
         }
-        catch (IOException ex) when (ex is not FileNotFoundException)
+        catch (Exception ex) when (ex is UnauthorizedAccessException or IOException and not FileNotFoundException)
         {
-            throw new HeapdogException(ErrorKind.OutputFailed, ex.Message, ex);
-        }
-        catch (UnauthorizedAccessException ex)
-        {
-            throw new HeapdogException(ErrorKind.OutputFailed, $"cannot write {path}: permission denied", ex);
+            // The capture removed its hidden partial file: nothing is left under either name.
+            throw WriteFailure.Of(ex, Path.GetFullPath(path));
         }
     }
 }

@@ -32,4 +32,7 @@ public enum ErrorKind
     OutputFailed,
     /// <summary>The address to listen on is taken or not allowed.</summary>
     AddressUnavailable,
+    /// <summary>The store may be read but not written: a read-only file, directory or mount (a full disk is
+    /// <see cref="OutputFailed"/>).</summary>
+    StoreNotWritable,
 }

@@ -23,7 +23,7 @@ public static class AtomicFile
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             TryDelete(temp);
-            throw new HeapdogException(ErrorKind.OutputFailed, $"cannot write '{path}': {ex.Message}", ex);
+            throw new HeapdogException(ErrorKind.OutputFailed, $"cannot write '{path}': {WriteFailure.Describe(ex)}", ex);
         }
         catch
         {

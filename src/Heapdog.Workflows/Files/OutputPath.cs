@@ -66,7 +66,7 @@ public static class OutputPath
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new HeapdogException(ErrorKind.OutputFailed, $"cannot write {path}: {ex.Message}", ex);
+            throw WriteFailure.Of(ex, path);
         }
         finally
         {

@@ -10,13 +10,22 @@ public static class StoreOpener
     public static SampleStore Open(string path)
     {
         try { return SampleStore.Open(path); }
-        catch (StoreException e) { throw new HeapdogException(ErrorKind.Malformed, e.Message, e); }
+        catch (StoreException e) { throw Translate(e); }
     }
 
     /// <summary><see cref="SampleStore.OpenReadOnly"/>: a file that is not a store is <see cref="ErrorKind.Malformed"/>.</summary>
     public static SampleStore OpenReadOnly(string path)
     {
         try { return SampleStore.OpenReadOnly(path); }
-        catch (StoreException e) { throw new HeapdogException(ErrorKind.Malformed, e.Message, e); }
+        catch (StoreException e) { throw Translate(e); }
     }
+
+    /// <summary>The error kind of a store failure: not a store is <see cref="ErrorKind.Malformed"/>, a full disk or an
+    /// I/O error <see cref="ErrorKind.OutputFailed"/>, a read-only store <see cref="ErrorKind.StoreNotWritable"/>.</summary>
+    public static HeapdogException Translate(StoreException e) => new(e.Problem switch
+    {
+        StoreProblem.DiskFull or StoreProblem.IoError or StoreProblem.CannotOpen => ErrorKind.OutputFailed,
+        StoreProblem.ReadOnly => ErrorKind.StoreNotWritable,
+        _ => ErrorKind.Malformed,
+    }, e.Message, e);
 }
