@@ -74,6 +74,20 @@ public sealed class FileInputTests
         (await File.ReadAllTextAsync(dir.File("snaps/2.heapsnapshot"))).ShouldBe("two");
     }
 
+    /// <summary>A log named with --log that exists but cannot be read (as root, /proc/self/mem answers every read with an
+    /// I/O error; a directory is no log): exit 3 with one line, not an empty report and exit 0.</summary>
+    [Theory]
+    [InlineData("/proc/self/mem")]
+    [InlineData("{dir}")]
+    public async Task Oom_LogThatCannotBeRead_ExitsInputNotFound(string log)
+    {
+        using var dir = new TempDirectory();
+        var run = await HeapdogCommand.RunAsync(dir.Path, "oom", "--log", log.Replace("{dir}", dir.Path, StringComparison.Ordinal));
+        run.ExitCode.ShouldBe(3, run.Stderr);
+        run.Stderr.Trim().Split('\n').ShouldHaveSingleItem().ShouldStartWith("heapdog: ");
+        run.Stdout.ShouldBeEmpty();
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("not a database\n")]

@@ -26,12 +26,18 @@ public static class OomSearch
     {
         foreach (var f in logs)
         {
+            if (Directory.Exists(f)) throw new HeapdogException(ErrorKind.NotFound, $"--log {f} is a directory, not a log file");
             if (!File.Exists(f)) throw new HeapdogException(ErrorKind.NotFound, $"--log {f}: no such file");
             SpecialFile.Refuse(f);
         }
         using var store = OpenExistingStore(dbPath);
         var reads = new List<OomSources.SourceRead>();
-        if (logs.Count > 0) reads.AddRange(logs.Select(OomSources.ReadFile));
+        if (logs.Count > 0)
+        {
+            reads.AddRange(logs.Select(OomSources.ReadFile));
+            // A log the user named and that cannot be read is the command's failure, not a note beside an empty answer.
+            if (reads.FirstOrDefault(r => r.Result is null) is { Note: { } note }) throw new HeapdogException(ErrorKind.NotFound, note);
+        }
         else reads.AddRange(await OomSources.ReadKernelAsync(since, ct));
 
         var all = reads.Where(r => r.Result is not null).SelectMany(r => r.Result!.Events);
