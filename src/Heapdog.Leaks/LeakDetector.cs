@@ -55,7 +55,7 @@ public sealed partial class LeakDetector
         // Whether a later snapshot shares this one's ids is known only once it comes, after this graph is gone: so every
         // snapshot but the last keeps its collections by path (one more breadth-first search). The last one's is made
         // from the detection's own search, and only when needed.
-        if (!isLast) _pathCensuses.Add(PathCensus.Create(analysis, ShortestPaths.Compute(analysis.Snapshot), new CollectionShapes(analysis.Snapshot), false, default));
+        if (!isLast) _pathCensuses.Add(PathCensus.Create(analysis, ShortestPaths.ComputePreferred(analysis.Snapshot), new CollectionShapes(analysis.Snapshot), false, default));
         _digests.Add(digest);
         _lastAnalysis = isLast ? analysis : null;
     }
@@ -98,7 +98,7 @@ public sealed partial class LeakDetector
             _snapshot = _analysis.Snapshot;
             _snapshotCount = detector._digests.Count;
             _beforeLast = _snapshotCount >= 3 ? detector._digests[_snapshotCount - 2] : null;
-            _paths = ShortestPaths.Compute(_snapshot, null, cancellation);
+            _paths = ShortestPaths.ComputePreferred(_snapshot, cancellation);
             _scriptNames = ScriptNames.Build(_snapshot);
             _collectionShapes = new CollectionShapes(_snapshot);
             _types = new NodeTypeIds(_snapshot.Meta);
@@ -135,11 +135,14 @@ public sealed partial class LeakDetector
         /// explain a class's growth as the new objects grouped at the points do with ids.</param>
         private LeakReport Report(List<Candidate> candidates, long newObjects, long newBytes, Dictionary<int, long>? heldAtPoints = null)
         {
-            var suspects = MergeSimilar(candidates, out var explainedByClass);
+            var suspects = MergeIntoOwners(MergeSimilar(candidates, out var explainedByClass), explainedByClass);
             foreach (var (cls, count) in heldAtPoints ?? []) explainedByClass[cls] = explainedByClass.GetValueOrDefault(cls) + count;
             var points = suspects.Where(x => x.AccumulationPoint is not null).Select(x => x.AccumulationPoint!.Id).ToHashSet();
             suspects.AddRange(GrowingClasses(explainedByClass, points));
+            // Owner first: of two suspects equally severe, the application's collection or object leads, runtime
+            // objects (handles, Node's classes) follow.
             suspects.Sort((x, y) => y.Severity != x.Severity ? y.Severity.CompareTo(x.Severity)
+                : x.Owner != y.Owner ? y.Owner.CompareTo(x.Owner)
                 : y.ByteGrowthPerSnapshot != x.ByteGrowthPerSnapshot ? y.ByteGrowthPerSnapshot.CompareTo(x.ByteGrowthPerSnapshot)
                 : y.NewObjects.CompareTo(x.NewObjects));
             var infos = _detector._digests.Select(d => new SnapshotInfo(d.Source, d.NodeCount, d.TotalSize)).ToList();
