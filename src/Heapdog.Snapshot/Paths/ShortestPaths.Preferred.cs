@@ -57,7 +57,7 @@ public sealed partial class ShortestPaths
     /// <summary>
     /// Retainer paths ranked the way memlab ranks them: each edge costs <see cref="PlainEdgeCost"/> plus a penalty for
     /// an internal or hidden edge and for entering (or leaving) a GC root category, code, feedback or a map, and every
-    /// node gets the cheapest path from the root (Dial's bucket queue: linear in nodes and edges, 12 bytes per node
+    /// node gets the cheapest path from the root (Dial's bucket queue: linear in nodes and edges, 17 bytes per node
     /// beside the result). Among paths of equal penalty the shortest wins; among equal costs, the one found first.
     /// Weak edges never count. <see cref="Depth"/> is still the number of edges on the chosen path.
     /// Use <see cref="Compute"/> for DevTools' own distances.
