@@ -179,6 +179,7 @@ public sealed partial class LeakDetector
         /// then the title says what the variable is and where (<c>sessions (Map, module variable in lib/sessions.js)</c>).</param>
         private string Title(SuspectKind kind, Group group, string propertyPath, string? eventName, int emitter, int variableContext) => kind switch
         {
+            SuspectKind.Listeners when VariableNaming(emitter) is { } variable => $"'{eventName}' listeners on {variable}",
             SuspectKind.Listeners => $"'{eventName}' listeners on {Ref(emitter)}",
             SuspectKind.Handles or SuspectKind.Class => $"{_analysis.Classes[group.RootHeldClass].Name} objects held only by GC roots",
             SuspectKind.ClosureChain => $"closure chain from {propertyPath}",

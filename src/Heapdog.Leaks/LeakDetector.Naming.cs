@@ -75,6 +75,17 @@ public sealed partial class LeakDetector
         }
 
         /// <summary>
+        /// <paramref name="v"/> by the application variable that holds it, <c>jobQueue (EventEmitter, module variable in
+        /// app.js)</c>, when the retainer that names it is one; else null.
+        /// </summary>
+        private string? VariableNaming(int v)
+        {
+            var (owner, edge) = NamedOwner(v);
+            if (owner < 0 || _snapshot.Meta.EdgeTypeName(_snapshot.EdgeTypes[edge]) != "context" || VariableScope(owner) is not { } scope) return null;
+            return $"{_snapshot.EdgeName(edge)} ({Ref(v).ClassName}, {scope})";
+        }
+
+        /// <summary>
         /// Where a variable of <paramref name="context"/> lives, for titles: <c>module variable in lib/audit.js</c>, or
         /// <c>closure variable in …</c> for a function's; null unless the context is an application script's.
         /// </summary>

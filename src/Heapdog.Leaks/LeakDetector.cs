@@ -10,8 +10,9 @@ namespace Heapdog.Leaks;
 /// only its digest and collection census are kept, and the full graph of the last one only.
 /// <para>
 /// memlab's id algebra gives the leaked set: objects new since the first snapshot and alive in the last (and in the
-/// one before, when there are three or more). Each is walked up its shortest retainer path to the first object that
-/// already existed in the first snapshot: the accumulation point. Objects are grouped by accumulation point (and by
+/// one before, when there are three or more). Each is walked up its retainer path (the cheapest by memlab-like edge
+/// weights, <see cref="ShortestPaths.ComputePreferred"/>) to the first object that already existed in the first
+/// snapshot: the accumulation point. Objects are grouped by accumulation point (and by
 /// the class of the first new object when only GC roots hold them); points with the same path shape are merged. A
 /// group is a suspect when its accumulation point grows across the snapshots (entries, or retained size); the
 /// shape of the point and of its members names the kind. Classes that grow without such a point are reported too.
@@ -19,8 +20,8 @@ namespace Heapdog.Leaks;
 /// <para>
 /// The steps, one file each: grouping (<c>LeakDetector.Grouping.cs</c>), growth series across snapshots
 /// (<c>.Growth.cs</c>), the kind of each group (<c>.Kinds.cs</c>), code location (<c>.Location.cs</c>), names and
-/// paths (<c>.Naming.cs</c>), merging points of one shape (<c>.Merging.cs</c>) and classes that grow on their own
-/// (<c>.Classes.cs</c>). Every threshold is in <see cref="LeakThresholds"/>.
+/// paths (<c>.Naming.cs</c>), merging points of one shape (<c>.Merging.cs</c>), runtime suspects merged into the
+/// application owner that holds them (<c>.Owners.cs</c>) and classes that grow on their own (<c>.Classes.cs</c>). Every threshold is in <see cref="LeakThresholds"/>.
 /// </para>
 /// <para>
 /// Snapshots whose ids do not line up (<see cref="SnapshotMatching.Paths"/>: separate inspector sessions, a restart)

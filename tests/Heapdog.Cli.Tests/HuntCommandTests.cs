@@ -67,6 +67,8 @@ public sealed class HuntCommandTests
         var names = links.Select(l => l.TryGetProperty("object", out var o) ? o.GetProperty("name").GetString() : null).ToList();
         edges.ShouldNotContain("_events", path);
         names.ShouldNotContain("(Stack roots)", path);
+        // The emitter too, by the variable that holds it.
+        suspects.Select(s => s.GetProperty("title").GetString()).ShouldContain(t => t!.StartsWith("'error' listeners on jobQueue (EventEmitter, module variable in "));
     }
 
     [Fact]
