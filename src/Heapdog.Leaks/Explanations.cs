@@ -35,6 +35,15 @@ internal static class Explanations
         };
     }
 
+    /// <summary>What an owner holds, as a sentence to append: "Its new entries hold 120 `Socket`, … and 120 `TCP` (…)".</summary>
+    public static string Holds(IReadOnlyList<ClassShare> holds)
+    {
+        if (holds.Count == 0) return "";
+        var parts = holds.Select(h => $"{Count(h.Count)} `{h.ClassName}`").ToList();
+        string list = parts.Count == 1 ? parts[0] : string.Join(", ", parts.Take(parts.Count - 1)) + " and " + parts[^1];
+        return $" What it holds keeps {list} ({Size(holds.Sum(h => h.Bytes))}) alive: runtime objects that go only when it lets go of them.";
+    }
+
     private static string Entries(Suspect s, string at, string what = "the new objects are")
     {
         var main = s.Classes.FirstOrDefault(c => !c.ClassName.StartsWith('(') && !c.ClassName.StartsWith("system", StringComparison.Ordinal)) ?? s.Classes.FirstOrDefault();
@@ -42,16 +51,16 @@ internal static class Explanations
         return $"; {what} mostly `{main.ClassName}`{(at.Length > 0 ? $", created{at}" : "")}";
     }
 
-    public static string Short(CodeLocation l)
+    public static string Short(CodeLocation l) => new CodeLocation(ShortScript(l.Script), l.ScriptId, l.Line, l.Column).ToString();
+
+    /// <summary>A script by its folder and file name (<c>lib/audit.js</c>), as a developer finds it in the project.</summary>
+    public static string ShortScript(string script)
     {
-        string script = l.Script;
+        if (script.StartsWith("file://", StringComparison.Ordinal)) script = script["file://".Length..];
         int slash = script.LastIndexOf('/');
-        if (slash >= 0)
-        {
-            int parent = script.LastIndexOf('/', slash - 1 < 0 ? 0 : slash - 1);
-            script = script[(parent + 1)..];
-        }
-        return new CodeLocation(script, l.ScriptId, l.Line, l.Column).ToString();
+        if (slash < 0) return script;
+        int parent = script.LastIndexOf('/', slash - 1 < 0 ? 0 : slash - 1);
+        return script[(parent + 1)..];
     }
 
     public static string Count(long n) => n.ToString("N0", CultureInfo.InvariantCulture);

@@ -32,6 +32,12 @@ public sealed partial class LeakDetector
         /// <summary>Matched by paths: entries and retained bytes of the collections at the point's path, per snapshot; null with ids.</summary>
         public long[]? PathCounts, PathBytes;
 
+        /// <summary>
+        /// Set when the point is an application owner (<c>LeakDetector.Owners.cs</c>): per class index, the objects
+        /// not in the first snapshot that it holds, and their shallow bytes. Null for other groups.
+        /// </summary>
+        public Dictionary<int, (long Count, long Bytes)>? Held;
+
         public bool IsRootHeld => RootHeldClass >= 0;
     }
 

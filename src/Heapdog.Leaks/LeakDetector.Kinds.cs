@@ -1,3 +1,5 @@
+using Heapdog.Snapshot.Comparison;
+
 namespace Heapdog.Leaks;
 
 // Step 3: whether a group grows, and which kind of leak it is (docs/leaks.md lists how each kind is recognised).
@@ -87,17 +89,19 @@ public sealed partial class LeakDetector
             if (measure[^1] <= measure[0] || bytes[^1] < bytes[0]) return null;
 
             var severity = SeverityRule.Rate(kind, counts, bytes, _analysis.TotalSize);
+            // Without ids nothing is known to be new, so what an owner holds cannot be told from what it always had.
+            if (!rootHeld && _detector.Matching == SnapshotMatching.Ids && IsApplicationOwner(point)) group.Held = HeldBelow(point);
             var location = LocationOf(group);
             var retainerPath = ToLinks(_paths.PathTo(point));
             if (rootHeld && group.Shallowest >= 0) retainerPath = ToLinks(_paths.PathTo(group.Shallowest));
-            string propertyPath = rootHeld ? RootHeldPath(group) : PropertyPath(point, group.EdgeLabel);
+            var (propertyPath, variableContext) = rootHeld ? (RootHeldPath(group), -1) : NamedPath(point, group.EdgeLabel);
             var classes = group.Classes.OrderByDescending(c => c.Value.Count).Take(LeakThresholds.TopClasses)
                 .Select(c => new ClassShare(_analysis.Classes[c.Key].Name, c.Value.Count, c.Value.Bytes)).ToList();
             var suspect = new Suspect
             {
                 Kind = kind,
                 Severity = severity,
-                Title = Title(kind, group, propertyPath, eventName, emitter),
+                Title = Title(kind, group, propertyPath, eventName, emitter, variableContext),
                 Explanation = "",
                 AccumulationPoint = rootHeld ? null : Ref(point),
                 PropertyPath = propertyPath,
@@ -171,11 +175,16 @@ public sealed partial class LeakDetector
             return depth < _firstNewAtDepth.Length && _firstNewAtDepth[depth] >= 0 ? _firstNewAtDepth[depth] : group.Shallowest;
         }
 
-        private string Title(SuspectKind kind, Group group, string propertyPath, string? eventName, int emitter) => kind switch
+        /// <param name="variableContext">The application context whose variable <paramref name="propertyPath"/> starts at, or -1:
+        /// then the title says what the variable is and where (<c>sessions (Map, module variable in lib/sessions.js)</c>).</param>
+        private string Title(SuspectKind kind, Group group, string propertyPath, string? eventName, int emitter, int variableContext) => kind switch
         {
+            SuspectKind.Listeners when VariableNaming(emitter) is { } variable => $"'{eventName}' listeners on {variable}",
             SuspectKind.Listeners => $"'{eventName}' listeners on {Ref(emitter)}",
             SuspectKind.Handles or SuspectKind.Class => $"{_analysis.Classes[group.RootHeldClass].Name} objects held only by GC roots",
             SuspectKind.ClosureChain => $"closure chain from {propertyPath}",
+            _ when variableContext >= 0 =>
+                $"{propertyPath} ({Ref(group.EdgeLabel is "" or "[]" ? group.AccumulationPoint : group.BelowPoint).ClassName}, {VariableScope(variableContext)})",
             _ => propertyPath,
         };
     }

@@ -29,10 +29,10 @@ public sealed partial class LeakDetector
         /// them summed and rated again. <paramref name="explainedByClass"/> gets, per class index, the new objects
         /// the suspects hold (to tell a class's own growth from theirs).
         /// </summary>
-        private List<Suspect> MergeSimilar(List<Candidate> candidates, out Dictionary<int, long> explainedByClass)
+        private List<(Suspect Suspect, List<Candidate> Items)> MergeSimilar(List<Candidate> candidates, out Dictionary<int, long> explainedByClass)
         {
             explainedByClass = [];
-            var result = new List<Suspect>();
+            var result = new List<(Suspect, List<Candidate>)>();
             foreach (var same in candidates.GroupBy(c => c.Signature))
             {
                 var items = same.OrderByDescending(c => c.Suspect.ByteGrowthPerSnapshot).ToList();
@@ -54,7 +54,7 @@ public sealed partial class LeakDetector
                 foreach (var item in items)
                     foreach (var (cls, c) in item.Group.Classes)
                         explainedByClass[cls] = explainedByClass.GetValueOrDefault(cls) + c.Count;
-                result.Add(head);
+                result.Add((head, items));
             }
             return result;
         }

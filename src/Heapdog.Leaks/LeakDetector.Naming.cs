@@ -44,10 +44,18 @@ public sealed partial class LeakDetector
         }
 
         /// <summary><c>Holder@id.a.b</c>: from the nearest named object above the point, through property names.</summary>
-        private string PropertyPath(int point, string label)
+        private string PropertyPath(int point, string label) => NamedPath(point, label).Text;
+
+        /// <summary>
+        /// <see cref="PropertyPath"/>, and the application context whose variable starts it (-1 for none): a developer
+        /// knows <c>sessions</c>, the module-level Map, not <c>system / Context@82315.sessions</c>, so such a path
+        /// starts at the variable (<see cref="VariableScope"/> says which).
+        /// </summary>
+        private (string Text, int Context) NamedPath(int point, string label)
         {
             bool named = label.Length > 0 && label != "[]";
-            if (named && _analysis.ClassOf[point] == _contextClass) return $"{Ref(point)}.{label}";
+            if (named && _analysis.ClassOf[point] == _contextClass)
+                return VariableScope(point) is null ? ($"{Ref(point)}.{label}", -1) : (label, point);
             var names = new List<string>();
             int v = point, head = -1;
             var seen = new HashSet<int> { v };
@@ -60,9 +68,31 @@ public sealed partial class LeakDetector
                 if (IsNamedHolder(owner)) { head = owner; break; }
             }
             names.Reverse();
-            string text = (head >= 0 ? Ref(head).ToString() : names.Count > 0 ? "" : Ref(point).ToString())
-                + string.Concat(names.Select((n, i) => n.StartsWith('[') || (i == 0 && head < 0) ? n : "." + n));
-            return named ? text + "." + label : text;
+            int context = head >= 0 && names.Count > 0 && VariableScope(head) is not null ? head : -1;
+            string text = (head >= 0 && context < 0 ? Ref(head).ToString() : head < 0 && names.Count == 0 ? Ref(point).ToString() : "")
+                + string.Concat(names.Select((n, i) => n.StartsWith('[') || (i == 0 && (head < 0 || context >= 0)) ? n : "." + n));
+            return (named ? text + "." + label : text, context);
+        }
+
+        /// <summary>
+        /// <paramref name="v"/> by the application variable that holds it, <c>jobQueue (EventEmitter, module variable in
+        /// app.js)</c>, when the retainer that names it is one; else null.
+        /// </summary>
+        private string? VariableNaming(int v)
+        {
+            var (owner, edge) = NamedOwner(v);
+            if (owner < 0 || _snapshot.Meta.EdgeTypeName(_snapshot.EdgeTypes[edge]) != "context" || VariableScope(owner) is not { } scope) return null;
+            return $"{_snapshot.EdgeName(edge)} ({Ref(v).ClassName}, {scope})";
+        }
+
+        /// <summary>
+        /// Where a variable of <paramref name="context"/> lives, for titles: <c>module variable in lib/audit.js</c>, or
+        /// <c>closure variable in …</c> for a function's; null unless the context is an application script's.
+        /// </summary>
+        private string? VariableScope(int context)
+        {
+            if (context < 0 || _analysis.ClassOf[context] != _contextClass || ContextScript(context) is not { } script || !IsApplicationScript(script)) return null;
+            return $"{(IsModuleContext(context) ? "module" : "closure")} variable in {Explanations.ShortScript(script)}";
         }
 
         /// <summary>The first objects after the root on the path to a root-held group's shallowest member.</summary>

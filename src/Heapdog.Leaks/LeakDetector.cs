@@ -10,8 +10,9 @@ namespace Heapdog.Leaks;
 /// only its digest and collection census are kept, and the full graph of the last one only.
 /// <para>
 /// memlab's id algebra gives the leaked set: objects new since the first snapshot and alive in the last (and in the
-/// one before, when there are three or more). Each is walked up its shortest retainer path to the first object that
-/// already existed in the first snapshot: the accumulation point. Objects are grouped by accumulation point (and by
+/// one before, when there are three or more). Each is walked up its retainer path (the cheapest by memlab-like edge
+/// weights, <see cref="ShortestPaths.ComputePreferred"/>) to the first object that already existed in the first
+/// snapshot: the accumulation point. Objects are grouped by accumulation point (and by
 /// the class of the first new object when only GC roots hold them); points with the same path shape are merged. A
 /// group is a suspect when its accumulation point grows across the snapshots (entries, or retained size); the
 /// shape of the point and of its members names the kind. Classes that grow without such a point are reported too.
@@ -19,8 +20,8 @@ namespace Heapdog.Leaks;
 /// <para>
 /// The steps, one file each: grouping (<c>LeakDetector.Grouping.cs</c>), growth series across snapshots
 /// (<c>.Growth.cs</c>), the kind of each group (<c>.Kinds.cs</c>), code location (<c>.Location.cs</c>), names and
-/// paths (<c>.Naming.cs</c>), merging points of one shape (<c>.Merging.cs</c>) and classes that grow on their own
-/// (<c>.Classes.cs</c>). Every threshold is in <see cref="LeakThresholds"/>.
+/// paths (<c>.Naming.cs</c>), merging points of one shape (<c>.Merging.cs</c>), runtime suspects merged into the
+/// application owner that holds them (<c>.Owners.cs</c>) and classes that grow on their own (<c>.Classes.cs</c>). Every threshold is in <see cref="LeakThresholds"/>.
 /// </para>
 /// <para>
 /// Snapshots whose ids do not line up (<see cref="SnapshotMatching.Paths"/>: separate inspector sessions, a restart)
@@ -55,7 +56,7 @@ public sealed partial class LeakDetector
         // Whether a later snapshot shares this one's ids is known only once it comes, after this graph is gone: so every
         // snapshot but the last keeps its collections by path (one more breadth-first search). The last one's is made
         // from the detection's own search, and only when needed.
-        if (!isLast) _pathCensuses.Add(PathCensus.Create(analysis, ShortestPaths.Compute(analysis.Snapshot), new CollectionShapes(analysis.Snapshot), false, default));
+        if (!isLast) _pathCensuses.Add(PathCensus.Create(analysis, ShortestPaths.ComputePreferred(analysis.Snapshot), new CollectionShapes(analysis.Snapshot), false, default));
         _digests.Add(digest);
         _lastAnalysis = isLast ? analysis : null;
     }
@@ -98,7 +99,7 @@ public sealed partial class LeakDetector
             _snapshot = _analysis.Snapshot;
             _snapshotCount = detector._digests.Count;
             _beforeLast = _snapshotCount >= 3 ? detector._digests[_snapshotCount - 2] : null;
-            _paths = ShortestPaths.Compute(_snapshot, null, cancellation);
+            _paths = ShortestPaths.ComputePreferred(_snapshot, cancellation);
             _scriptNames = ScriptNames.Build(_snapshot);
             _collectionShapes = new CollectionShapes(_snapshot);
             _types = new NodeTypeIds(_snapshot.Meta);
@@ -135,11 +136,14 @@ public sealed partial class LeakDetector
         /// explain a class's growth as the new objects grouped at the points do with ids.</param>
         private LeakReport Report(List<Candidate> candidates, long newObjects, long newBytes, Dictionary<int, long>? heldAtPoints = null)
         {
-            var suspects = MergeSimilar(candidates, out var explainedByClass);
+            var suspects = MergeIntoOwners(MergeSimilar(candidates, out var explainedByClass), explainedByClass);
             foreach (var (cls, count) in heldAtPoints ?? []) explainedByClass[cls] = explainedByClass.GetValueOrDefault(cls) + count;
             var points = suspects.Where(x => x.AccumulationPoint is not null).Select(x => x.AccumulationPoint!.Id).ToHashSet();
             suspects.AddRange(GrowingClasses(explainedByClass, points));
+            // Owner first: of two suspects equally severe, the application's collection or object leads, runtime
+            // objects (handles, Node's classes) follow.
             suspects.Sort((x, y) => y.Severity != x.Severity ? y.Severity.CompareTo(x.Severity)
+                : x.Owner != y.Owner ? y.Owner.CompareTo(x.Owner)
                 : y.ByteGrowthPerSnapshot != x.ByteGrowthPerSnapshot ? y.ByteGrowthPerSnapshot.CompareTo(x.ByteGrowthPerSnapshot)
                 : y.NewObjects.CompareTo(x.NewObjects));
             var infos = _detector._digests.Select(d => new SnapshotInfo(d.Source, d.NodeCount, d.TotalSize)).ToList();

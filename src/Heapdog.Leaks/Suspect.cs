@@ -30,6 +30,15 @@ public sealed record Suspect
     public required CodeLocation? Location { get; init; }
     /// <summary>Other accumulation points with the same retainer path shape, merged into this suspect.</summary>
     public required int MergedPoints { get; init; }
+    /// <summary>
+    /// For an application owner (a collection or object of the program's own code): the runtime objects (sockets,
+    /// handles, timers, Node internals) among what it holds that are new since the first snapshot, most first.
+    /// Empty for other suspects. Runtime suspects these explain are merged into this one (docs/leaks.md, "Owner first").
+    /// </summary>
+    public IReadOnlyList<ClassShare> Holds { get; init; } = [];
+
+    /// <summary>An application owner (see <see cref="Holds"/>): listed before runtime suspects of the same severity.</summary>
+    internal bool Owner { get; init; }
 
     public long CountGrowthPerSnapshot => Counts is null ? 0 : (Counts[^1] - Counts[0]) / Math.Max(1, Counts.Length - 1);
     public long ByteGrowthPerSnapshot => (Bytes[^1] - Bytes[0]) / Math.Max(1, Bytes.Length - 1);

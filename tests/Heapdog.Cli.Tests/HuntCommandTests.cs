@@ -54,6 +54,42 @@ public sealed class HuntCommandTests
         top.ShouldContain(e => e.Contains("`error` listeners"), string.Join("\n", top));
         suspects[0].GetProperty("location").ToString().ShouldContain("leaky-service.js");
         suspects[0].GetProperty("retainerPath").GetArrayLength().ShouldBeGreaterThan(1);
+
+        // sentEvents reads as the module variable it is, and its path ends through the module's context, not through
+        // a SIGTERM listener on process or the stack roots.
+        var array = suspects.First(s => s.GetProperty("propertyPath").GetString() == "sentEvents");
+        array.GetProperty("title").GetString()!.ShouldStartWith("sentEvents (Array, module variable in ");
+        var links = array.GetProperty("retainerPath").EnumerateArray().ToList();
+        links[^1].GetProperty("edge").GetString().ShouldBe("sentEvents");
+        links[^1].GetProperty("edgeType").GetString().ShouldBe("context");
+        string path = string.Join(" → ", links.Select(l => l.ToString()));
+        var edges = links.Select(l => l.TryGetProperty("edge", out var e) ? e.GetString() : null).ToList();
+        var names = links.Select(l => l.TryGetProperty("object", out var o) ? o.GetProperty("name").GetString() : null).ToList();
+        edges.ShouldNotContain("_events", path);
+        names.ShouldNotContain("(Stack roots)", path);
+        // The emitter too, by the variable that holds it.
+        suspects.Select(s => s.GetProperty("title").GetString()).ShouldContain(t => t!.StartsWith("'error' listeners on jobQueue (EventEmitter, module variable in "));
+    }
+
+    [Fact]
+    public async Task Hunt_SessionsHoldingEndedSockets_TheMapLeadsAndHoldsTheSocketsAndTimers()
+    {
+        using var target = new NodeProgram("sessions-service.js", flags: FreeInspectorPort);
+        var suspects = await HuntAsync(target);
+
+        suspects.ShouldNotBeEmpty();
+        var top = suspects[0];
+        string all = string.Join("\n", suspects.Select(s => s.GetProperty("title").GetString()));
+        top.GetProperty("title").GetString()!.ShouldStartWith("sessions (Map, module variable in ", Case.Sensitive, all);
+        top.GetProperty("title").GetString()!.ShouldEndWith("sessions-service.js)");
+        top.GetProperty("propertyPath").GetString().ShouldBe("sessions");
+        top.GetProperty("location").GetProperty("script").GetString()!.ShouldEndWith("sessions-service.js");
+        var holds = top.GetProperty("holds").EnumerateArray().Select(h => h.GetProperty("className").GetString()).ToList();
+        holds.ShouldContain("Socket");
+        holds.ShouldContain("Timeout");
+        // The sockets and timers are listed inside the Map, not as suspects of their own.
+        suspects.Skip(1).Where(s => s.GetProperty("severity").GetString() is "medium" or "high")
+            .ShouldAllBe(s => s.GetProperty("kind").GetString() != "handles", all);
     }
 
     [Fact]

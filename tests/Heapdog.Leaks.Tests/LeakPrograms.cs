@@ -10,7 +10,7 @@ namespace Heapdog.Leaks.Tests;
 /// </summary>
 public sealed class LeakPrograms : IDisposable
 {
-    public static readonly string[] Names = ["listeners", "sent-events", "sockets", "closure-chain", "map-cache", "backlog", "lru-control", "churn-control"];
+    public static readonly string[] Names = ["listeners", "sent-events", "sockets", "sessions", "closure-chain", "map-cache", "backlog", "lru-control", "churn-control"];
 
     private readonly SnapshotFixtures _fixtures = new();
     private readonly Dictionary<string, Task<string[]>> _runs = [];

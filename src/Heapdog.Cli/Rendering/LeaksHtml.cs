@@ -60,6 +60,7 @@ public static class LeaksHtml
             else w.WriteLine($"<dt>held via</dt><dd>{E(s.PropertyPath)}</dd>");
             if (s.Location is { } l) w.WriteLine($"<dt>code</dt><dd><code>{E(l.ToString())}</code></dd>");
             w.WriteLine($"<dt>new objects</dt><dd>{E(Format.Count(s.NewObjects))} ({E(Format.Size(s.NewBytes))}): {E(string.Join(", ", s.Classes.Select(c => $"{c.ClassName} ×{Format.Count(c.Count)}")))}</dd>");
+            if (s.Holds.Count > 0) w.WriteLine($"<dt>holds</dt><dd>{E(string.Join(", ", s.Holds.Select(c => $"{c.ClassName} ×{Format.Count(c.Count)} ({Format.Size(c.Bytes)})")))}</dd>");
             if (s.Removed is { } removed && removed.Skip(1).Any(r => r > 0))
                 w.WriteLine($"<dt>removed between snapshots</dt><dd>{E(string.Join(", ", removed.Skip(1).Select(Format.Count)))}</dd>");
             w.WriteLine("</dl>");

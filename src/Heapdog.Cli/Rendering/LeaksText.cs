@@ -44,6 +44,7 @@ public sealed class LeaksText(LeakReport report, int top, TimeSpan elapsed)
             else output.WriteLine($"   held via:     {s.PropertyPath}");
             if (s.Location is { } l) output.WriteLine($"   code:         {l}");
             output.WriteLine($"   {(ByPaths ? "net growth: " : "new objects:")}  {Format.Count(s.NewObjects)} ({Format.Size(s.NewBytes)}): {string.Join(", ", s.Classes.Take(3).Select(c => $"{c.ClassName} ×{Format.Count(c.Count)}"))}{(s.MergedPoints > 0 ? $"; merged with {s.MergedPoints} similar accumulation points" : "")}");
+            if (s.Holds.Count > 0) output.WriteLine($"   holds:        {string.Join(", ", s.Holds.Select(c => $"{c.ClassName} ×{Format.Count(c.Count)} ({Format.Size(c.Bytes)})"))}");
             output.WriteLine($"   retainer path ({s.RetainerPath.Count - 1} links):");
             WritePath(output, s.RetainerPath);
             output.WriteLine();

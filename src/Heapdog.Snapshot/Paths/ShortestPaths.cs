@@ -9,7 +9,7 @@ public readonly record struct PathStep(int Node, int Edge);
 /// Weak edges never count, and ignored nodes are cut out (DevTools' "ignore this retainer"). Iterative and flat:
 /// 8 bytes per node (parent node and edge), so chains of any depth work.
 /// </summary>
-public sealed class ShortestPaths
+public sealed partial class ShortestPaths
 {
     private readonly HeapSnapshot _snapshot;
     private readonly int[] _parentNode;

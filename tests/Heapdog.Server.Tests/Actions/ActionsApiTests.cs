@@ -37,7 +37,7 @@ public sealed class ActionsApiTests
         done.GetProperty("state").GetString().ShouldBe("done", done.ToString());
         done.GetProperty("snapshotIds").GetArrayLength().ShouldBe(3);
         var suspects = done.GetProperty("result").GetProperty("suspects").EnumerateArray().ToList();
-        suspects.ShouldContain(s => s.GetProperty("propertyPath").GetString()!.EndsWith(".sentEvents"));
+        suspects.ShouldContain(s => s.GetProperty("propertyPath").GetString() == "sentEvents");
         (await target.GetAsync()).ShouldNotBeEmpty(); // still serving
 
         // The same report on demand over the hunt's snapshots. Three do not fit in memory at once (--loaded 2), but
@@ -46,13 +46,13 @@ public sealed class ActionsApiTests
         string snapshots = Path.Combine(dir.Path, "snapshots");
         Directory.GetFiles(snapshots, "*.heapsnapshot.hdx").Length.ShouldBe(5);
         var report = await server.GetJsonAsync($"api/leaks?snapshots={ids}");
-        report.GetProperty("suspects").EnumerateArray().ShouldContain(s => s.GetProperty("propertyPath").GetString()!.EndsWith(".sentEvents"));
+        report.GetProperty("suspects").EnumerateArray().ShouldContain(s => s.GetProperty("propertyPath").GetString() == "sentEvents");
         // Without the indexes, the one not in memory is analysed again: the answer is a job whose result is the report.
         foreach (var index in Directory.GetFiles(snapshots, "*.hdx")) File.Delete(index);
         var leaksJob = await server.GetJsonAsync($"api/leaks?snapshots={ids}", HttpStatusCode.Accepted);
         var leaks = await server.WaitForJobAsync(leaksJob.GetProperty("job").GetProperty("id").GetInt64());
         leaks.GetProperty("state").GetString().ShouldBe("done", leaks.ToString());
-        leaks.GetProperty("result").GetProperty("suspects").EnumerateArray().ShouldContain(s => s.GetProperty("propertyPath").GetString()!.EndsWith(".sentEvents"));
+        leaks.GetProperty("result").GetProperty("suspects").EnumerateArray().ShouldContain(s => s.GetProperty("propertyPath").GetString() == "sentEvents");
         // An unknown base is named in the error.
         (await server.GetJsonAsync($"api/snapshots/{captures[1]}/compare?base=999", HttpStatusCode.NotFound)).GetProperty("error").GetString().ShouldBe("no snapshot 999");
     }

@@ -15,7 +15,7 @@ public sealed record LeaksResult(int SchemaVersion, IReadOnlyList<LeaksResult.Le
 
     public sealed record LeakSuspect(string Severity, string Kind, string Title, string Explanation, LeakObject? AccumulationPoint,
         string PropertyPath, LeakGrowth Growth, long NewObjects, long NewBytes, IReadOnlyList<LeakClass> Classes, LeakLocation? Location,
-        int MergedPoints, int RetainerPathLength, IReadOnlyList<LeakPathLink> RetainerPath);
+        int MergedPoints, int RetainerPathLength, IReadOnlyList<LeakPathLink> RetainerPath, IReadOnlyList<LeakClass> Holds);
 
     public sealed record LeakObject(uint Id, string ClassName, string Name, string Type);
 
@@ -56,7 +56,7 @@ public sealed record LeaksResult(int SchemaVersion, IReadOnlyList<LeaksResult.Le
         new LeakGrowth(s.CountUnit, s.Counts, s.Bytes, s.Removed, s.CountGrowthPerSnapshot, s.ByteGrowthPerSnapshot),
         s.NewObjects, s.NewBytes, s.Classes.Select(c => new LeakClass(c.ClassName, c.Count, c.Bytes)).ToList(),
         s.Location is { } l ? new LeakLocation(l.Script, l.ScriptId, l.Line, l.Column) : null,
-        s.MergedPoints, s.RetainerPath.Count, Path(s.RetainerPath));
+        s.MergedPoints, s.RetainerPath.Count, Path(s.RetainerPath), s.Holds.Select(c => new LeakClass(c.ClassName, c.Count, c.Bytes)).ToList());
 
     private static List<LeakPathLink> Path(IReadOnlyList<PathLink> path)
     {
