@@ -52,7 +52,7 @@ public sealed class HuntCommandTests
         // (the rule itself is SeverityRuleTests'); what holds on any machine is that the leak is reported and leads.
         var severities = suspects.Select(s => s.GetProperty("severity").GetString()).ToList();
         severities[0].ShouldBeOneOf(["high", "medium"]);
-        severities.ShouldNotContain(s => string.CompareOrdinal(s, severities[0]) != 0 && s == "high", "the first suspect is the most severe");
+        if (severities[0] == "medium") severities.ShouldNotContain("high", "the first suspect is the most severe");
         var top = suspects.Take(3).Select(s => s.GetProperty("explanation").GetString()!).ToList();
         top.ShouldContain(e => e.Contains("sentEvents"), string.Join("\n", top));
         top.ShouldContain(e => e.Contains("`error` listeners"), string.Join("\n", top));
