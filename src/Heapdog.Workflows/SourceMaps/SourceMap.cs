@@ -53,6 +53,10 @@ public sealed class SourceMap
         {
             throw new SourceMapException($"source map is not valid JSON: {e.Message}");
         }
+        catch (OverflowException)
+        {
+            throw new SourceMapException("source map's mappings add up past the largest line or column");
+        }
     }
 
     private static SourceMap Parse(JsonElement root, bool nested, Func<string, string> resolveSource)
@@ -124,11 +128,16 @@ public sealed class SourceMap
         int column = 0, source = 0, originalLine = 0, originalColumn = 0, name = 0;
         int i = 0, line = 0;
         bool sorted = true;
-        while (i <= mappings.Length)
+        while (i < mappings.Length)
         {
-            if (i == mappings.Length) break;
             char ch = mappings[i];
-            if (ch == ';') { lineStart.Add(segments[0].Count); line++; column = 0; i++; sorted = true; continue; }
+            if (ch == ';')
+            {
+                if (!sorted) SortLine(segments, lineStart[^1]);
+                if (lineStart.Count > SourceMapLimits.MaxSegments) throw new SourceMapException($"source map has over {SourceMapLimits.MaxSegments:N0} generated lines");
+                lineStart.Add(segments[0].Count); line++; column = 0; i++; sorted = true;
+                continue;
+            }
             if (ch == ',') { i++; continue; }
             int count = 0;
             while (i < mappings.Length && mappings[i] is not (',' or ';'))
@@ -139,26 +148,29 @@ public sealed class SourceMap
             if (count is not (1 or 4 or 5)) throw new SourceMapException($"mapping segment on generated line {line + 1} has {count} fields, not 1, 4 or 5 (character {i:N0})");
             column = checked(column + fields[0]);
             if (column < 0) throw new SourceMapException($"mapping on generated line {line + 1} has a negative column");
-            if (count == 1) continue; // a segment with no source: the position maps to nothing, so it is not stored
-            source = checked(source + fields[1]);
-            originalLine = checked(originalLine + fields[2]);
-            originalColumn = checked(originalColumn + fields[3]);
-            if (count == 5) name = checked(name + fields[4]);
-            if ((uint)source >= (uint)sources.Length)
-                throw new SourceMapException($"mapping on generated line {line + 1} names source {source}, but the map has {sources.Length}");
-            if (count == 5 && (uint)name >= (uint)names.Length)
-                throw new SourceMapException($"mapping on generated line {line + 1} names name {name}, but the map has {names.Length}");
-            if (originalLine < 0 || originalColumn < 0)
-                throw new SourceMapException($"mapping on generated line {line + 1} has a negative original position");
+            if (count > 1)
+            {
+                source = checked(source + fields[1]);
+                originalLine = checked(originalLine + fields[2]);
+                originalColumn = checked(originalColumn + fields[3]);
+                if (count == 5) name = checked(name + fields[4]);
+                if ((uint)source >= (uint)sources.Length)
+                    throw new SourceMapException($"mapping on generated line {line + 1} names source {source}, but the map has {sources.Length}");
+                if (count == 5 && (uint)name >= (uint)names.Length)
+                    throw new SourceMapException($"mapping on generated line {line + 1} names name {name}, but the map has {names.Length}");
+                if (originalLine < 0 || originalColumn < 0)
+                    throw new SourceMapException($"mapping on generated line {line + 1} has a negative original position");
+            }
             if (segments[0].Count == SourceMapLimits.MaxSegments)
                 throw new SourceMapException($"source map has over {SourceMapLimits.MaxSegments:N0} mappings");
             // Generators write each line's segments by column; if one does not, the binary search needs them sorted.
             int start = lineStart[^1];
             if (segments[0].Count > start && segments[0][^1] > column) sorted = false;
-            segments[0].Add(column); segments[1].Add(source); segments[2].Add(originalLine); segments[3].Add(originalColumn);
+            // A 1-field segment is stored with source -1: the code from its column on maps to nothing.
+            segments[0].Add(column); segments[1].Add(count > 1 ? source : -1); segments[2].Add(originalLine); segments[3].Add(originalColumn);
             segments[4].Add(count == 5 ? name : -1);
-            if (!sorted && (i == mappings.Length || mappings[i] == ';')) SortLine(segments, start);
         }
+        if (!sorted) SortLine(segments, lineStart[^1]);
         lineStart.Add(segments[0].Count);
         return new SourceMap(sources, names, lineStart, segments);
     }
@@ -229,7 +241,7 @@ public sealed class SourceMap
             if (_column[mid] <= column) { found = mid; lo = mid + 1; }
             else hi = mid - 1;
         }
-        if (found < 0) return null;
+        if (found < 0 || _source[found] < 0) return null;
         return new Original(_sources[_source[found]], _originalLine[found], _originalColumn[found], _name[found] >= 0 ? _names[_name[found]] : null);
     }
 }

@@ -109,8 +109,10 @@ public sealed class SourceMapResolver
         var text = Encoding.UTF8.GetString(ReadCapped(path, SourceMapLimits.MaxScriptBytes, "script " + path));
         for (int at = text.LastIndexOf(Directive, StringComparison.Ordinal); at >= 4; at = text.LastIndexOf(Directive, at - 1, StringComparison.Ordinal))
         {
-            // Only a comment of its own, "//# " or "//@ ", counts, not the word inside a string.
+            // Only a comment on a line of its own, "//# " or "//@ ", counts, not the words inside a string or other code.
             if (text[at - 1] != ' ' || text[at - 2] is not ('#' or '@') || text[at - 3] != '/' || text[at - 4] != '/') continue;
+            int lineStart = text.LastIndexOf('\n', at - 4) + 1;
+            if (!text.AsSpan(lineStart, at - 4 - lineStart).IsWhiteSpace()) continue;
             int end = at + Directive.Length;
             while (end < text.Length && !char.IsWhiteSpace(text[end])) end++;
             string url = text[(at + Directive.Length)..end];
