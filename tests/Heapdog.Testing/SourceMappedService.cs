@@ -49,19 +49,29 @@ public sealed class SourceMappedService
             trail.push(new AuditEntry({ user, action, at: Date.now() }, 'payload:' + user + ':' + action)); // ts:15
         } // ts:16
         let next = 0;
-        function round() { for (let i = 0; i < 3000; i++) record('user' + next++, 'GET /items/' + i); }
+        function round(n) { for (let i = 0; i < n; i++) record('user' + next++, 'GET /items/' + i); }
         if (process.argv[2] === '--serve') {
-            setInterval(round, 200);
+            setInterval(() => round(500), 200);
             console.log('ready');
         } else {
             const v8 = require('node:v8'), path = require('node:path');
-            for (let r = 1; r <= 3; r++) { round(); v8.writeHeapSnapshot(path.join(process.argv[2], `s${r}.heapsnapshot`)); }
+            for (let r = 1; r <= 3; r++) { round(3000); v8.writeHeapSnapshot(path.join(process.argv[2], `s${r}.heapsnapshot`)); }
         }
         """;
 
     /// <summary>The 1-based line of <c>AuditEntry</c>'s constructor (the location V8 gives its objects' class) in the
     /// source and in the generated script.</summary>
     public const int ConstructorSourceLine = 9, ConstructorGeneratedLine = 3;
+
+    /// <summary>The 1-based source line the generated <paramref name="generatedLine"/> comes from, or 0 when it has
+    /// none: what a correct lookup of any column past the line's indentation must give.</summary>
+    public static int SourceLineOf(int generatedLine)
+    {
+        var lines = JavaScript.Split('\n');
+        if (generatedLine < 1 || generatedLine > lines.Length) return 0;
+        int marker = lines[generatedLine - 1].LastIndexOf("// ts:", StringComparison.Ordinal);
+        return marker < 0 ? 0 : int.Parse(lines[generatedLine - 1][(marker + 6)..].Trim(), System.Globalization.CultureInfo.InvariantCulture);
+    }
 
     private SourceMappedService(string root, string script, string source, string map)
     {
