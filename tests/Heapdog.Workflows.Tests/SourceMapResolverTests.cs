@@ -113,6 +113,17 @@ public sealed class SourceMapResolverTests
         mapped.Note.ShouldNotBeNull().ShouldContain("FIFO");
     }
 
+    [Fact]
+    public async Task Map_ScriptIsAFifo_IsRefusedWithoutOpeningIt()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        using var dir = new TempDirectory();
+        Fifo.Make(dir.File("app.js"));
+        var mapped = await Task.Run(() => new SourceMapResolver().Map(dir.File("app.js"), 1, 1)).WaitAsync(TimeSpan.FromSeconds(30));
+        mapped.Original.ShouldBeNull();
+        mapped.Note.ShouldNotBeNull().ShouldContain("FIFO");
+    }
+
     [Theory]
     [InlineData("data:application/json;base64,!!!", "not valid base64")]
     [InlineData("data:application/json;base64", "no ','")]

@@ -17,7 +17,7 @@ public sealed class SourceMapResolver
 {
     private const string Directive = "sourceMappingURL=";
     private readonly string _root;
-    private readonly Dictionary<string, (SourceMap? Map, string? Note, string Directory)> _cache = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (SourceMap? Map, string? Note)> _cache = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
 
     /// <param name="root">The file system the script paths belong to: "/" here, <c>/proc/PID/root</c> for a live
@@ -38,7 +38,7 @@ public sealed class SourceMapResolver
     public SourceMapped Map(string script, int line, int column)
     {
         if (line < 1) return SourceMapped.None;
-        var (map, note, _) = Load(script);
+        var (map, note) = Load(script);
         if (map is null) return note is null ? SourceMapped.None : new SourceMapped(null, note);
         // Sampling sites with no column are 0; they take the line's first mapping.
         var found = map.Find(line - 1, Math.Max(column - 1, 0));
@@ -46,7 +46,7 @@ public sealed class SourceMapResolver
         return new SourceMapped(new OriginalLocation(o.Source, o.Line + 1, o.Column + 1, string.IsNullOrEmpty(o.Name) ? null : o.Name), null);
     }
 
-    private (SourceMap? Map, string? Note, string Directory) Load(string script)
+    private (SourceMap? Map, string? Note) Load(string script)
     {
         lock (_lock)
         {
@@ -57,15 +57,16 @@ public sealed class SourceMapResolver
         }
     }
 
-    private (SourceMap?, string?, string) Read(string script)
+    private (SourceMap?, string?) Read(string script)
     {
         string? path = LocalPath(script);
-        if (path is null) return (null, null, "");
+        if (path is null) return (null, null);
         string directory = Path.GetDirectoryName(path) ?? "/";
         string? url;
         try { url = MappingUrl(OnRoot(path)); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return (null, null, directory); }
-        if (url is null) return (null, null, directory);
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return (null, null); }
+        catch (SourceMapException e) { return (null, e.Message); } // a script too large, or a FIFO
+        if (url is null) return (null, null);
         try
         {
             byte[] json;
@@ -82,13 +83,13 @@ public sealed class SourceMapResolver
                 json = ReadCapped(OnRoot(mapPath), SourceMapLimits.MaxMapBytes, "source map " + mapPath);
             }
             // A map's relative sources are relative to the map itself; resolved, they are paths a developer can open.
-            var map = SourceMap.Parse(json, s => s.Contains("://", StringComparison.Ordinal) || s.StartsWith('/') ? s : Path.GetFullPath(s, mapDirectory));
-            return (map, null, directory);
+            var map = SourceMap.Parse(json, s => s.Length == 0 || s.Contains("://", StringComparison.Ordinal) || s.StartsWith('/') ? s : Path.GetFullPath(s, mapDirectory));
+            return (map, null);
         }
-        catch (SourceMapException e) { return (null, e.Message, directory); }
+        catch (SourceMapException e) { return (null, e.Message); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or ArgumentException)
         {
-            return (null, $"source map of {script} could not be read: {e.Message}", directory);
+            return (null, $"source map of {script} could not be read: {e.Message}");
         }
     }
 
