@@ -55,3 +55,31 @@ public sealed class SourceMappedLeaksTests
         location.SourceMapNote.ShouldNotBeNull().ShouldContain("audit.js.map");
     }
 }
+
+/// <summary><c>inspect</c> of a function in compiled TypeScript, on a real snapshot.</summary>
+public sealed class SourceMappedInspectTests
+{
+    [Fact]
+    public void Build_ConstructorOfCompiledTypeScript_HasTheTypeScriptOriginal()
+    {
+        using var dir = new TempDirectory();
+        var service = SourceMappedService.Write(dir.Path);
+        string outDir = Directory.CreateDirectory(Path.Combine(dir.Path, "snapshots")).FullName;
+        NodeProgram.Run(service.Script, [outDir], TimeSpan.FromMinutes(2));
+        string file = Directory.GetFiles(outDir, "*.heapsnapshot").Order(StringComparer.Ordinal).First();
+        var a = Snapshots.SnapshotOpener.Open(file, WorkProgress.Quiet, CancellationToken.None);
+        var s = a.Snapshot;
+        var scripts = Heapdog.Snapshot.Analysis.ScriptNames.Build(s);
+        // The constructor's closure: the object whose location is line 3 (0-based 2) of the generated script.
+        int node = Enumerable.Range(0, s.NodeCount).First(v => s.Locations.TryGet(v, out var l)
+            && scripts.NameOf(l.ScriptId) == service.Script && l.Line == SourceMappedService.ConstructorGeneratedLine - 1);
+
+        var result = Reports.Inspect.InspectResult.Build(a, file, "@" + s.NodeIds[node], 5);
+
+        result.Location.ShouldNotBeNull().ShouldStartWith($"{service.Script}:{SourceMappedService.ConstructorGeneratedLine}:");
+        result.Original.ShouldNotBeNull();
+        result.Original.Script.ShouldBe(service.Source);
+        result.Original.Line.ShouldBe(SourceMappedService.ConstructorSourceLine);
+        result.SourceMapNote.ShouldBeNull();
+    }
+}
