@@ -2,8 +2,9 @@ using System.Globalization;
 
 namespace Heapdog.Leaks;
 
-/// <summary>The one plain sentence per suspect, written for the developer who owns the code.</summary>
-internal static class Explanations
+/// <summary>The one plain sentence per suspect, written for the developer who owns the code. Public so the reports can
+/// name a source-mapped location the way the sentence names the generated one (<see cref="Short"/>).</summary>
+public static class Explanations
 {
     /// <param name="byPaths">Matched by paths: no object is known to be new, nor an entry to be removed.</param>
     public static string For(Suspect s, string? subject, string? eventName, ObjectRef? emitter, string? chainVariable, long chainLinks, bool byPaths = false)

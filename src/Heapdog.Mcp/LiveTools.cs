@@ -67,7 +67,8 @@ public sealed class LiveTools(McpWorkspace workspace)
                 Path.GetFullPath(directory ?? workspace.Directory), force: false, work, cancellation);
             var clock = Stopwatch.StartNew();
             var report = LeakFinder.FromFiles(paths, work, cancellation);
-            return ReportJson.SerializeCompact(new HuntResult(1, paths, LeaksResult.Build(report, Math.Max(1, top), clock.Elapsed)));
+            var maps = Workflows.SourceMaps.SourceMapResolver.ForProcess(pid); // the target's files, through /proc/PID/root
+            return ReportJson.SerializeCompact(new HuntResult(1, paths, LeaksResult.Build(report, Math.Max(1, top), clock.Elapsed, maps)));
         });
 
     [McpServerTool(Name = "sample", Destructive = false, Idempotent = false, ReadOnly = false, OpenWorld = false)]

@@ -3,12 +3,14 @@ using System.Diagnostics;
 using Heapdog.Cli.Rendering;
 using Heapdog.Inspector;
 using Heapdog.Workflows.Errors;
+using Heapdog.Workflows.Capture;
 using Heapdog.Workflows.Files;
 using Heapdog.Workflows.Formatting;
 using Heapdog.Workflows.Hunting;
 using Heapdog.Workflows.Json;
 using Heapdog.Workflows.Leaks;
 using Heapdog.Workflows.Reports.Leaks;
+using Heapdog.Workflows.SourceMaps;
 
 namespace Heapdog.Cli.CommandLine;
 
@@ -66,8 +68,10 @@ public static class HuntCommand
             var clock = Stopwatch.StartNew();
             var report = LeakFinder.FromFiles(paths, context, cancellationToken);
             context.Progress.Clear();
-            if (json) ReportJson.Write(context.Out, LeaksResult.Build(report, 10, clock.Elapsed), HeapdogJsonContext.Default.LeaksResult);
-            else new LeaksText(report, 10, clock.Elapsed).Write(context.Out);
+            // The target's scripts, and their maps, are read through its /proc/PID/root: a container's own files.
+            var maps = SourceMapResolver.ForProcess(ProcessAttach.LocalPid(options));
+            if (json) ReportJson.Write(context.Out, LeaksResult.Build(report, 10, clock.Elapsed, maps), HeapdogJsonContext.Default.LeaksResult);
+            else new LeaksText(report, 10, clock.Elapsed, maps).Write(context.Out);
             return ExitCodes.Success;
         }
         finally

@@ -44,7 +44,8 @@ public static class InspectCommand
         var obj = r.Object;
         o.WriteLine(NodeText.Label(obj));
         o.WriteLine($"  type {obj.Type}, class {obj.ClassName}, shallow {Format.Size(obj.ShallowSize)}, retained {Format.Size(obj.RetainedSize)}, distance {obj.Distance}");
-        if (r.Location is not null) o.WriteLine($"  code {r.Location}");
+        if (r.Location is not null) o.WriteLine($"  code {(r.Original is { } original ? $"{original} ({r.Location})" : r.Location)}");
+        if (r.SourceMapNote is { } note) o.WriteLine($"  source map: {note}");
         o.WriteLine();
         o.WriteLine($"Edges ({Format.Count(r.EdgeCount)}{(r.Edges.Count < r.EdgeCount ? $", first {r.Edges.Count}" : "")})");
         var table = new TextTable(("Edge", false), ("Object", false), ("Retained", true));

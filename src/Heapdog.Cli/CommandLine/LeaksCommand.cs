@@ -6,6 +6,7 @@ using Heapdog.Workflows.Files;
 using Heapdog.Workflows.Json;
 using Heapdog.Workflows.Leaks;
 using Heapdog.Workflows.Reports.Leaks;
+using Heapdog.Workflows.SourceMaps;
 
 namespace Heapdog.Cli.CommandLine;
 
@@ -45,9 +46,10 @@ public static class LeaksCommand
         var report = LeakFinder.FromFiles([.. options.Files.Select(f => f.FullName)], context, cancellation);
         context.Progress.Report("Writing the report", -1);
         context.Progress.Clear();
-        if (options.Html is { } htmlFile) AtomicFile.Write(htmlFile.FullName, writer => LeaksHtml.Write(report, writer), options.Force);
-        if (options.Json) ReportJson.Write(context.Out, LeaksResult.Build(report, options.Top, clock.Elapsed), HeapdogJsonContext.Default.LeaksResult);
-        else new LeaksText(report, options.Top, clock.Elapsed).Write(context.Out);
+        var maps = new SourceMapResolver(); // one per command: each script's map is read once for all outputs
+        if (options.Html is { } htmlFile) AtomicFile.Write(htmlFile.FullName, writer => LeaksHtml.Write(report, writer, maps), options.Force);
+        if (options.Json) ReportJson.Write(context.Out, LeaksResult.Build(report, options.Top, clock.Elapsed, maps), HeapdogJsonContext.Default.LeaksResult);
+        else new LeaksText(report, options.Top, clock.Elapsed, maps).Write(context.Out);
         return ExitCodes.Success;
     }
 }

@@ -78,9 +78,13 @@ public static class SampleCommand
                     Format.Count(site.Samples), site.Function.Length == 0 ? "(anonymous)" : site.Function, Where(site));
             table.Write(output);
         }
+        foreach (var note in r.Sites.Select(s => s.SourceMapNote).OfType<string>().Distinct()) output.WriteLine($"source map: {note}");
         output.WriteLine($"Profile written to {r.Profile} (open it in Chrome DevTools > Memory > Load).");
     }
 
-    private static string Where(SampleResult.SampledSite site) =>
-        site.Url.Length == 0 ? "" : site.Line == 0 ? site.Url : $"{site.Url}:{site.Line.ToString(CultureInfo.InvariantCulture)}:{site.Column.ToString(CultureInfo.InvariantCulture)}";
+    private static string Where(SampleResult.SampledSite site)
+    {
+        string generated = site.Url.Length == 0 ? "" : site.Line == 0 ? site.Url : $"{site.Url}:{site.Line.ToString(CultureInfo.InvariantCulture)}:{site.Column.ToString(CultureInfo.InvariantCulture)}";
+        return site.Original is { } o ? $"{o} ({generated})" : generated;
+    }
 }

@@ -4,6 +4,7 @@ using System.Text;
 using Heapdog.Leaks;
 using Heapdog.Workflows.Formatting;
 using Heapdog.Workflows.Reports.Leaks;
+using Heapdog.Workflows.SourceMaps;
 
 namespace Heapdog.Cli.Rendering;
 
@@ -27,8 +28,9 @@ public static class LeaksHtml
         dl{display:grid;grid-template-columns:max-content 1fr;gap:.2em 1em}dt{color:#555}dd{margin:0}
         """;
 
-    public static void Write(LeakReport report, TextWriter w)
+    public static void Write(LeakReport report, TextWriter w, SourceMapResolver? maps = null)
     {
+        maps ??= new SourceMapResolver();
         w.WriteLine("<!DOCTYPE html>");
         w.WriteLine("<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Heapdog leak report</title>");
         w.WriteLine($"<style>{Style}</style></head><body>");
@@ -50,7 +52,8 @@ public static class LeaksHtml
             string severity = LeaksResult.SeverityName(s.Severity);
             w.WriteLine("<section class=\"suspect\">");
             w.WriteLine($"<h2>{rank}. <span class=\"sev {severity}\">{severity}</span><span class=\"kind\">{E(LeaksResult.KindName(s.Kind))}</span>{E(s.Title)}</h2>");
-            w.WriteLine($"<p class=\"expl\">{Code(s.Explanation)}</p>");
+            var mapped = LeaksResult.MapLocation(s, maps);
+            w.WriteLine($"<p class=\"expl\">{Code(LeaksResult.Explain(s, mapped))}</p>");
             w.WriteLine("<div class=\"charts\">");
             if (s.Counts is { } counts)
                 w.WriteLine("<figure>" + Chart(counts, Format.Count, "#1565c0") + $"<figcaption>{E(s.CountUnit)} per snapshot</figcaption></figure>");
@@ -58,7 +61,11 @@ public static class LeaksHtml
             w.WriteLine("</div><dl>");
             if (s.AccumulationPoint is { } p) w.WriteLine($"<dt>accumulates in</dt><dd><code>{E(p.ToString())}</code> ({E(s.PropertyPath)})</dd>");
             else w.WriteLine($"<dt>held via</dt><dd>{E(s.PropertyPath)}</dd>");
-            if (s.Location is { } l) w.WriteLine($"<dt>code</dt><dd><code>{E(l.ToString())}</code></dd>");
+            // The original source first; the generated position stays on hand as the tooltip and in small print.
+            if (s.Location is { } l && mapped.Original is { } o)
+                w.WriteLine($"<dt>code</dt><dd><code title=\"generated: {E(l.ToString())}\">{E(o.ToString())}</code> <small>({E(l.ToString())})</small></dd>");
+            else if (s.Location is { } g) w.WriteLine($"<dt>code</dt><dd><code>{E(g.ToString())}</code></dd>");
+            if (mapped.Note is { } note) w.WriteLine($"<dt>source map</dt><dd>{E(note)}</dd>");
             w.WriteLine($"<dt>new objects</dt><dd>{E(Format.Count(s.NewObjects))} ({E(Format.Size(s.NewBytes))}): {E(string.Join(", ", s.Classes.Select(c => $"{c.ClassName} ×{Format.Count(c.Count)}")))}</dd>");
             if (s.Holds.Count > 0) w.WriteLine($"<dt>holds</dt><dd>{E(string.Join(", ", s.Holds.Select(c => $"{c.ClassName} ×{Format.Count(c.Count)} ({Format.Size(c.Bytes)})")))}</dd>");
             if (s.Removed is { } removed && removed.Skip(1).Any(r => r > 0))

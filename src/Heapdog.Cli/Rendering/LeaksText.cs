@@ -3,12 +3,16 @@ using Heapdog.Snapshot.Comparison;
 using Heapdog.Workflows.Formatting;
 using Heapdog.Workflows.Reports.Leaks;
 using Heapdog.Workflows.Snapshots;
+using Heapdog.Workflows.SourceMaps;
 
 namespace Heapdog.Cli.Rendering;
 
-/// <summary><c>heapdog leaks</c> and <c>heapdog hunt</c> as a terminal report (the JSON is <see cref="LeaksResult"/>).</summary>
-public sealed class LeaksText(LeakReport report, int top, TimeSpan elapsed)
+/// <summary><c>heapdog leaks</c> and <c>heapdog hunt</c> as a terminal report (the JSON is <see cref="LeaksResult"/>);
+/// locations go through <paramref name="maps"/> (default: source maps read from this machine's files).</summary>
+public sealed class LeaksText(LeakReport report, int top, TimeSpan elapsed, SourceMapResolver? maps = null)
 {
+    private readonly SourceMapResolver _maps = maps ?? new SourceMapResolver();
+
     private const int PathHead = LeaksResult.PathHead, PathTail = LeaksResult.PathTail;
 
     private bool ByPaths => report.Matching == SnapshotMatching.Paths;
@@ -37,12 +41,14 @@ public sealed class LeaksText(LeakReport report, int top, TimeSpan elapsed)
         {
             rank++;
             output.WriteLine($"{rank}. {s.Severity.ToString().ToUpperInvariant()}  {LeaksResult.KindName(s.Kind)}  {s.Title}");
-            output.WriteLine($"   {s.Explanation}");
+            var mapped = LeaksResult.MapLocation(s, _maps);
+            output.WriteLine($"   {LeaksResult.Explain(s, mapped)}");
             if (s.Counts is { } counts) output.WriteLine($"   growth:       {string.Join(" → ", counts.Select(Format.Count))} {s.CountUnit}");
             output.WriteLine($"   bytes:        {string.Join(" → ", s.Bytes.Select(Format.Size))}{(s.Removed is { } r && r.Skip(1).Any(x => x > 0) ? $"   (removed between snapshots: {string.Join(", ", r.Skip(1).Select(Format.Count))})" : "")}");
             if (s.AccumulationPoint is { } point) output.WriteLine($"   accumulates:  {point}   ({s.PropertyPath})");
             else output.WriteLine($"   held via:     {s.PropertyPath}");
-            if (s.Location is { } l) output.WriteLine($"   code:         {l}");
+            if (s.Location is { } l) output.WriteLine($"   code:         {mapped.Describe(l.ToString())}");
+            if (mapped.Note is { } note) output.WriteLine($"   source map:   {note}");
             output.WriteLine($"   {(ByPaths ? "net growth: " : "new objects:")}  {Format.Count(s.NewObjects)} ({Format.Size(s.NewBytes)}): {string.Join(", ", s.Classes.Take(3).Select(c => $"{c.ClassName} ×{Format.Count(c.Count)}"))}{(s.MergedPoints > 0 ? $"; merged with {s.MergedPoints} similar accumulation points" : "")}");
             if (s.Holds.Count > 0) output.WriteLine($"   holds:        {string.Join(", ", s.Holds.Select(c => $"{c.ClassName} ×{Format.Count(c.Count)} ({Format.Size(c.Bytes)})"))}");
             output.WriteLine($"   retainer path ({s.RetainerPath.Count - 1} links):");

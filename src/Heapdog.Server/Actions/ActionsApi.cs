@@ -54,7 +54,7 @@ public static class ActionsApi
                 var records = await sessions.UseAsync(processId, identity, new JobProgress(job), target =>
                     HuntSeries.CaptureAsync(n, every, i => CaptureAsync(target, identity.Pid, processId, "hunt", library, store, job,
                         new JobProgress(job, share * i + share * 0.2, share * (i + 1)), ct), new JobProgress(job, 0, 0.6), ct), ct);
-                var report = SnapshotsApi.Report(library, records, HuntTop, job, ct, 0.6, 1);
+                var report = SnapshotsApi.Report(library, records, HuntTop, job, ct, 0.6, 1, identity.Pid);
                 return ReportJson.Serialize(report, HeapdogJsonContext.Default.LeaksResult);
             }));
         }).InRange("count", HuntSeries.MinSnapshots, HuntSeries.MaxSnapshots).DurationInRange("interval", MinDuration, MaxHuntInterval)

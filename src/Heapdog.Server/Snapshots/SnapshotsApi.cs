@@ -228,8 +228,10 @@ public static class SnapshotsApi
 
     /// <summary>The leak report over snapshots of the library, oldest first. Snapshots not in memory are analysed on
     /// the way (only inside a job), one at a time, so any number fits.</summary>
+    /// <remarks>Source maps are read through <c>/proc/PID/root</c> of <paramref name="pid"/> when the snapshots are of
+    /// a live process, else from this machine's files.</remarks>
     public static LeaksResult Report(SnapshotLibrary library, IReadOnlyList<StoredSnapshot> records, int top, Job? job, CancellationToken ct,
-        double from = 0, double to = 1)
+        double from = 0, double to = 1, int? pid = null)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         double step = (to - from) / Math.Max(1, records.Count);
@@ -243,6 +245,6 @@ public static class SnapshotsApi
             job?.Report($"comparing snapshot {i + 1} of {records.Count}", from + step * (i + 0.9));
             return new LeakInput(loaded.Analysis, loaded.Digest, record.Id.ToString(CultureInfo.InvariantCulture));
         }, job is null ? Workflows.Progress.WorkProgress.Quiet : new JobProgress(job, to, to), ct);
-        return LeaksResult.Build(report, top, clock.Elapsed);
+        return LeaksResult.Build(report, top, clock.Elapsed, Workflows.SourceMaps.SourceMapResolver.ForProcess(pid));
     }
 }

@@ -3,6 +3,7 @@ import { Page, guard, progressBar } from '../app';
 import { h, fill } from '../dom';
 import * as fmt from '../format';
 import { renderLeaks } from './leaks';
+import { codeLocation } from '../location';
 
 const finished = (job: Job) => job.state === 'done' || job.state === 'failed' || job.state === 'cancelled';
 
@@ -66,7 +67,7 @@ export function renderSample(result: SampleResult): HTMLElement {
       h('tbody', null, result.sites.map((s) => h('tr', { testid: 'sample-row' },
         h('td', { class: 'num' }, fmt.bytes(s.bytes)), h('td', { class: 'num' }, fmt.percent(s.bytes, result.totalBytes)),
         h('td', { class: 'num' }, s.samples), h('td', null, h('code', null, s.function || '(anonymous)')),
-        h('td', null, s.url ? h('code', null, `${s.url}:${s.line}:${s.column}`) : h('span', { class: 'muted' }, '–')))))));
+        h('td', null, s.url ? codeLocation(`${s.url}:${s.line}:${s.column}`, s.original, s.sourceMapNote) : h('span', { class: 'muted' }, '–')))))));
 }
 
 export async function jobPage(page: Page): Promise<void> {

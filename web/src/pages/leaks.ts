@@ -2,6 +2,7 @@ import { api, Job, Leaks, Suspect } from '../api';
 import { Page, objectLink } from '../app';
 import { h, fill, Child } from '../dom';
 import * as fmt from '../format';
+import { codeLocation } from '../location';
 
 /** Code names in backticks become <code>. */
 function richText(text: string): Child[] {
@@ -37,7 +38,7 @@ function suspectCard(s: Suspect, index: number, snapshotId: number | null): HTML
     h('dl', { class: 'facts' },
       h('dt', null, 'Accumulates in'), h('dd', { testid: 'suspect-point' }, s.accumulationPoint ? objectRef(snapshotId, s.accumulationPoint) : h('span', { class: 'muted' }, 'only GC roots hold it')),
       h('dt', null, 'Property path'), h('dd', null, h('code', { testid: 'suspect-property-path' }, s.propertyPath)),
-      h('dt', null, 'Source'), h('dd', { testid: 'suspect-location' }, loc ? h('code', null, `${loc.script || `(script ${loc.scriptId})`}:${loc.line}:${loc.column}`) : h('span', { class: 'muted' }, 'unknown')),
+      h('dt', null, 'Source'), h('dd', { testid: 'suspect-location' }, loc ? codeLocation(`${loc.script || `(script ${loc.scriptId})`}:${loc.line}:${loc.column}`, loc.original, loc.sourceMapNote) : h('span', { class: 'muted' }, 'unknown')),
       h('dt', null, 'New objects'), h('dd', null, `${fmt.count(s.newObjects)} (${fmt.bytes(s.newBytes)})`, s.mergedPoints > 0 ? `, ${s.mergedPoints} similar points merged` : ''),
       s.classes.length ? [h('dt', null, 'Classes'), h('dd', null, s.classes.map((c, i) => [i ? ', ' : '', h('span', { class: 'cls' }, c.className), ` ×${fmt.count(c.count)} (${fmt.bytes(c.bytes)})`]))] : null,
       s.holds.length ? [h('dt', null, 'Holds'), h('dd', { testid: 'suspect-holds' }, s.holds.map((c, i) => [i ? ', ' : '', h('span', { class: 'cls' }, c.className), ` ×${fmt.count(c.count)} (${fmt.bytes(c.bytes)})`]))] : null),

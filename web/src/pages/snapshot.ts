@@ -3,6 +3,7 @@ import { SnapshotState } from '../contract';
 import { Page, guard, objectHref, objectLink, progressBar } from '../app';
 import { h, fill } from '../dom';
 import * as fmt from '../format';
+import { codeLocation } from '../location';
 
 const summaries = new Map<string, Promise<Summary>>();
 
@@ -213,7 +214,7 @@ async function objectTab(page: Page, id: string, nodeId: string | undefined, con
         h('dt', null, 'Shallow size'), h('dd', null, fmt.bytes(o.shallowSize)),
         h('dt', null, 'Retained size'), h('dd', null, `${fmt.bytes(o.retainedSize)}${total ? ` (${fmt.percent(o.retainedSize, total)})` : ''}`),
         h('dt', null, 'Distance'), h('dd', null, fmt.distance(o.distance)),
-        inspect.location ? [h('dt', null, 'Location'), h('dd', null, h('code', { testid: 'object-location' }, inspect.location))] : null)),
+        inspect.location ? [h('dt', null, 'Location'), h('dd', null, codeLocation(inspect.location, inspect.original, inspect.sourceMapNote, 'object-location'))] : null)),
     h('h2', null, 'Shortest retainer paths'),
     paths instanceof ApiError ? h('p', { class: 'bad' }, paths.message) : paths.paths.length === 0 ? h('p', { class: 'muted' }, 'No path from the GC roots (weak edges excluded): unreachable or held only weakly.') :
       h('ol', { class: 'paths', testid: 'retainer-paths' }, paths.paths.map((p) => h('li', { testid: 'retainer-path' },

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Heapdog.Leaks;
 using Heapdog.Workflows.Snapshots;
+using Heapdog.Workflows.SourceMaps;
 
 namespace Heapdog.Workflows.Reports.Leaks;
 
@@ -23,8 +24,12 @@ public sealed record LeaksResult(int SchemaVersion, IReadOnlyList<LeaksResult.Le
 
     public sealed record LeakClass(string ClassName, long Count, long Bytes);
 
-    /// <summary>Where the leaking objects are made: script, V8's script id, 0-based line and column.</summary>
-    public sealed record LeakLocation(string Script, int ScriptId, int Line, int Column);
+    /// <summary>Where the leaking objects are made: script, V8's script id, 1-based line and column; with the
+    /// <see cref="Original"/> source position when the script's source map gives one, or a note when its map could not
+    /// be used.</summary>
+    public sealed record LeakLocation(string Script, int ScriptId, int Line, int Column,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] OriginalLocation? Original = null,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? SourceMapNote = null);
 
     /// <summary>A link of the retainer path, or, in place of the links cut out of a long path, their count.</summary>
     public sealed record LeakPathLink(
@@ -33,14 +38,26 @@ public sealed record LeaksResult(int SchemaVersion, IReadOnlyList<LeaksResult.Le
         [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? EdgeType,
         [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] LeakObject? Object);
 
-    /// <summary>The report with its first <paramref name="top"/> suspects (0 = all).</summary>
-    public static LeaksResult Build(LeakReport report, int top, TimeSpan elapsed)
+    /// <summary>The report with its first <paramref name="top"/> suspects (0 = all); locations are mapped through
+    /// <paramref name="maps"/> (default: source maps read from this machine's files).</summary>
+    public static LeaksResult Build(LeakReport report, int top, TimeSpan elapsed, SourceMapResolver? maps = null)
     {
+        maps ??= new SourceMapResolver();
         var shown = top > 0 ? report.Suspects.Take(top) : report.Suspects;
         return new LeaksResult(1, report.Snapshots.Select(s => new LeakSnapshot(s.Source, s.NodeCount, s.TotalSize)).ToList(),
-            report.NewObjects, report.NewBytes, report.Suspects.Count, shown.Select(Suspect).ToList(), (long)elapsed.TotalMilliseconds,
+            report.NewObjects, report.NewBytes, report.Suspects.Count, shown.Select(s => Suspect(s, maps)).ToList(), (long)elapsed.TotalMilliseconds,
             SnapshotComparison.Name(report.Matching));
     }
+
+    /// <summary>The suspect's location through its script's source map (<see cref="SourceMapped.None"/> when it has none).</summary>
+    public static SourceMapped MapLocation(Suspect s, SourceMapResolver maps) =>
+        s.Location is { } l && l.Script.Length > 0 ? maps.Map(l.Script, l.Line, l.Column) : SourceMapped.None;
+
+    /// <summary>The suspect's explanation naming the original source instead of the generated script.</summary>
+    public static string Explain(Suspect s, SourceMapped mapped) =>
+        s.Location is { } l && mapped.Original is { } o
+            ? s.Explanation.Replace($"`{Explanations.Short(l)}`", $"`{Explanations.Short(new CodeLocation(o.Script, l.ScriptId, o.Line, o.Column))}`", StringComparison.Ordinal)
+            : s.Explanation;
 
     public static string KindName(SuspectKind kind) => kind switch
     {
@@ -51,12 +68,16 @@ public sealed record LeaksResult(int SchemaVersion, IReadOnlyList<LeaksResult.Le
 
     public static string SeverityName(Severity severity) => severity.ToString().ToLowerInvariant();
 
-    private static LeakSuspect Suspect(Suspect s) => new(SeverityName(s.Severity), KindName(s.Kind), s.Title, s.Explanation,
-        s.AccumulationPoint is { } p ? Object(p) : null, s.PropertyPath,
+    private static LeakSuspect Suspect(Suspect s, SourceMapResolver maps)
+    {
+        var mapped = MapLocation(s, maps);
+        return new(SeverityName(s.Severity), KindName(s.Kind), s.Title, Explain(s, mapped),
+            s.AccumulationPoint is { } p ? Object(p) : null, s.PropertyPath,
         new LeakGrowth(s.CountUnit, s.Counts, s.Bytes, s.Removed, s.CountGrowthPerSnapshot, s.ByteGrowthPerSnapshot),
-        s.NewObjects, s.NewBytes, s.Classes.Select(c => new LeakClass(c.ClassName, c.Count, c.Bytes)).ToList(),
-        s.Location is { } l ? new LeakLocation(l.Script, l.ScriptId, l.Line, l.Column) : null,
-        s.MergedPoints, s.RetainerPath.Count, Path(s.RetainerPath), s.Holds.Select(c => new LeakClass(c.ClassName, c.Count, c.Bytes)).ToList());
+            s.NewObjects, s.NewBytes, s.Classes.Select(c => new LeakClass(c.ClassName, c.Count, c.Bytes)).ToList(),
+            s.Location is { } l ? new LeakLocation(l.Script, l.ScriptId, l.Line, l.Column, mapped.Original, mapped.Note) : null,
+            s.MergedPoints, s.RetainerPath.Count, Path(s.RetainerPath), s.Holds.Select(c => new LeakClass(c.ClassName, c.Count, c.Bytes)).ToList());
+    }
 
     private static List<LeakPathLink> Path(IReadOnlyList<PathLink> path)
     {
