@@ -73,7 +73,7 @@ public sealed record LeaksResult(int SchemaVersion, IReadOnlyList<LeaksResult.Le
         var mapped = MapLocation(s, maps);
         return new(SeverityName(s.Severity), KindName(s.Kind), s.Title, Explain(s, mapped),
             s.AccumulationPoint is { } p ? Object(p) : null, s.PropertyPath,
-        new LeakGrowth(s.CountUnit, s.Counts, s.Bytes, s.Removed, s.CountGrowthPerSnapshot, s.ByteGrowthPerSnapshot),
+            new LeakGrowth(s.CountUnit, s.Counts, s.Bytes, s.Removed, s.CountGrowthPerSnapshot, s.ByteGrowthPerSnapshot),
             s.NewObjects, s.NewBytes, s.Classes.Select(c => new LeakClass(c.ClassName, c.Count, c.Bytes)).ToList(),
             s.Location is { } l ? new LeakLocation(l.Script, l.ScriptId, l.Line, l.Column, mapped.Original, mapped.Note) : null,
             s.MergedPoints, s.RetainerPath.Count, Path(s.RetainerPath), s.Holds.Select(c => new LeakClass(c.ClassName, c.Count, c.Bytes)).ToList());
