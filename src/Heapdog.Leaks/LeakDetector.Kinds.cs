@@ -87,7 +87,8 @@ public sealed partial class LeakDetector
             if (measure[^1] <= measure[0] || bytes[^1] < bytes[0]) return null;
 
             var severity = SeverityRule.Rate(kind, counts, bytes, _analysis.TotalSize);
-            var location = LocationOf(group);
+            var allocatedAt = StacksOf(group.Allocations);
+            var location = LocationOf(group, allocatedAt);
             var retainerPath = ToLinks(_paths.PathTo(point));
             if (rootHeld && group.Shallowest >= 0) retainerPath = ToLinks(_paths.PathTo(group.Shallowest));
             string propertyPath = rootHeld ? RootHeldPath(group) : PropertyPath(point, group.EdgeLabel);
@@ -111,6 +112,7 @@ public sealed partial class LeakDetector
                 Classes = classes,
                 RetainerPath = retainerPath,
                 Location = location,
+                AllocatedAt = allocatedAt,
                 MergedPoints = 0,
             };
             string? subject = rootHeld ? _analysis.Classes[group.RootHeldClass].Name : null;

@@ -58,7 +58,9 @@ public static class LeaksHtml
             w.WriteLine("</div><dl>");
             if (s.AccumulationPoint is { } p) w.WriteLine($"<dt>accumulates in</dt><dd><code>{E(p.ToString())}</code> ({E(s.PropertyPath)})</dd>");
             else w.WriteLine($"<dt>held via</dt><dd>{E(s.PropertyPath)}</dd>");
-            if (s.Location is { } l) w.WriteLine($"<dt>code</dt><dd><code>{E(l.ToString())}</code></dd>");
+            foreach (var stack in s.AllocatedAt ?? [])
+                w.WriteLine($"<dt>allocated at</dt><dd><code>{E(stack.Describe())}</code> ({E(Format.Count(stack.Count))} new objects, {E(Format.Size(stack.Bytes))})</dd>");
+            if (s.Location is { } l) w.WriteLine($"<dt>code</dt><dd><code>{E(l.ToString())}</code> ({E(l.Label)})</dd>");
             w.WriteLine($"<dt>new objects</dt><dd>{E(Format.Count(s.NewObjects))} ({E(Format.Size(s.NewBytes))}): {E(string.Join(", ", s.Classes.Select(c => $"{c.ClassName} ×{Format.Count(c.Count)}")))}</dd>");
             if (s.Removed is { } removed && removed.Skip(1).Any(r => r > 0))
                 w.WriteLine($"<dt>removed between snapshots</dt><dd>{E(string.Join(", ", removed.Skip(1).Select(Format.Count)))}</dd>");

@@ -42,7 +42,9 @@ public sealed class LeaksText(LeakReport report, int top, TimeSpan elapsed)
             output.WriteLine($"   bytes:        {string.Join(" → ", s.Bytes.Select(Format.Size))}{(s.Removed is { } r && r.Skip(1).Any(x => x > 0) ? $"   (removed between snapshots: {string.Join(", ", r.Skip(1).Select(Format.Count))})" : "")}");
             if (s.AccumulationPoint is { } point) output.WriteLine($"   accumulates:  {point}   ({s.PropertyPath})");
             else output.WriteLine($"   held via:     {s.PropertyPath}");
-            if (s.Location is { } l) output.WriteLine($"   code:         {l}");
+            foreach (var stack in s.AllocatedAt ?? [])
+                output.WriteLine($"   allocated at: {stack.Describe()}   ({Format.Count(stack.Count)} new objects, {Format.Size(stack.Bytes)})");
+            if (s.Location is { } l) output.WriteLine($"   code:         {l}   ({l.Label})");
             output.WriteLine($"   {(ByPaths ? "net growth: " : "new objects:")}  {Format.Count(s.NewObjects)} ({Format.Size(s.NewBytes)}): {string.Join(", ", s.Classes.Take(3).Select(c => $"{c.ClassName} ×{Format.Count(c.Count)}"))}{(s.MergedPoints > 0 ? $"; merged with {s.MergedPoints} similar accumulation points" : "")}");
             output.WriteLine($"   retainer path ({s.RetainerPath.Count - 1} links):");
             WritePath(output, s.RetainerPath);
