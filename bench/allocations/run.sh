@@ -2,7 +2,8 @@
 # What allocation tracking (heapdog hunt --allocations) costs the target: the demo service
 # (src/Heapdog.Cli/Demo/leaky-service.js) under closed-loop HTTP load between the two snapshots of a hunt, once
 # without and once with --allocations, each in a fresh process. Reports requests/s during the load and the target's
-# RSS before and after it. Usage: run.sh [load seconds=10] [connections=8]
+# RSS before and after it, and before that the target's CPU over 5 s of its own light traffic (200 requests/s, which the
+# demo sends itself). Usage: run.sh [load seconds=10] [connections=8]
 # Needs a Release build: dotnet build -c Release src/Heapdog.Cli
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -11,6 +12,7 @@ demo="$here/../../src/Heapdog.Cli/Demo/leaky-service.js"
 seconds=${1:-10}
 connections=${2:-8}
 rss() { awk '/^VmRSS/ {printf "%.0f MB", $2 / 1024}' "/proc/$1/status"; }
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
 # Waits up to 120 s for a line matching $2 in file $1.
 wait_for() {
@@ -28,15 +30,18 @@ measure() {
   wait_for "$out/target.out" '^port '
   local port; port=$(awk '/^port / {print $2; exit}' "$out/target.out")
   node "$here/load.js" "$port" 3 "$connections" > /dev/null # warm-up: let V8 optimise the handler first
-  "$heapdog" hunt --pid "$target" --snapshots 2 --interval "$((seconds + 15))s" --json "$@" > "$out/hunt.json" 2> "$out/hunt.err" &
+  "$heapdog" hunt --pid "$target" --snapshots 2 --interval "$((seconds + 20))s" --json "$@" > "$out/hunt.json" 2> "$out/hunt.err" &
   local hunt=$!
   # Tracking (if asked) starts right after attach; the load runs in the wait between the two snapshots.
   wait_for "$out/hunt.err" 'waiting'
+  local ticks; ticks=$(cpu_ticks "$target")
+  sleep 5
+  local light; light=$(awk -v a="$ticks" -v b="$(cpu_ticks "$target")" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.0f %%", (b - a) / hz / 5 * 100}')
   local before; before=$(rss "$target")
   local result; result=$(node "$here/load.js" "$port" "$seconds" "$connections")
   local after; after=$(rss "$target")
   wait "$hunt"
-  echo "$label: $result, target RSS $before before the load, $after after"
+  echo "$label: target CPU at 200 requests/s: $light of a core; under load: $result; target RSS $before before the load, $after after"
 }
 
 echo "node $(node --version), ${seconds} s of load over ${connections} connections, $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
