@@ -64,6 +64,8 @@ public static class HuntCommand
             directory = Directory.CreateTempSubdirectory("heapdog-hunt-").FullName; // 0700 already (mkdtemp)
         }
 
+        if (allocations)
+            await context.Error.WriteLineAsync("heapdog: allocation tracking slows the target's every allocation until the last snapshot (docs/hunt.md)");
         try
         {
             var paths = await HuntSeries.CaptureFilesAsync(options, count, interval, directory, force, context, cancellationToken, allocations);
