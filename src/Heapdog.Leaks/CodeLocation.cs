@@ -13,7 +13,7 @@ public sealed record CodeLocation(string Script, int ScriptId, int Line, int Col
     public string Label => Kind switch
     {
         LocationKind.Constructor => Name is null ? "constructor" : $"constructor of `{Name}`",
-        LocationKind.Function => Name is null ? "function" : $"function `{Name}`",
+        LocationKind.Function => Name is null ? "anonymous function" : $"function `{Name}`",
         _ => Name is null ? "allocating function" : $"allocating function `{Name}`",
     };
 

@@ -37,7 +37,7 @@ function allocationSite(stack: AllocationStack): string {
 /** What the source location is the start of: the text and HTML reports say the same. */
 function locationKind(loc: NonNullable<Suspect['location']>): string {
   const name = loc.name ? ` \`${loc.name}\`` : '';
-  return loc.kind === 'function' ? `function${name}` : loc.kind === 'allocation' ? `allocating function${name}` : `constructor${name ? ` of${name}` : ''}`;
+  return loc.kind === 'function' ? (name ? `function${name}` : 'anonymous function') : loc.kind === 'allocation' ? `allocating function${name}` : `constructor${name ? ` of${name}` : ''}`;
 }
 
 function suspectCard(s: Suspect, index: number, snapshotId: number | null): HTMLElement {
