@@ -26,8 +26,12 @@ public static class HeapSnapshotCapture
     public static readonly TimeSpan DefaultStallTimeout = TimeSpan.FromSeconds(60);
 
     /// <param name="stallTimeout">Overrides <see cref="DefaultStallTimeout"/>.</param>
+    /// <param name="stopTrackingAllocations">Take the snapshot by stopping allocation tracking
+    /// (<see cref="StartTrackingAllocationsAsync"/>): V8 answers <c>stopTrackingHeapObjects</c> with a snapshot that still
+    /// carries the allocation stacks, so the last snapshot of a tracked series and the stop are one pause, not two.</param>
     public static async Task<SnapshotCaptureResult> CaptureAsync(CdpSession session, string path, bool collectGarbage, bool overwrite,
-        IProgress<SnapshotProgress>? progress = null, CancellationToken cancellationToken = default, TimeSpan? stallTimeout = null)
+        IProgress<SnapshotProgress>? progress = null, CancellationToken cancellationToken = default, TimeSpan? stallTimeout = null,
+        bool stopTrackingAllocations = false)
     {
         var clock = Stopwatch.StartNew();
         string fullPath = Path.GetFullPath(path);
@@ -78,7 +82,7 @@ public static class HeapSnapshotCapture
 
             try
             {
-                await session.SendAsync("HeapProfiler.takeHeapSnapshot", new JsonObject
+                await session.SendAsync(stopTrackingAllocations ? "HeapProfiler.stopTrackingHeapObjects" : "HeapProfiler.takeHeapSnapshot", new JsonObject
                 {
                     ["reportProgress"] = true,
                     ["captureNumericValue"] = false,
@@ -118,6 +122,31 @@ public static class HeapSnapshotCapture
             await file.DisposeAsync().ConfigureAwait(false);
             if (!kept) File.Delete(partial);
         }
+    }
+
+    /// <summary>
+    /// Starts V8's allocation tracker: from now on each new object remembers its allocation stack, and snapshots carry
+    /// <c>trace_function_infos</c>, <c>trace_tree</c> and each node's <c>trace_node_id</c>. It costs the target CPU
+    /// and memory on every allocation until stopped, by the last snapshot (<c>stopTrackingAllocations</c>), by
+    /// <see cref="StopTrackingAllocationsAsync"/>, or by the end of the session.
+    /// </summary>
+    public static async Task StartTrackingAllocationsAsync(CdpSession session, CancellationToken cancellationToken = default)
+    {
+        await session.SendAsync("HeapProfiler.enable", cancellationToken: cancellationToken).ConfigureAwait(false);
+        await session.SendAsync("HeapProfiler.startTrackingHeapObjects", new JsonObject { ["trackAllocations"] = true },
+            cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Stops allocation tracking without a snapshot, for when a tracked series ends early: <c>stopTrackingHeapObjects</c>
+    /// would stream a whole snapshot, <c>HeapProfiler.disable</c> only stops (and forgets the session's object ids,
+    /// which a series that failed no longer needs). Best effort: a closed session has stopped tracking already.
+    /// </summary>
+    public static async Task StopTrackingAllocationsAsync(CdpSession session)
+    {
+        if (session.IsClosed) return;
+        try { await session.SendAsync("HeapProfiler.disable", timeout: TimeSpan.FromSeconds(10)).ConfigureAwait(false); }
+        catch (InspectorException) { }
     }
 
     /// <summary>Cancels <paramref name="stalled"/> once <paramref name="activity"/> has been idle longer than <paramref name="limit"/>.</summary>

@@ -12,7 +12,9 @@ public static class Explanations
         if (byPaths && s.Kind == SuspectKind.Collection)
             return $"`{s.PropertyPath}` (matched by its path from the GC roots) grew {string.Join(" → ", s.Counts!.Select(Count))} entries ({string.Join(" → ", s.Bytes.Select(Size))} retained)" +
                 Entries(s, s.Location is { } pl ? $" in `{Short(pl)}`" : "", "its entries are") + ".";
-        string at = s.Location is { } l ? $" in `{Short(l)}`" : "";
+        // The allocating function, when tracked, is nearer the code that makes the objects than a constructor's or closure's start.
+        string at = s.AllocatedAt is [{ UserFrame: { IsUserCode: true } f }, ..] ? $" in `{f.Function}` (`{Short(new CodeLocation(f.Script, f.ScriptId, f.Line, f.Column))}`)"
+            : s.Location is { } l ? $" in `{Short(l)}`" : "";
         string counts = s.Counts is { } c ? string.Join(" → ", c.Select(Count)) : "";
         string bytes = string.Join(" → ", s.Bytes.Select(Size));
         string perSnapshot = $"{Count(s.CountGrowthPerSnapshot)} per snapshot";

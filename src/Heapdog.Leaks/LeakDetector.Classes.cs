@@ -29,12 +29,10 @@ public sealed partial class LeakDetector
                 var path = _paths.PathTo(representative);
                 if (path.Exists(step => accumulationPoints.Contains(_snapshot.NodeIds[step.Node]))) continue;
                 var holder = path.Count >= 2 ? path[^2].Node : representative;
-                CodeLocation? location = c.Location is { } l && IsUserCode(l) ? ToLocation(l) : null;
-                for (int i = path.Count - 1; location is null && i > 0; i--)
-                {
-                    if (_analysis.ClassOfNode(path[i].Node).Location is { } pl && IsUserCode(pl)) location = ToLocation(pl);
-                    else if (_snapshot.Locations.TryGet(path[i].Node, out var own) && IsUserCode(own)) location = ToLocation(own);
-                }
+                CodeLocation? location = c.Location is { } l && IsUserCode(l) ? ToLocation(l, LocationKind.Constructor, c.Name) : null;
+                for (int i = path.Count - 1; location is null && i > 0; i--) location = LocationOfNode(path[i].Node);
+                var allocatedAt = StacksOf(_classAllocations?.GetValueOrDefault(cls));
+                location ??= AllocationLocation(allocatedAt);
                 // Strings, numbers and internal arrays come and go with any work a service does: their counts say
                 // little, so V8's own kinds are rated by bytes alone.
                 bool primitive = c.Name.StartsWith('(');
@@ -55,6 +53,7 @@ public sealed partial class LeakDetector
                     Classes = [new ClassShare(c.Name, counts[^1], bytes[^1])],
                     RetainerPath = ToLinks(path),
                     Location = location,
+                    AllocatedAt = allocatedAt,
                     MergedPoints = 0,
                 };
                 yield return suspect with { Explanation = Explanations.For(suspect, c.Name, null, null, null, 0) };

@@ -26,6 +26,10 @@ public sealed partial class LeakDetector
         public readonly Dictionary<int, (long Count, long Bytes)> Classes = [];
         /// <summary>Per source location: member closures created there.</summary>
         public readonly Dictionary<SourceLocation, long> ClosureLocations = [];
+        /// <summary>Per source location of member closures: the name of the first one met.</summary>
+        public readonly Dictionary<SourceLocation, int> ClosureNames = [];
+        /// <summary>Per allocation trace node id: members allocated there (count, bytes); null without a trace.</summary>
+        public Dictionary<int, (long Count, long Bytes)>? Allocations;
         /// <summary>The shallowest member (the first one met at that depth), or -1.</summary>
         public int Shallowest = -1;
 
@@ -141,6 +145,7 @@ public sealed partial class LeakDetector
                 Array.Fill(_firstNewAtDepth, -1, old, _firstNewAtDepth.Length - old);
             }
             if (_firstNewAtDepth[depth] < 0) _firstNewAtDepth[depth] = v;
+            CountClassAllocation(cls, v);
         }
 
         /// <summary>
@@ -174,7 +179,11 @@ public sealed partial class LeakDetector
             if (group.Shallowest < 0 || _paths.Depth(group.Shallowest) > depth) group.Shallowest = v;
             if (cls == _contextClass) group.ContextCount++;
             if (_snapshot.NodeTypes[v] == _types.Closure && _snapshot.Locations.TryGet(v, out var location))
+            {
                 group.ClosureLocations[location] = group.ClosureLocations.GetValueOrDefault(location) + 1;
+                group.ClosureNames.TryAdd(location, _snapshot.NodeNames[v]);
+            }
+            CountAllocation(ref group.Allocations, v);
         }
 
         /// <summary>

@@ -91,7 +91,8 @@ public sealed partial class LeakDetector
             var severity = SeverityRule.Rate(kind, counts, bytes, _analysis.TotalSize);
             // Without ids nothing is known to be new, so what an owner holds cannot be told from what it always had.
             if (!rootHeld && _detector.Matching == SnapshotMatching.Ids && IsApplicationOwner(point)) group.Held = HeldBelow(point);
-            var location = LocationOf(group);
+            var allocatedAt = StacksOf(group.Allocations);
+            var location = LocationOf(group, allocatedAt);
             var retainerPath = ToLinks(_paths.PathTo(point));
             if (rootHeld && group.Shallowest >= 0) retainerPath = ToLinks(_paths.PathTo(group.Shallowest));
             var (propertyPath, variableContext) = rootHeld ? (RootHeldPath(group), -1) : NamedPath(point, group.EdgeLabel);
@@ -115,6 +116,7 @@ public sealed partial class LeakDetector
                 Classes = classes,
                 RetainerPath = retainerPath,
                 Location = location,
+                AllocatedAt = allocatedAt,
                 MergedPoints = 0,
             };
             string? subject = rootHeld ? _analysis.Classes[group.RootHeldClass].Name : null;

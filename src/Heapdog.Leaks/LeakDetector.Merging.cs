@@ -48,6 +48,7 @@ public sealed partial class LeakDetector
                         NewObjects = items.Sum(i => i.Suspect.NewObjects),
                         NewBytes = items.Sum(i => i.Suspect.NewBytes),
                         MergedPoints = items.Count - 1,
+                        AllocatedAt = head.AllocatedAt is null ? null : StacksOf(MergeAllocations(items)),
                         Severity = SeverityRule.Rate(head.Kind, counts, bytes, _analysis.TotalSize),
                     };
                 }
@@ -57,6 +58,19 @@ public sealed partial class LeakDetector
                 result.Add((head, items));
             }
             return result;
+        }
+
+        /// <summary>The candidates' new objects by allocation trace node, added up.</summary>
+        private static Dictionary<int, (long Count, long Bytes)>? MergeAllocations(List<Candidate> items)
+        {
+            Dictionary<int, (long Count, long Bytes)>? total = null;
+            foreach (var item in items)
+                foreach (var (id, (count, bytes)) in item.Group.Allocations ?? [])
+                {
+                    total ??= [];
+                    total[id] = total.TryGetValue(id, out var t) ? (t.Count + count, t.Bytes + bytes) : (count, bytes);
+                }
+            return total;
         }
 
         /// <summary>Per snapshot, the sum of one series over the candidates (a missing series counts as zeros).</summary>

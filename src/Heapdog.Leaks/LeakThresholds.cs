@@ -97,4 +97,10 @@ public static class LeakThresholds
 
     /// <summary>Classes listed per suspect, by new object count.</summary>
     public const int TopClasses = 5;
+
+    /// <summary>Allocation stacks listed per suspect, by bytes: the rest are usually the same code reached another way.</summary>
+    public const int TopAllocationStacks = 3;
+
+    /// <summary>Frames kept per allocation stack, top first: deeper callers are the framework's.</summary>
+    public const int AllocationFrames = 8;
 }

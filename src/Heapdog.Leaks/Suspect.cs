@@ -28,6 +28,8 @@ public sealed record Suspect
     /// <summary>Shortest path from the GC roots (root first) to the accumulation point or a representative object.</summary>
     public required IReadOnlyList<PathLink> RetainerPath { get; init; }
     public required CodeLocation? Location { get; init; }
+    /// <summary>Where the new objects were allocated, most bytes first; null when the snapshot has no allocation trace.</summary>
+    public IReadOnlyList<AllocationStack>? AllocatedAt { get; init; }
     /// <summary>Other accumulation points with the same retainer path shape, merged into this suspect.</summary>
     public required int MergedPoints { get; init; }
     /// <summary>

@@ -59,12 +59,13 @@ public sealed class LiveTools(McpWorkspace workspace)
         [Description("Time between snapshots, e.g. 10s, 1m")] string interval = "10s",
         [Description("How many suspects to report")] int top = 5,
         [Description("Directory to keep the snapshots in (default: this server's private temporary directory)")] string? directory = null,
+        [Description("Track allocations during the hunt, so each suspect lists the stacks that allocated its new objects (allocatedAt). Costs the target CPU and memory while the hunt runs")] bool allocations = false,
         IProgress<ProgressNotificationValue>? progress = null, CancellationToken cancellation = default) => ToolCall.RunAsync(async () =>
         {
             var work = new ToolProgress(progress);
             var every = DurationText.Parse(interval, "interval");
             var paths = await HuntSeries.CaptureFilesAsync(new AttachOptions { Pid = pid }, snapshots, every,
-                Path.GetFullPath(directory ?? workspace.Directory), force: false, work, cancellation);
+                Path.GetFullPath(directory ?? workspace.Directory), force: false, work, cancellation, allocations);
             var clock = Stopwatch.StartNew();
             var report = LeakFinder.FromFiles(paths, work, cancellation);
             var maps = Workflows.SourceMaps.SourceMapResolver.ForProcess(pid); // the target's files, through /proc/PID/root

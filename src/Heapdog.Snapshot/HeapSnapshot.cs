@@ -60,6 +60,8 @@ public sealed class HeapSnapshot
 
     public StringTable Strings { get; internal set; } = null!;
     public SourceLocations Locations { get; internal set; } = SourceLocations.Empty;
+    /// <summary>The allocation stacks behind <see cref="TraceNodeIds"/>, or null when allocation tracking was off.</summary>
+    public AllocationTrace? AllocationTrace { get; internal set; }
 
     /// <summary>Size of the file this was read from, in bytes (-1 if unknown).</summary>
     public long FileSize { get; internal set; } = -1;

@@ -57,8 +57,9 @@ public static class HeapSnapshotReader
         FieldRole[]? nodeRoles = null, edgeRoles = null;
         bool sawNodes = false, sawEdges = false;
         StringTable? strings = null;
-        IntListSink locations = default;
-        bool sawLocations = false;
+        IntListSink locations = default, traceFunctions = default;
+        bool sawLocations = false, sawTraceFunctions = false;
+        AllocationTraceReader.Tree? traceTree = null;
         long nodesEndOffset = -1, edgesEndOffset = -1;
 
         if (reader.PeekToken() == '}') reader.Fail("not a heap snapshot: the top-level object is empty");
@@ -101,8 +102,16 @@ public static class HeapSnapshotReader
                 case "strings":
                     strings = ReadStrings(reader, limits);
                     break;
+                case "trace_function_infos":
+                    traceFunctions = new IntListSink();
+                    NumberArrayReader.Read(reader, ref traceFunctions, "trace_function_infos");
+                    sawTraceFunctions = true;
+                    break;
+                case "trace_tree" when snapshot is not null:
+                    traceTree = AllocationTraceReader.ReadTree(reader, snapshot.Meta.TraceNodeFields, limits);
+                    break;
                 default:
-                    // trace_function_infos, trace_tree, samples and anything newer writers add.
+                    // samples and anything newer writers add.
                     reader.SkipValue($"in '{key}'");
                     break;
             }
@@ -124,6 +133,9 @@ public static class HeapSnapshotReader
         snapshot.CacheTypeIndexes();
         ValidateStringIndexes(snapshot, nodesEndOffset, edgesEndOffset);
         if (sawLocations) snapshot.Locations = BuildLocations(snapshot, locations, end);
+        // Only both tables together describe allocation stacks; an empty tree means tracking was off.
+        if (sawTraceFunctions && traceTree is { Count: > 0 } tree)
+            snapshot.AllocationTrace = AllocationTraceReader.Build(snapshot, traceFunctions.Values.AsSpan(0, traceFunctions.Count), tree, end);
         return snapshot;
     }
 
@@ -196,6 +208,10 @@ public static class HeapSnapshotReader
         string[] nodeFields = StringArray(meta, "node_fields");
         string[] edgeFields = StringArray(meta, "edge_fields");
         string[] locationFields = meta.TryGetProperty("location_fields", out _) ? StringArray(meta, "location_fields") : [];
+        string[] traceFunctionFields = meta.TryGetProperty("trace_function_info_fields", out _) ? StringArray(meta, "trace_function_info_fields") : [];
+        string[] traceNodeFields = meta.TryGetProperty("trace_node_fields", out _) ? StringArray(meta, "trace_node_fields") : [];
+        if (traceFunctionFields.Length > limits.MaxFieldCount || traceNodeFields.Length > limits.MaxFieldCount)
+            throw new HeaderException($"meta declares more than {limits.MaxFieldCount} fields per trace function or trace node", true);
         foreach (var required in new[] { "type", "name", "id", "self_size", "edge_count" })
             if (Array.IndexOf(nodeFields, required) < 0)
                 throw new HeaderException($"unsupported snapshot version: meta.node_fields has no '{required}' (fields: {string.Join(", ", nodeFields)})", true);
@@ -221,6 +237,8 @@ public static class HeapSnapshotReader
             NodeFields = nodeFields,
             EdgeFields = edgeFields,
             LocationFields = locationFields,
+            TraceFunctionInfoFields = traceFunctionFields,
+            TraceNodeFields = traceNodeFields,
             NodeTypes = nodeTypes,
             EdgeTypes = edgeTypes,
             DeclaredNodeCount = (int)nodeCount,

@@ -21,5 +21,8 @@ public sealed record SnapshotLimits
     /// <summary>The header object is small; a larger one is not a snapshot.</summary>
     public int MaxHeaderBytes { get; init; } = 1 << 20;
 
+    /// <summary>At most this many levels of nesting in <c>trace_tree</c> (call depth of an allocation stack).</summary>
+    public int MaxTraceDepth { get; init; } = 1 << 16;
+
     public static SnapshotLimits Default { get; } = new();
 }

@@ -12,6 +12,10 @@ public sealed class SnapshotMeta
     public required string[] EdgeFields { get; init; }
     public required string[] EdgeTypes { get; init; }
     public required string[] LocationFields { get; init; }
+    /// <summary><c>meta.trace_function_info_fields</c>; empty when the writer gives none (no allocation tracking data).</summary>
+    public string[] TraceFunctionInfoFields { get; init; } = [];
+    /// <summary><c>meta.trace_node_fields</c>; empty when the writer gives none.</summary>
+    public string[] TraceNodeFields { get; init; } = [];
 
     public int DeclaredNodeCount { get; init; }
     public int DeclaredEdgeCount { get; init; }

@@ -204,7 +204,7 @@ public sealed class LeakDetectorGraphTests
         s.PropertyPath.ShouldBe("JobQueue@201._events.error");
         s.CountUnit.ShouldBe("listeners");
         s.Counts.ShouldBe([20, 40, 60]);
-        s.Location.ShouldBe(new CodeLocation("/app/queue.js", 7, 13, 1));
+        s.Location.ShouldBe(new CodeLocation("/app/queue.js", 7, 13, 1) { Kind = LocationKind.Function, Name = "onError" });
     }
 
     [Fact]
@@ -310,7 +310,49 @@ public sealed class LeakDetectorGraphTests
             return heap;
         });
 
-        report.Suspects.ShouldHaveSingleItem().Location.ShouldBe(new CodeLocation("/app/profiles.js", 9, 42, 5));
+        report.Suspects.ShouldHaveSingleItem().Location.ShouldBe(new CodeLocation("/app/profiles.js", 9, 42, 5) { Kind = LocationKind.Constructor, Name = "UserProfile" });
+    }
+
+    [Fact]
+    public void Detect_WithAllocationTrace_CountsTheNewObjectsPerAllocationStack()
+    {
+        // As above, with allocation tracking in the last snapshot: trace tree (root) 1 → main 2 → makeProfile 3, and
+        // (root) 1 → makeProfile 4. Items 0..29 were allocated at node 3 (main → makeProfile), items 30..59 at node
+        // 4, except item 59 before tracking (0). New (leaked) items are 20..39, 50 bytes each.
+        // Expected: makeProfile ← main with 10 items (20..29), then makeProfile alone with 10 (30..39);
+        // frames 1-based where each function starts, as V8 writes them.
+        var report = HeapBuilder.Detect(k =>
+        {
+            var heap = StoreWithItems(0, 20 * (k + 1), "object", "UserProfile");
+            for (int j = 0; j < 20 * (k + 1); j++) heap.Locate(4 + j, 9, 41, 4);
+            heap.Edge(2, "property", "make", heap.Closure("makeProfile", 901, 9, "/app/profiles.js", 3));
+            if (k == 2)
+            {
+                int root = heap.String("(root)"), make = heap.String("makeProfile"), main = heap.String("main"), app = heap.String("/app/profiles.js");
+                heap.TraceFunctionInfos = $"0,{root},0,0,0,0, 11,{make},{app},9,42,20, 12,{main},{app},9,1,1";
+                heap.TraceTree = "1,0,0,0,[2,2,0,0,[3,1,30,1500,[]],4,1,30,1500,[]]";
+                for (int j = 0; j < 59; j++) heap.TraceNodeOf[4 + j] = j < 30 ? 3 : 4;
+            }
+            return heap;
+        });
+
+        var s = report.Suspects.ShouldHaveSingleItem();
+        s.AllocatedAt.ShouldNotBeNull();
+        s.AllocatedAt.Count.ShouldBe(2);
+        s.AllocatedAt[0].Frames.ShouldBe([new AllocationFrame("makeProfile", "/app/profiles.js", 9, 42, 20), new AllocationFrame("main", "/app/profiles.js", 9, 1, 1)]);
+        (s.AllocatedAt[0].Count, s.AllocatedAt[0].Bytes).ShouldBe((10, 500));
+        s.AllocatedAt[1].Frames.ShouldBe([new AllocationFrame("makeProfile", "/app/profiles.js", 9, 42, 20)]);
+        s.AllocatedAt[1].Count.ShouldBe(10);
+        s.AllocatedAt[0].Describe().ShouldBe("/app/profiles.js:42:20 (makeProfile)");
+        // The constructor is still the location: the allocation stacks stand beside it.
+        s.Location!.Kind.ShouldBe(LocationKind.Constructor);
+    }
+
+    [Fact]
+    public void Detect_WithoutAllocationTrace_HasNoAllocationStacks()
+    {
+        var report = HeapBuilder.Detect(k => StoreWithItems(0, 20 * (k + 1)));
+        report.Suspects.ShouldHaveSingleItem().AllocatedAt.ShouldBeNull();
     }
 
     [Fact]
@@ -342,6 +384,6 @@ public sealed class LeakDetectorGraphTests
             return heap;
         });
 
-        report.Suspects.ShouldHaveSingleItem().Location.ShouldBe(new CodeLocation("/app/store.js", 9, 5, 1));
+        report.Suspects.ShouldHaveSingleItem().Location.ShouldBe(new CodeLocation("/app/store.js", 9, 5, 1) { Kind = LocationKind.Constructor, Name = "Store" });
     }
 }

@@ -110,6 +110,26 @@ public sealed class McpServerTests
     }
 
     [Fact]
+    public async Task Hunt_Allocations_SuspectsCarryTheirAllocationStacks()
+    {
+        // Without TurboFan's inlining, so publishEvent stays a frame of its own however early V8 optimises its caller.
+        using var service = new NodeProgram("leaky-service.js", flags: ["--inspect-port=0", "--no-turbo-inlining"]);
+        await service.PortAsync();
+        await using var session = await McpSession.StartAsync();
+
+        var hunt = await session.CallAsync("hunt", new Dictionary<string, object?>
+        {
+            ["pid"] = service.Pid, ["snapshots"] = 2, ["interval"] = "2s", ["allocations"] = true,
+        });
+
+        var array = hunt.GetProperty("report").GetProperty("suspects").EnumerateArray()
+            .First(s => s.GetProperty("explanation").GetString()!.Contains("sentEvents"));
+        var functions = array.GetProperty("allocatedAt").EnumerateArray().SelectMany(a => a.GetProperty("frames").EnumerateArray())
+            .Select(f => f.GetProperty("function").GetString()).ToList();
+        functions.ShouldContain("publishEvent", array.ToString());
+    }
+
+    [Fact]
     public async Task Investigation_LeakingService_PsHuntInspectPaths_FindsTheArrayItsPathAndItsLine()
     {
         using var service = new NodeProgram("leaky-service.js", flags: ["--inspect-port=0"]);

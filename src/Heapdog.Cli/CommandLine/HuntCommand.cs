@@ -15,7 +15,7 @@ using Heapdog.Workflows.SourceMaps;
 namespace Heapdog.Cli.CommandLine;
 
 /// <summary>
-/// <c>heapdog hunt --pid PID [--snapshots 3] [--interval 30s]</c>: the routine of a leak hunt in one command. Over one
+/// <c>heapdog hunt --pid PID [--snapshots 3] [--interval 30s] [--allocations]</c>: the routine of a leak hunt in one command. Over one
 /// inspector session (object ids stay comparable only within a session), GC + snapshot N times at the interval, then
 /// hand the files to the leak report (<see cref="LeakFinder"/>). The routine is <see cref="HuntSeries"/>. Snapshots go to a temporary directory removed afterwards unless --keep.
 /// </summary>
@@ -35,15 +35,20 @@ public static class HuntCommand
         command.Options.Add(json);
         command.Options.Add(keep);
         command.Options.Add(force);
+        var allocations = new Option<bool>("--allocations")
+        {
+            Description = "Track allocations during the hunt so suspects say where their new objects were allocated (costs the target CPU and memory while it runs; see docs/hunt.md)",
+        };
+        command.Options.Add(allocations);
 
         command.SetAction((parse, ct) => RunAsync(target.Read(parse), parse.GetValue(snapshots),
             DurationText.Parse(parse.GetValue(interval)!, "--interval"), parse.GetValue(json), parse.GetValue(keep), parse.GetValue(force),
-            context, ct));
+            context, ct, parse.GetValue(allocations)));
         return command;
     }
 
     internal static async Task<int> RunAsync(AttachOptions options, int count, TimeSpan interval, bool json, string? keep, bool force,
-        CliContext context, CancellationToken cancellationToken)
+        CliContext context, CancellationToken cancellationToken, bool allocations = false)
     {
         if (count is < HuntSeries.MinSnapshots or > HuntSeries.MaxSnapshots)
             throw new HeapdogException(ErrorKind.BadRequest, $"--snapshots must be between {HuntSeries.MinSnapshots} and {HuntSeries.MaxSnapshots}, got {count}");
@@ -61,9 +66,11 @@ public static class HuntCommand
             directory = Directory.CreateTempSubdirectory("heapdog-hunt-").FullName; // 0700 already (mkdtemp)
         }
 
+        if (allocations)
+            await context.Error.WriteLineAsync("heapdog: allocation tracking slows the target's every allocation until the last snapshot (docs/hunt.md)");
         try
         {
-            var paths = await HuntSeries.CaptureFilesAsync(options, count, interval, directory, force, context, cancellationToken);
+            var paths = await HuntSeries.CaptureFilesAsync(options, count, interval, directory, force, context, cancellationToken, allocations);
             context.Progress.Clear();
             var clock = Stopwatch.StartNew();
             var report = LeakFinder.FromFiles(paths, context, cancellationToken);

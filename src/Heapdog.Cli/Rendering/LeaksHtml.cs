@@ -61,10 +61,12 @@ public static class LeaksHtml
             w.WriteLine("</div><dl>");
             if (s.AccumulationPoint is { } p) w.WriteLine($"<dt>accumulates in</dt><dd><code>{E(p.ToString())}</code> ({E(s.PropertyPath)})</dd>");
             else w.WriteLine($"<dt>held via</dt><dd>{E(s.PropertyPath)}</dd>");
+            foreach (var stack in s.AllocatedAt ?? [])
+                w.WriteLine($"<dt>allocated at</dt><dd><code>{E(stack.Describe())}</code> ({E(Format.Count(stack.Count))} new objects, {E(Format.Size(stack.Bytes))})</dd>");
             // The original source first; the generated position stays on hand as the tooltip and in small print.
             if (s.Location is { } l && mapped.Original is { } o)
-                w.WriteLine($"<dt>code</dt><dd><code title=\"generated: {E(l.ToString())}\">{E(o.ToString())}</code> <small>({E(l.ToString())})</small></dd>");
-            else if (s.Location is { } g) w.WriteLine($"<dt>code</dt><dd><code>{E(g.ToString())}</code></dd>");
+                w.WriteLine($"<dt>code</dt><dd><code title=\"generated: {E(l.ToString())}\">{E(o.ToString())}</code> <small>({E(l.ToString())})</small> ({E(l.Label)})</dd>");
+            else if (s.Location is { } g) w.WriteLine($"<dt>code</dt><dd><code>{E(g.ToString())}</code> ({E(g.Label)})</dd>");
             if (mapped.Note is { } note) w.WriteLine($"<dt>source map</dt><dd>{E(note)}</dd>");
             w.WriteLine($"<dt>new objects</dt><dd>{E(Format.Count(s.NewObjects))} ({E(Format.Size(s.NewBytes))}): {E(string.Join(", ", s.Classes.Select(c => $"{c.ClassName} ×{Format.Count(c.Count)}")))}</dd>");
             if (s.Holds.Count > 0) w.WriteLine($"<dt>holds</dt><dd>{E(string.Join(", ", s.Holds.Select(c => $"{c.ClassName} ×{Format.Count(c.Count)} ({Format.Size(c.Bytes)})")))}</dd>");

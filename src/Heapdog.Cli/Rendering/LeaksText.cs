@@ -47,7 +47,9 @@ public sealed class LeaksText(LeakReport report, int top, TimeSpan elapsed, Sour
             output.WriteLine($"   bytes:        {string.Join(" → ", s.Bytes.Select(Format.Size))}{(s.Removed is { } r && r.Skip(1).Any(x => x > 0) ? $"   (removed between snapshots: {string.Join(", ", r.Skip(1).Select(Format.Count))})" : "")}");
             if (s.AccumulationPoint is { } point) output.WriteLine($"   accumulates:  {point}   ({s.PropertyPath})");
             else output.WriteLine($"   held via:     {s.PropertyPath}");
-            if (s.Location is { } l) output.WriteLine($"   code:         {mapped.Describe(l.ToString())}");
+            foreach (var stack in s.AllocatedAt ?? [])
+                output.WriteLine($"   allocated at: {stack.Describe()}   ({Format.Count(stack.Count)} new objects, {Format.Size(stack.Bytes)})");
+            if (s.Location is { } l) output.WriteLine($"   code:         {mapped.Describe(l.ToString())}   ({l.Label})");
             if (mapped.Note is { } note) output.WriteLine($"   source map:   {note}");
             output.WriteLine($"   {(ByPaths ? "net growth: " : "new objects:")}  {Format.Count(s.NewObjects)} ({Format.Size(s.NewBytes)}): {string.Join(", ", s.Classes.Take(3).Select(c => $"{c.ClassName} ×{Format.Count(c.Count)}"))}{(s.MergedPoints > 0 ? $"; merged with {s.MergedPoints} similar accumulation points" : "")}");
             if (s.Holds.Count > 0) output.WriteLine($"   holds:        {string.Join(", ", s.Holds.Select(c => $"{c.ClassName} ×{Format.Count(c.Count)} ({Format.Size(c.Bytes)})"))}");

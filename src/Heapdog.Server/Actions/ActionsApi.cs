@@ -42,7 +42,7 @@ public static class ActionsApi
                 return JsonSerializer.Serialize(new CaptureResult(record.Id), ServerJsonContext.Default.CaptureResult);
             }))).WithSummary("Take a heap snapshot of a live process, then analyse it");
 
-        api.MapPost("/processes/{id:digits}/hunt", (long id, int? count, string? interval) =>
+        api.MapPost("/processes/{id:digits}/hunt", (long id, int? count, string? interval, bool? allocations) =>
         {
             int n = count ?? 3;
             TimeSpan every;
@@ -52,13 +52,14 @@ public static class ActionsApi
             {
                 double share = 0.6 / n;
                 var records = await sessions.UseAsync(processId, identity, new JobProgress(job), target =>
-                    HuntSeries.CaptureAsync(n, every, i => CaptureAsync(target, identity.Pid, processId, "hunt", library, store, job,
-                        new JobProgress(job, share * i + share * 0.2, share * (i + 1)), ct), new JobProgress(job, 0, 0.6), ct), ct);
+                    HuntSeries.CaptureTrackedAsync(target, allocations ?? false, n, every, (i, stopTracking) => CaptureAsync(target, identity.Pid,
+                        processId, "hunt", library, store, job, new JobProgress(job, share * i + share * 0.2, share * (i + 1)), ct, stopTracking),
+                        new JobProgress(job, 0, 0.6), ct), ct);
                 var report = SnapshotsApi.Report(library, records, HuntTop, job, ct, 0.6, 1, identity.Pid);
                 return ReportJson.Serialize(report, HeapdogJsonContext.Default.LeaksResult);
             }));
         }).InRange("count", HuntSeries.MinSnapshots, HuntSeries.MaxSnapshots).DurationInRange("interval", MinDuration, MaxHuntInterval)
-          .WithSummary("Take `count` snapshots `interval` apart and report what leaks (heapdog hunt --json)");
+          .WithSummary("Take `count` snapshots `interval` apart and report what leaks (heapdog hunt --json); `allocations=true` tracks allocations meanwhile (heapdog hunt --allocations)");
 
         api.MapPost("/processes/{id:digits}/sample", (long id, string? duration) =>
         {
@@ -87,11 +88,12 @@ public static class ActionsApi
     /// <summary>One snapshot into the library, with the same safety checks as <c>heapdog snapshot</c>, recorded as an
     /// event so charts can mark it.</summary>
     private static async Task<StoredSnapshot> CaptureAsync(InspectedProcess target, int pid, long processId, string source,
-        SnapshotLibrary library, DashboardStore store, Job job, IWorkProgress progress, CancellationToken ct)
+        SnapshotLibrary library, DashboardStore store, Job job, IWorkProgress progress, CancellationToken ct, bool stopTrackingAllocations = false)
     {
         await SnapshotCapture.CheckCostAsync(target, pid, library.Directory, force: false, progress, ct);
         string path = library.NewPath($"pid{pid}");
-        var result = await SnapshotCapture.TakeAsync(target, path, collectGarbage: true, overwrite: false, "snapshot", progress, ct);
+        var result = await SnapshotCapture.TakeAsync(target, path, collectGarbage: true, overwrite: false, "snapshot", progress, ct,
+            stopTrackingAllocations: stopTrackingAllocations);
         var record = library.Register(processId, pid, result.Path, result.Bytes, source);
         job.AddSnapshot(record.Id);
         store.AddEvent(processId, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), EventKind.Snapshot, JsonSerializer.Serialize(new Dictionary<string, object>

@@ -74,6 +74,8 @@ public static class AnalysisIndex
     /// <summary><see cref="Write"/> for best-effort callers: false (and no file left behind) when it could not be written.</summary>
     public static bool TryWrite(string indexPath, string snapshotPath, SnapshotAnalysis analysis)
     {
+        // The index does not hold allocation stacks: such a snapshot is read again from its file, so they are not lost.
+        if (analysis.Snapshot.AllocationTrace is not null) return false;
         try
         {
             Write(indexPath, snapshotPath, analysis);

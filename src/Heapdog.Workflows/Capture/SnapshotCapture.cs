@@ -63,7 +63,7 @@ public static class SnapshotCapture
     /// "<paramref name="label"/>: …". A stream that stalls for <paramref name="stallTimeout"/>
     /// (<see cref="HeapSnapshotCapture.DefaultStallTimeout"/> by default) fails as <see cref="ErrorKind.ProcessUnavailable"/>.</summary>
     public static async Task<SnapshotCaptureResult> TakeAsync(InspectedProcess process, string path, bool collectGarbage, bool overwrite,
-        string label, IWorkProgress progress, CancellationToken cancellationToken, TimeSpan? stallTimeout = null)
+        string label, IWorkProgress progress, CancellationToken cancellationToken, TimeSpan? stallTimeout = null, bool stopTrackingAllocations = false)
     {
         var phases = new SyncProgress<SnapshotProgress>(value =>
         {
@@ -77,7 +77,8 @@ public static class SnapshotCapture
         LeftoverPartials.Remove(Path.GetDirectoryName(Path.GetFullPath(path))!);
         try
         {
-            return await HeapSnapshotCapture.CaptureAsync(process.Connection, path, collectGarbage, overwrite, phases, cancellationToken, stallTimeout);
+            return await HeapSnapshotCapture.CaptureAsync(process.Connection, path, collectGarbage, overwrite, phases, cancellationToken, stallTimeout,
+                stopTrackingAllocations);
         }
         catch (InspectorException ex)
         {

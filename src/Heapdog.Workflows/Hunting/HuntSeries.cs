@@ -39,22 +39,55 @@ public static class HuntSeries
         return taken;
     }
 
+    /// <summary>
+    /// <see cref="CaptureAsync{T}"/> over <paramref name="process"/>'s session, with V8's allocation tracker on from
+    /// before the first snapshot to the last when <paramref name="allocations"/>: the last snapshot then carries the
+    /// allocation stack of every object made during the hunt. <paramref name="capture"/> gets the snapshot's index and
+    /// whether that snapshot must be taken by stopping the tracker (the last one), so that stopping costs no second
+    /// snapshot. A series that fails first stops the tracker without one: it must not keep costing the target.
+    /// </summary>
+    public static async Task<IReadOnlyList<T>> CaptureTrackedAsync<T>(InspectedProcess process, bool allocations, int count, TimeSpan interval,
+        Func<int, bool, Task<T>> capture, IWorkProgress progress, CancellationToken cancellationToken)
+    {
+        Validate(count);
+        if (!allocations) return await CaptureAsync(count, interval, i => capture(i, false), progress, cancellationToken);
+        progress.Report("starting allocation tracking", -1);
+        bool tracking = true;
+        try
+        {
+            try { await HeapSnapshotCapture.StartTrackingAllocationsAsync(process.Connection, cancellationToken); }
+            catch (InspectorException ex) { throw ProcessAttach.Translate(ex); }
+            return await CaptureAsync(count, interval, async i =>
+            {
+                bool last = i == count - 1;
+                var taken = await capture(i, last);
+                if (last) tracking = false;
+                return taken;
+            }, progress, cancellationToken);
+        }
+        finally
+        {
+            if (tracking) await HeapSnapshotCapture.StopTrackingAllocationsAsync(process.Connection);
+        }
+    }
+
     /// <summary>The hunt's capture as <c>heapdog hunt</c> and the MCP <c>hunt</c> tool run it: attach to
     /// <paramref name="target"/>, then <paramref name="count"/> snapshots into <paramref name="directory"/>
     /// (<c>hunt-PID-TIME-N.heapsnapshot</c>), each after the headroom check (<paramref name="force"/> turns a refusal into
-    /// a notice). Returns the files, oldest first; the inspector is closed again if Heapdog opened it.</summary>
+    /// a notice), tracking allocations throughout when <paramref name="allocations"/> (<see cref="CaptureTrackedAsync{T}"/>).
+    /// Returns the files, oldest first; the inspector is closed again if Heapdog opened it.</summary>
     public static async Task<IReadOnlyList<string>> CaptureFilesAsync(AttachOptions target, int count, TimeSpan interval, string directory,
-        bool force, IWorkProgress progress, CancellationToken cancellationToken)
+        bool force, IWorkProgress progress, CancellationToken cancellationToken, bool allocations = false)
     {
         Validate(count);
         string stamp = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
         await using var process = await ProcessAttach.AttachAsync(target, progress, cancellationToken);
-        return await CaptureAsync(count, interval, async i =>
+        return await CaptureTrackedAsync(process, allocations, count, interval, async (i, stopTracking) =>
         {
             await SnapshotCapture.CheckCostAsync(process, ProcessAttach.LocalPid(target), directory, force, progress, cancellationToken);
             string path = OutputPath.Check(Path.Combine(directory, $"hunt-{process.Pid}-{stamp}-{i + 1}.heapsnapshot"), overwrite: false);
             var taken = await SnapshotCapture.TakeAsync(process, path, collectGarbage: true, overwrite: false, $"snapshot {i + 1} of {count}",
-                progress, cancellationToken);
+                progress, cancellationToken, stopTrackingAllocations: stopTracking);
             return taken.Path;
         }, progress, cancellationToken);
     }

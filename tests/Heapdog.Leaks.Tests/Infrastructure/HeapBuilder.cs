@@ -52,6 +52,16 @@ internal sealed class HeapBuilder
 
     public HeapBuilder Element(int from, int index, int to) => Edge(from, "element", index.ToString(CultureInfo.InvariantCulture), to);
 
+    /// <summary>Per node ordinal: its trace_node_id (0 when absent).</summary>
+    public Dictionary<int, int> TraceNodeOf { get; } = [];
+    /// <summary>Raw <c>trace_function_infos</c> (V8's six fields; name and script as strings, see
+    /// <see cref="String"/>) and <c>trace_tree</c>; null: allocation tracking was off.</summary>
+    public string? TraceFunctionInfos { get; set; }
+    public string? TraceTree { get; set; }
+
+    /// <summary>The string table index of <paramref name="s"/>.</summary>
+    public int String(string s) => Str(s);
+
     /// <summary>Records a 0-based source position for a node (a closure, or an object's constructor).</summary>
     public HeapBuilder Locate(int node, int scriptId, int line, int column)
     {
@@ -90,7 +100,7 @@ internal sealed class HeapBuilder
         {
             var (type, name, id, size) = _nodes[i];
             if (i > 0) nodes.Append(',');
-            nodes.Append(CultureInfo.InvariantCulture, $"{Array.IndexOf(NodeTypes, type)},{Str(name)},{id},{size},{_edges[i].Count},0,0");
+            nodes.Append(CultureInfo.InvariantCulture, $"{Array.IndexOf(NodeTypes, type)},{Str(name)},{id},{size},{_edges[i].Count},{TraceNodeOf.GetValueOrDefault(i)},0");
             foreach (var (edgeType, nameOrIndex, target) in _edges[i])
             {
                 if (edgeCount++ > 0) edges.Append(',');
@@ -104,10 +114,12 @@ internal sealed class HeapBuilder
         json.Append("\"node_types\":[[").Append(string.Join(',', NodeTypes.Select(t => $"\"{t}\""))).Append("],\"string\",\"number\",\"number\",\"number\",\"number\",\"number\"],");
         json.Append("\"edge_fields\":[\"type\",\"name_or_index\",\"to_node\"],");
         json.Append("\"edge_types\":[[").Append(string.Join(',', EdgeTypes.Select(t => $"\"{t}\""))).Append("],\"string_or_number\",\"node\"],");
-        json.Append("\"trace_function_info_fields\":[],\"trace_node_fields\":[],\"sample_fields\":[],\"location_fields\":[\"object_index\",\"script_id\",\"line\",\"column\"]},");
+        json.Append(TraceTree is null ? "\"trace_function_info_fields\":[],\"trace_node_fields\":[],"
+            : "\"trace_function_info_fields\":[\"function_id\",\"name\",\"script_name\",\"script_id\",\"line\",\"column\"],\"trace_node_fields\":[\"id\",\"function_info_index\",\"count\",\"size\",\"children\"],");
+        json.Append("\"sample_fields\":[],\"location_fields\":[\"object_index\",\"script_id\",\"line\",\"column\"]},");
         json.Append(CultureInfo.InvariantCulture, $"\"node_count\":{_nodes.Count},\"edge_count\":{edgeCount},\"trace_function_count\":0}},");
         json.Append("\"nodes\":[").Append(nodes).Append("],\"edges\":[").Append(edges).Append("],");
-        json.Append("\"trace_function_infos\":[],\"trace_tree\":[],\"samples\":[],\"locations\":[").Append(locations).Append("],\"strings\":[");
+        json.Append("\"trace_function_infos\":[").Append(TraceFunctionInfos).Append("],\"trace_tree\":[").Append(TraceTree).Append("],\"samples\":[],\"locations\":[").Append(locations).Append("],\"strings\":[");
         json.Append(string.Join(',', _strings.Select(s => "\"" + s.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"")));
         json.Append("]}");
         return HeapSnapshotReader.Read(new MemoryStream(Encoding.UTF8.GetBytes(json.ToString())));

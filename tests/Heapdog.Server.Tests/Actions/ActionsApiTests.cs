@@ -58,6 +58,32 @@ public sealed class ActionsApiTests
     }
 
     [Fact]
+    public async Task Hunt_Allocations_SuspectsCarryAllocationStacksAndTheSessionGoesOn()
+    {
+        // Without TurboFan's inlining, so publishEvent stays a frame of its own however early V8 optimises its caller.
+        using var target = new NodeProgram("leaky-service.js", flags: ["--inspect-port=0", "--no-turbo-inlining"]);
+        await target.PortAsync();
+        using var dir = new TempDirectory();
+        await using var server = await DashboardApplication.StartAsync(dir.Path, target.Pid, interval: TimeSpan.FromMilliseconds(500));
+        long id = (await server.WaitForAsync("api/processes", p => p.GetArrayLength() == 1))[0].GetProperty("id").GetInt64();
+
+        var hunt = await server.PostJsonAsync($"api/processes/{id}/hunt?count=2&interval=2s&allocations=true");
+        var done = await server.WaitForJobAsync(hunt.GetProperty("job").GetProperty("id").GetInt64(), TimeSpan.FromMinutes(2));
+
+        done.GetProperty("state").GetString().ShouldBe("done", done.ToString());
+        done.GetProperty("snapshotIds").GetArrayLength().ShouldBe(2); // stopping the tracker took the last one, no extra
+        var events = done.GetProperty("result").GetProperty("suspects").EnumerateArray()
+            .First(s => s.GetProperty("propertyPath").GetString()!.EndsWith(".sentEvents"));
+        var frames = events.GetProperty("allocatedAt").EnumerateArray().SelectMany(a => a.GetProperty("frames").EnumerateArray())
+            .Select(f => f.GetProperty("function").GetString()).ToList();
+        frames.ShouldContain("publishEvent", events.ToString());
+        // The dashboard keeps its session: after the tracker stopped, a plain snapshot over it still works.
+        var capture = await server.WaitForJobAsync((await server.PostJsonAsync($"api/processes/{id}/snapshot")).GetProperty("job").GetProperty("id").GetInt64());
+        capture.GetProperty("state").GetString().ShouldBe("done", capture.ToString());
+        (await target.GetAsync()).ShouldNotBeEmpty();
+    }
+
+    [Fact]
     public async Task Serve_Runtime_HeapFiguresLimitAndMetrics_CaptureSharesTheProbeSession()
     {
         using var target = new NodeProgram("leaky-service.js", flags: FreeInspectorPort);

@@ -34,6 +34,15 @@ public sealed class SnapshotBuilder
 
     public int NodeCount => _nodes.Count;
 
+    /// <summary>Per node ordinal: its trace_node_id (0 when absent).</summary>
+    public Dictionary<int, int> TraceNodeOf { get; } = [];
+    /// <summary>Raw <c>trace_function_infos</c> and <c>trace_tree</c> (with V8's field lists in meta); null: empty, no fields.</summary>
+    public string? TraceFunctionInfos { get; set; }
+    public string? TraceTree { get; set; }
+
+    /// <summary>The string table index of <paramref name="s"/> (added when missing).</summary>
+    public int String(string s) => Str(s);
+
     private int Str(string s)
     {
         int i = _strings.IndexOf(s);
@@ -51,7 +60,7 @@ public sealed class SnapshotBuilder
         {
             var (type, name, id, size) = _nodes[i];
             if (i > 0) nodes.Append(",\n");
-            nodes.Append(CultureInfo.InvariantCulture, $"{Array.IndexOf(NodeTypes, type)},{Str(name)},{id},{size},{_edges[i].Count},0,0");
+            nodes.Append(CultureInfo.InvariantCulture, $"{Array.IndexOf(NodeTypes, type)},{Str(name)},{id},{size},{_edges[i].Count},{TraceNodeOf.GetValueOrDefault(i)},0");
             if (ExtraNodeField) nodes.Append(",7");
             foreach (var (etype, nameOrIndex, target) in _edges[i])
             {
@@ -66,10 +75,12 @@ public sealed class SnapshotBuilder
         sb.Append("\"node_types\":[[").Append(string.Join(",", NodeTypes.Select(t => $"\"{t}\""))).Append("],\"string\",\"number\",\"number\",\"number\",\"number\",\"number\"" + (ExtraNodeField ? ",\"number\"" : "") + "],");
         sb.Append("\"edge_fields\":[\"type\",\"name_or_index\",\"to_node\"],");
         sb.Append("\"edge_types\":[[").Append(string.Join(",", EdgeTypes.Select(t => $"\"{t}\""))).Append("],\"string_or_number\",\"node\"],");
-        sb.Append("\"trace_function_info_fields\":[],\"trace_node_fields\":[],\"sample_fields\":[],\"location_fields\":[\"object_index\",\"script_id\",\"line\",\"column\"]},");
+        sb.Append(TraceTree is null ? "\"trace_function_info_fields\":[],\"trace_node_fields\":[],"
+            : "\"trace_function_info_fields\":[\"function_id\",\"name\",\"script_name\",\"script_id\",\"line\",\"column\"],\"trace_node_fields\":[\"id\",\"function_info_index\",\"count\",\"size\",\"children\"],");
+        sb.Append("\"sample_fields\":[],\"location_fields\":[\"object_index\",\"script_id\",\"line\",\"column\"]},");
         sb.Append(CultureInfo.InvariantCulture, $"\"node_count\":{_nodes.Count},\"edge_count\":{edgeCount},\"trace_function_count\":0}},\n");
         sb.Append("\"nodes\":[").Append(nodes).Append("],\n\"edges\":[").Append(edges).Append("],\n");
-        sb.Append("\"trace_function_infos\":[],\"trace_tree\":[],\"samples\":[],\"locations\":[],\n\"strings\":[");
+        sb.Append("\"trace_function_infos\":[").Append(TraceFunctionInfos).Append("],\"trace_tree\":[").Append(TraceTree).Append("],\"samples\":[],\"locations\":[],\n\"strings\":[");
         sb.Append(string.Join(",\n", _strings.Select(JsString)));
         sb.Append("]}");
         return sb.ToString();

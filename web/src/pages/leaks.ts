@@ -27,8 +27,23 @@ function growthTable(s: Suspect): HTMLElement {
   return h('table', { class: 'grid compact growth', testid: 'suspect-growth' }, h('thead', null, head), h('tbody', null, rows));
 }
 
+type AllocationStack = NonNullable<Suspect['allocatedAt']>[number];
+
+/** "app.js:9:15 (audit)": the first frame in the application's code (a built-in or Node may allocate for it), else the top one. */
+function allocationSite(stack: AllocationStack): string {
+  const f = stack.frames.find((x) => x.script !== '' && !x.script.startsWith('node:')) ?? stack.frames[0];
+  return f ? `${f.script || `(script ${f.scriptId})`}:${f.line}:${f.column} (${f.function})` : '(no frames)';
+}
+
+/** What the source location is the start of: the text and HTML reports say the same. */
+function locationKind(loc: NonNullable<Suspect['location']>): string {
+  const name = loc.name ? ` \`${loc.name}\`` : '';
+  return loc.kind === 'function' ? (name ? `function${name}` : 'anonymous function') : loc.kind === 'allocation' ? `allocating function${name}` : `constructor${name ? ` of${name}` : ''}`;
+}
+
 function suspectCard(s: Suspect, index: number, snapshotId: number | null): HTMLElement {
   const loc = s.location;
+  const stacks = s.allocatedAt ?? [];
   return h('div', { class: `suspect severity-${s.severity}`, testid: 'suspect-card', 'data-severity': s.severity, 'data-kind': s.kind },
     h('div', { class: 'suspect-head' },
       h('span', { class: `badge severity-${s.severity}`, testid: 'suspect-severity' }, s.severity), ' ',
@@ -38,7 +53,9 @@ function suspectCard(s: Suspect, index: number, snapshotId: number | null): HTML
     h('dl', { class: 'facts' },
       h('dt', null, 'Accumulates in'), h('dd', { testid: 'suspect-point' }, s.accumulationPoint ? objectRef(snapshotId, s.accumulationPoint) : h('span', { class: 'muted' }, 'only GC roots hold it')),
       h('dt', null, 'Property path'), h('dd', null, h('code', { testid: 'suspect-property-path' }, s.propertyPath)),
-      h('dt', null, 'Source'), h('dd', { testid: 'suspect-location' }, loc ? codeLocation(`${loc.script || `(script ${loc.scriptId})`}:${loc.line}:${loc.column}`, loc.original, loc.sourceMapNote) : h('span', { class: 'muted' }, 'unknown')),
+      stacks.length ? [h('dt', null, 'Allocated at'), h('dd', { testid: 'suspect-allocated-at' }, stacks.map((a, i) => [i ? h('br', null) : null,
+        h('code', null, allocationSite(a)), ` ${fmt.count(a.count)} new objects (${fmt.bytes(a.bytes)})`]))] : null,
+      h('dt', null, 'Source'), h('dd', { testid: 'suspect-location' }, loc ? [codeLocation(`${loc.script || `(script ${loc.scriptId})`}:${loc.line}:${loc.column}`, loc.original, loc.sourceMapNote), ` (${locationKind(loc)})`] : h('span', { class: 'muted' }, 'unknown')),
       h('dt', null, 'New objects'), h('dd', null, `${fmt.count(s.newObjects)} (${fmt.bytes(s.newBytes)})`, s.mergedPoints > 0 ? `, ${s.mergedPoints} similar points merged` : ''),
       s.classes.length ? [h('dt', null, 'Classes'), h('dd', null, s.classes.map((c, i) => [i ? ', ' : '', h('span', { class: 'cls' }, c.className), ` ×${fmt.count(c.count)} (${fmt.bytes(c.bytes)})`]))] : null,
       s.holds.length ? [h('dt', null, 'Holds'), h('dd', { testid: 'suspect-holds' }, s.holds.map((c, i) => [i ? ', ' : '', h('span', { class: 'cls' }, c.className), ` ×${fmt.count(c.count)} (${fmt.bytes(c.bytes)})`]))] : null),

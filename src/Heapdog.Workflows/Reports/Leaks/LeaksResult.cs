@@ -16,7 +16,12 @@ public sealed record LeaksResult(int SchemaVersion, IReadOnlyList<LeaksResult.Le
 
     public sealed record LeakSuspect(string Severity, string Kind, string Title, string Explanation, LeakObject? AccumulationPoint,
         string PropertyPath, LeakGrowth Growth, long NewObjects, long NewBytes, IReadOnlyList<LeakClass> Classes, LeakLocation? Location,
-        int MergedPoints, int RetainerPathLength, IReadOnlyList<LeakPathLink> RetainerPath, IReadOnlyList<LeakClass> Holds);
+        int MergedPoints, int RetainerPathLength, IReadOnlyList<LeakPathLink> RetainerPath, IReadOnlyList<LeakClass> Holds)
+    {
+        /// <summary>Where the new objects were allocated, most bytes first; null when the last snapshot was taken
+        /// without allocation tracking (<c>hunt --allocations</c>).</summary>
+        public IReadOnlyList<LeakAllocationStack>? AllocatedAt { get; init; }
+    }
 
     public sealed record LeakObject(uint Id, string ClassName, string Name, string Type);
 
@@ -24,12 +29,25 @@ public sealed record LeaksResult(int SchemaVersion, IReadOnlyList<LeaksResult.Le
 
     public sealed record LeakClass(string ClassName, long Count, long Bytes);
 
-    /// <summary>Where the leaking objects are made: script, V8's script id, 1-based line and column; with the
-    /// <see cref="Original"/> source position when the script's source map gives one, or a note when its map could not
-    /// be used.</summary>
+    /// <summary>The code behind the leaking objects: script, V8's script id, 1-based line and column of the start of
+    /// what <see cref="Kind"/> names; with the <see cref="Original"/> source position when the script's source map gives
+    /// one, or a note when its map could not be used.</summary>
     public sealed record LeakLocation(string Script, int ScriptId, int Line, int Column,
         [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] OriginalLocation? Original = null,
-        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? SourceMapNote = null);
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? SourceMapNote = null)
+    {
+        /// <summary><c>constructor</c> (of the class <see cref="Name"/>), <c>function</c> (a closure's or one on the
+        /// path), or <c>allocation</c> (the function that allocated them, from the allocation trace).</summary>
+        public string Kind { get; init; } = "constructor";
+        /// <summary>The class or function, when V8 named it.</summary>
+        public string? Name { get; init; }
+    }
+    /// <summary>An allocation stack, top frame (the allocating function) first, and the suspect's new objects and bytes allocated there.</summary>
+    public sealed record LeakAllocationStack(IReadOnlyList<LeakFrame> Frames, long Count, long Bytes);
+
+    /// <summary>A function of an allocation stack: 1-based line and column where the function starts (V8 records no
+    /// finer position), 0 when unknown; the script is empty for V8's built-ins.</summary>
+    public sealed record LeakFrame(string Function, string Script, int ScriptId, int Line, int Column);
 
     /// <summary>A link of the retainer path, or, in place of the links cut out of a long path, their count.</summary>
     public sealed record LeakPathLink(
@@ -75,9 +93,17 @@ public sealed record LeaksResult(int SchemaVersion, IReadOnlyList<LeaksResult.Le
             s.AccumulationPoint is { } p ? Object(p) : null, s.PropertyPath,
             new LeakGrowth(s.CountUnit, s.Counts, s.Bytes, s.Removed, s.CountGrowthPerSnapshot, s.ByteGrowthPerSnapshot),
             s.NewObjects, s.NewBytes, s.Classes.Select(c => new LeakClass(c.ClassName, c.Count, c.Bytes)).ToList(),
-            s.Location is { } l ? new LeakLocation(l.Script, l.ScriptId, l.Line, l.Column, mapped.Original, mapped.Note) : null,
-            s.MergedPoints, s.RetainerPath.Count, Path(s.RetainerPath), s.Holds.Select(c => new LeakClass(c.ClassName, c.Count, c.Bytes)).ToList());
+            s.Location is { } l
+                ? new LeakLocation(l.Script, l.ScriptId, l.Line, l.Column, mapped.Original, mapped.Note) { Kind = LocationKindName(l.Kind), Name = l.Name }
+                : null,
+            s.MergedPoints, s.RetainerPath.Count, Path(s.RetainerPath), s.Holds.Select(c => new LeakClass(c.ClassName, c.Count, c.Bytes)).ToList())
+        {
+            AllocatedAt = s.AllocatedAt?.Select(a => new LeakAllocationStack(
+                a.Frames.Select(f => new LeakFrame(f.Function, f.Script, f.ScriptId, f.Line, f.Column)).ToList(), a.Count, a.Bytes)).ToList(),
+        };
     }
+
+    public static string LocationKindName(LocationKind kind) => kind.ToString().ToLowerInvariant();
 
     private static List<LeakPathLink> Path(IReadOnlyList<PathLink> path)
     {
