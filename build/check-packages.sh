@@ -6,7 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$SECONDS
 
-bash build/pack.sh
+# SKIP_PACK=1 checks the packages already in artifacts/.
+[ "${SKIP_PACK:-}" = 1 ] || bash build/pack.sh
 version="$(dotnet msbuild src/Heapdog.Cli -getProperty:Version)"
 artifacts="$PWD/artifacts"
 work="$(mktemp -d)"
@@ -31,8 +32,9 @@ platforms=("$artifacts"/heapdog-linux-*-"$version".tgz)
 (cd "$work/npm" && npm install --no-audit --no-fund --loglevel=error "${platforms[@]}" "$artifacts/heapdog-$version.tgz")
 expect_version "npx heapdog" "$(cd "$work/npm" && npx --no-install heapdog --version)"
 echo "check-packages: npx heapdog demo"
-(cd "$work/npm" && npx --no-install heapdog demo) > "$work/demo.txt" || { cat "$work/demo.txt"; fail "npx heapdog demo failed"; }
-grep -q "Leak suspects from" "$work/demo.txt" || { cat "$work/demo.txt"; fail "npx heapdog demo printed no leak report"; }
+(cd "$work/npm" && npx --no-install heapdog demo) > "$work/demo.txt" 2> "$work/demo.err" \
+  || { cat "$work/demo.txt" "$work/demo.err"; fail "npx heapdog demo failed"; }
+grep -q "Leak suspects from" "$work/demo.txt" || { cat "$work/demo.txt" "$work/demo.err"; fail "npx heapdog demo printed no leak report"; }
 head -n 5 "$work/demo.txt"
 
 echo "check-packages: dotnet tool install from artifacts/"

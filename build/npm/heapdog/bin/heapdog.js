@@ -13,8 +13,8 @@ let binary;
 try {
   binary = require.resolve(`${platformPackage}/bin/heapdog`);
 } catch {
-  console.error(`heapdog: the package ${platformPackage} is not installed: heapdog ships a binary for linux-x64 and linux-arm64 ` +
-    `(this is ${platform}), and npm skips it when optional dependencies are omitted (--omit=optional, --no-optional).`);
+  console.error(`heapdog: no binary for ${platform}: the package ${platformPackage} is not installed (npm leaves it out when ` +
+    'optional dependencies are omitted, --omit=optional, and heapdog has builds for linux-x64 and linux-arm64 only).');
   process.exit(1);
 }
 
