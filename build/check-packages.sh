@@ -27,9 +27,11 @@ expect_version "tarball heapdog" "$("$work/tar/heapdog-$version-linux-x64/heapdo
 echo "check-packages: npm install of the local packages into an empty project"
 mkdir "$work/npm"
 (cd "$work/npm" && npm init -y >/dev/null)
-# Every platform package is given as a local file, so npm fetches none of @heapdog/* from a registry.
+# Every platform package is first given as a local file, so npm fetches none of @heapdog/* from a registry; as optional
+# dependencies, so the one for another CPU is skipped (as the launcher's optionalDependencies are) rather than refused.
 platforms=("$artifacts"/heapdog-linux-*-"$version".tgz)
-(cd "$work/npm" && npm install --no-audit --no-fund --loglevel=error "${platforms[@]}" "$artifacts/heapdog-$version.tgz")
+(cd "$work/npm" && npm install --no-audit --no-fund --loglevel=error --save-optional "${platforms[@]}" \
+  && npm install --no-audit --no-fund --loglevel=error "$artifacts/heapdog-$version.tgz")
 expect_version "npx heapdog" "$(cd "$work/npm" && npx --no-install heapdog --version)"
 echo "check-packages: npx heapdog demo"
 (cd "$work/npm" && npx --no-install heapdog demo) > "$work/demo.txt" 2> "$work/demo.err" \
