@@ -19,7 +19,7 @@ fi
 # The native linker for a RID, as publish properties.
 linker() {
   case "$1" in
-    linux-arm64) echo "-p:CppCompilerAndLinker=aarch64-linux-gnu-gcc -p:ObjCopyName=aarch64-linux-gnu-objcopy" ;;
+    linux-arm64) echo "-p:CppCompilerAndLinker=$PWD/build/aarch64-linux-gnu-gcc.sh -p:ObjCopyName=aarch64-linux-gnu-objcopy" ;;
     *) command -v clang >/dev/null 2>&1 || echo "-p:CppCompilerAndLinker=gcc" ;;
   esac
 }
