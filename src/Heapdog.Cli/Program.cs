@@ -4,5 +4,9 @@ namespace Heapdog.Cli;
 
 public static class Program
 {
-    public static Task<int> Main(string[] args) => CliHost.RunAsync(args, Console.Out, Console.Error);
+    public static Task<int> Main(string[] args)
+    {
+        EmbeddedSqlite.Register();
+        return CliHost.RunAsync(args, Console.Out, Console.Error);
+    }
 }

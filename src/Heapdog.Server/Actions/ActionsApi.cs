@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Heapdog.Inspector;
 using Heapdog.Monitoring.Store;
 using Heapdog.Processes;
@@ -96,10 +97,10 @@ public static class ActionsApi
             stopTrackingAllocations: stopTrackingAllocations);
         var record = library.Register(processId, pid, result.Path, result.Bytes, source);
         job.AddSnapshot(record.Id);
-        store.AddEvent(processId, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), EventKind.Snapshot, JsonSerializer.Serialize(new Dictionary<string, object>
+        store.AddEvent(processId, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), EventKind.Snapshot, new JsonObject
         {
             ["reason"] = source, ["path"] = result.Path, ["bytes"] = result.Bytes, ["snapshotId"] = record.Id,
-        }));
+        }.ToJsonString());
         progress.Report("snapshot written", 1);
         return record;
     }

@@ -1,4 +1,4 @@
-using System.Text.Json;
+using System.Text.Json.Nodes;
 using Heapdog.Monitoring.Oom;
 using Heapdog.Monitoring.Store;
 
@@ -47,7 +47,7 @@ public static class KernelOomScan
             var victim = processes.FirstOrDefault(p => p.Process.Identity.Pid == pid && p.Process.StartTimeMs <= at + 2000 && p.LastSeenMs >= at - slack);
             if (victim is null) continue;
             if (store.Events(victim.Process.Id, at - slack, at + slack, ProcessesApi.OomKinds).Count > 0) continue;
-            string detail = JsonSerializer.Serialize(new Dictionary<string, object?>
+            string detail = new JsonObject
             {
                 ["kind"] = e.Kind.ToString(),
                 ["source"] = e.Source,
@@ -55,7 +55,7 @@ public static class KernelOomScan
                 ["anonRssBytes"] = e.AnonRssBytes,
                 ["memcgLimitBytes"] = e.MemcgLimitBytes,
                 ["reason"] = e.Reason,
-            });
+            }.ToJsonString();
             store.AddEvent(victim.Process.Id, at, EventKind.Of(e.Kind), detail);
         }
     }

@@ -6,6 +6,7 @@ using Heapdog.Workflows.Reports.Watch;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 
 namespace Heapdog.Server.Processes;
@@ -46,7 +47,7 @@ public static class ProcessesApi
             store.Processes(id).Count == 0 ? NoProcess(id) : TypedResults.Ok(EventsOf(store.Events(id, from ?? 0, to ?? long.MaxValue))))
             .InRange("from", 0, MaxTimeMs).InRange("to", 0, MaxTimeMs).WithSummary("Events of a process: exits, OOM kills, snapshots");
 
-        api.MapGet("/events", Ok<List<ProcessEvent>> (long? from, long? to, string[]? kind) =>
+        api.MapGet("/events", Ok<List<ProcessEvent>> (long? from, long? to, [FromQuery] string[]? kind = null) =>
             TypedResults.Ok(EventsOf(store.Events(null, from ?? 0, to ?? long.MaxValue, kind))))
             .InRange("from", 0, MaxTimeMs).InRange("to", 0, MaxTimeMs).WithSummary("Events of every process; `kind` filters (repeatable)");
     }

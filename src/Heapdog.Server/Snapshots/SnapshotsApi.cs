@@ -18,6 +18,7 @@ using Heapdog.Workflows.Snapshots;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Net.Http.Headers;
 using Microsoft.OpenApi;
@@ -117,7 +118,7 @@ public static class SnapshotsApi
             WithAnalysis(library, id, loaded => InspectResult.Build(loaded.Analysis, loaded.Record.Name, nodeId, limit ?? 100)))
             .InRange("limit", 0, MaxList).WithSummary("One object: its edges, retainers and dominators (heapdog inspect --json)");
 
-        api.MapGet("/snapshots/{id:digits}/objects/{nodeId}/paths", (long id, string nodeId, int? k, string[]? ignore, CancellationToken ct) =>
+        api.MapGet("/snapshots/{id:digits}/objects/{nodeId}/paths", (long id, string nodeId, int? k, [FromQuery] string[]? ignore = null, CancellationToken ct = default) =>
             WithAnalysis(library, id, loaded => PathsResult.Build(loaded.Analysis, loaded.Record.Name, nodeId, k ?? 5, ignore ?? [], ct)))
             .InRange("k", 1, MaxPaths).WithSummary("Shortest retainer paths from the GC roots (heapdog paths --json)");
 

@@ -287,10 +287,14 @@ public sealed partial class SnapshotAnalysis
     internal static string FormatPropertyName(string name)
     {
         if (name.AsSpan().IndexOfAny(",'\"{}") < 0) return name;
-        return System.Text.Json.JsonSerializer.Serialize(name, JsonQuoting);
+        // A JSON string literal written directly (not by the reflection-based serializer), so trimming keeps it exact.
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(name.Length + 8);
+        using (var writer = new System.Text.Json.Utf8JsonWriter(buffer, JsonQuoting))
+            writer.WriteStringValue(name);
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
-    private static readonly System.Text.Json.JsonSerializerOptions JsonQuoting = new()
+    private static readonly System.Text.Json.JsonWriterOptions JsonQuoting = new()
     {
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
