@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# Builds the packages (build/pack.sh) and installs them as a user would, from artifacts/ only: the npm packages into an
+# Builds the packages (build/pack.sh [RID…]) and installs them as a user would, from artifacts/ only: the npm packages into an
 # empty project (`npx heapdog --version`, `npx heapdog demo`) and the dotnet tool into an empty folder (`heapdog --version`).
 # Fails on the first step that fails. CI runs it after the tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$SECONDS
 
-# SKIP_PACK=1 checks the packages already in artifacts/.
-[ "${SKIP_PACK:-}" = 1 ] || bash build/pack.sh
+# Arguments are the platforms to pack (build/pack.sh's defaults without); SKIP_PACK=1 checks the packages already in
+# artifacts/.
+[ "${SKIP_PACK:-}" = 1 ] || bash build/pack.sh "$@"
 version="$(dotnet msbuild src/Heapdog.Cli -getProperty:Version)"
 artifacts="$PWD/artifacts"
 work="$(mktemp -d)"
