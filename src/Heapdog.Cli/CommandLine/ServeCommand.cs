@@ -67,10 +67,7 @@ public static class ServeCommand
             if (pidList.Length > 0 && onlyPm2) throw new HeapdogException(ErrorKind.BadRequest, "--pid and --pm2 exclude each other");
             if (onlyPm2 && !Pm2Client.IsInstalled()) throw new HeapdogException(ErrorKind.ProcessUnavailable, "--pm2: pm2 is not on PATH");
             var every = parse.GetValue(interval);
-            if (every < TimeSpan.FromMilliseconds(100))
-                throw new HeapdogException(ErrorKind.BadRequest, $"--interval {every.TotalMilliseconds} ms is too short: use 100ms or more");
             int keep = parse.GetValue(loaded);
-            if (keep is < 1 or > 64) throw new HeapdogException(ErrorKind.BadRequest, $"--loaded must be between 1 and 64, got {keep}");
             string dbPath = Path.GetFullPath(parse.GetValue(db) ?? StorePaths.Default());
             var options = new ServeOptions
             {

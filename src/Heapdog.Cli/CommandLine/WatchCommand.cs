@@ -53,8 +53,6 @@ public static class WatchCommand
             if (modes != 1)
                 throw new HeapdogException(ErrorKind.BadRequest, "say what to watch: --pid PID (one or more), --all, or --pm2 (exactly one of them)");
             var every = parse.GetValue(interval);
-            if (every < TimeSpan.FromMilliseconds(100))
-                throw new HeapdogException(ErrorKind.BadRequest, $"--interval {every.TotalMilliseconds} ms is too short: use 100ms or more");
             bool asJson = parse.GetValue(json);
             var mode = pidList.Length > 0 ? TargetMode.Pids : parse.GetValue(all) ? TargetMode.All : TargetMode.Pm2;
             if (mode == TargetMode.Pm2 && !Pm2Client.IsInstalled())
