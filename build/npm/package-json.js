@@ -28,8 +28,8 @@ if (kind === 'platform') {
     name: 'heapdog',
     ...common,
     description: 'Find what keeps a Node.js process\'s memory growing: heap snapshots, leak reports, a live dashboard',
-    bin: { heapdog: 'bin/heapdog.js' },
-    files: ['bin/heapdog.js'],
+    bin: { heapdog: 'launcher.js' },
+    files: ['launcher.js'],
     engines: { node: '>=18' },
     optionalDependencies: Object.fromEntries(rids.map((rid) => [`@heapdog/${rid}`, version])),
   };
