@@ -5,6 +5,7 @@ using Heapdog.Leaks;
 using Heapdog.Workflows.Formatting;
 using Heapdog.Workflows.Reports.Leaks;
 using Heapdog.Workflows.SourceMaps;
+using Heapdog.Workflows.Sources;
 
 namespace Heapdog.Cli.Rendering;
 
@@ -61,6 +62,10 @@ public static class LeaksHtml
             w.WriteLine("</div><dl>");
             if (s.AccumulationPoint is { } p) w.WriteLine($"<dt>accumulates in</dt><dd><code>{E(p.ToString())}</code> ({E(s.PropertyPath)})</dd>");
             else w.WriteLine($"<dt>held via</dt><dd>{E(s.PropertyPath)}</dd>");
+            if (StoreLocator.Find(s, maps) is { } stored)
+                w.WriteLine(stored.Mapped.Original is { } so
+                    ? $"<dt>stored at</dt><dd><code title=\"generated: {E(stored.ToString())}\">{E(so.ToString())}</code> <small>({E(stored.ToString())})</small> <code>{E(stored.Site.Text)}</code></dd>"
+                    : $"<dt>stored at</dt><dd><code>{E(stored.ToString())}</code> <code>{E(stored.Site.Text)}</code></dd>");
             foreach (var stack in s.AllocatedAt ?? [])
                 w.WriteLine($"<dt>allocated at</dt><dd><code>{E(stack.Describe())}</code> ({E(Format.Count(stack.Count))} new objects, {E(Format.Size(stack.Bytes))})</dd>");
             // The original source first; the generated position stays on hand as the tooltip and in small print.

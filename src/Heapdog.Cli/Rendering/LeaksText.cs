@@ -4,6 +4,7 @@ using Heapdog.Workflows.Formatting;
 using Heapdog.Workflows.Reports.Leaks;
 using Heapdog.Workflows.Snapshots;
 using Heapdog.Workflows.SourceMaps;
+using Heapdog.Workflows.Sources;
 
 namespace Heapdog.Cli.Rendering;
 
@@ -47,6 +48,8 @@ public sealed class LeaksText(LeakReport report, int top, TimeSpan elapsed, Sour
             output.WriteLine($"   bytes:        {string.Join(" → ", s.Bytes.Select(Format.Size))}{(s.Removed is { } r && r.Skip(1).Any(x => x > 0) ? $"   (removed between snapshots: {string.Join(", ", r.Skip(1).Select(Format.Count))})" : "")}");
             if (s.AccumulationPoint is { } point) output.WriteLine($"   accumulates:  {point}   ({s.PropertyPath})");
             else output.WriteLine($"   held via:     {s.PropertyPath}");
+            if (StoreLocator.Find(s, _maps) is { } stored)
+                output.WriteLine($"   stored at:    {stored.Mapped.Describe(stored.ToString())}   {stored.Site.Text}");
             foreach (var stack in s.AllocatedAt ?? [])
                 output.WriteLine($"   allocated at: {stack.Describe()}   ({Format.Count(stack.Count)} new objects, {Format.Size(stack.Bytes)})");
             if (s.Location is { } l) output.WriteLine($"   code:         {mapped.Describe(l.ToString())}   ({l.Label})");

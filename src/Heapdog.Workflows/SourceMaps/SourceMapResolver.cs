@@ -1,12 +1,14 @@
 using System.Text;
 using Heapdog.Workflows.Files;
+using Heapdog.Workflows.Sources;
 
 namespace Heapdog.Workflows.SourceMaps;
 
 /// <summary>
 /// Maps locations in generated scripts (TypeScript output, bundles) back to their sources through each script's
 /// <c>//# sourceMappingURL=</c> comment: an inline <c>data:…;base64,</c> map or a file beside the script. One
-/// resolver serves one command: each script is read and its map parsed once.
+/// resolver serves one command: each script is read and its map parsed once. It also hands out the scripts' text
+/// (<see cref="Source"/>), read through the same file system, for finding the statements behind a location.
 /// <para>
 /// Never throws for a bad script or map: a script that cannot be read or names no map is simply not mapped (most
 /// scripts are plain JavaScript, and a snapshot may be read far from the machine it came from); a map that is named
@@ -18,6 +20,7 @@ public sealed class SourceMapResolver
     private const string Directive = "sourceMappingURL=";
     private readonly string _root;
     private readonly Dictionary<string, (SourceMap? Map, string? Note)> _cache = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (ScriptText? Text, string? Note)> _scripts = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
 
     /// <param name="root">The file system the script paths belong to: "/" here, <c>/proc/PID/root</c> for a live
@@ -46,6 +49,30 @@ public sealed class SourceMapResolver
         return new SourceMapped(new OriginalLocation(o.Source, o.Line + 1, o.Column + 1, string.IsNullOrEmpty(o.Name) ? null : o.Name), null);
     }
 
+    /// <summary>The text of <paramref name="script"/> (a path or <c>file://</c> URL as V8 names it), read through this
+    /// resolver's file system; null for <c>node:</c> modules, VM scripts, remote URLs and scripts that cannot be read
+    /// (absent, unreadable, not a regular file, over <see cref="SourceMapLimits.MaxScriptBytes"/>).</summary>
+    public ScriptText? Source(string script) => ReadScript(script).Text;
+
+    private (ScriptText? Text, string? Note) ReadScript(string script)
+    {
+        lock (_lock)
+        {
+            if (_scripts.TryGetValue(script, out var cached)) return cached;
+            (ScriptText?, string?) entry;
+            try
+            {
+                entry = LocalPath(script) is { } path
+                    ? (new ScriptText(Encoding.UTF8.GetString(ReadCapped(OnRoot(path), SourceMapLimits.MaxScriptBytes, "script " + path))), null)
+                    : (null, null);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { entry = (null, null); }
+            catch (SourceMapException e) { entry = (null, e.Message); } // a script too large, or a FIFO
+            _scripts[script] = entry;
+            return entry;
+        }
+    }
+
     private (SourceMap? Map, string? Note) Load(string script)
     {
         lock (_lock)
@@ -59,13 +86,10 @@ public sealed class SourceMapResolver
 
     private (SourceMap?, string?) Read(string script)
     {
-        string? path = LocalPath(script);
-        if (path is null) return (null, null);
-        string directory = Path.GetDirectoryName(path) ?? "/";
-        string? url;
-        try { url = MappingUrl(OnRoot(path)); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return (null, null); }
-        catch (SourceMapException e) { return (null, e.Message); } // a script too large, or a FIFO
+        var (source, scriptNote) = ReadScript(script);
+        if (source is null) return (null, scriptNote);
+        string directory = Path.GetDirectoryName(LocalPath(script)!) ?? "/";
+        string? url = MappingUrl(source.Text);
         if (url is null) return (null, null);
         try
         {
@@ -105,9 +129,8 @@ public sealed class SourceMapResolver
     private string OnRoot(string path) => _root == "/" ? path : _root + path;
 
     /// <summary>The URL of the last <c>//# sourceMappingURL=</c> (or the old <c>//@</c>) comment of the script.</summary>
-    private static string? MappingUrl(string path)
+    private static string? MappingUrl(string text)
     {
-        var text = Encoding.UTF8.GetString(ReadCapped(path, SourceMapLimits.MaxScriptBytes, "script " + path));
         for (int at = text.LastIndexOf(Directive, StringComparison.Ordinal); at >= 4; at = text.LastIndexOf(Directive, at - 1, StringComparison.Ordinal))
         {
             // Only a comment on a line of its own, "//# " or "//@ ", counts, not the words inside a string or other code.

@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Heapdog.Leaks;
 using Heapdog.Workflows.Snapshots;
 using Heapdog.Workflows.SourceMaps;
+using Heapdog.Workflows.Sources;
 
 namespace Heapdog.Workflows.Reports.Leaks;
 
@@ -21,6 +22,10 @@ public sealed record LeaksResult(int SchemaVersion, IReadOnlyList<LeaksResult.Le
         /// <summary>Where the new objects were allocated, most bytes first; null when the last snapshot was taken
         /// without allocation tracking (<c>hunt --allocations</c>).</summary>
         public IReadOnlyList<LeakAllocationStack>? AllocatedAt { get; init; }
+
+        /// <summary>The statement that stores the new objects into the owner, found in the source of a function of the
+        /// allocation stacks (or of the location); null when none was found (docs/leaks.md, "Stored at").</summary>
+        public LeakStoredAt? StoredAt { get; init; }
     }
 
     public sealed record LeakObject(uint Id, string ClassName, string Name, string Type);
@@ -42,6 +47,18 @@ public sealed record LeaksResult(int SchemaVersion, IReadOnlyList<LeaksResult.Le
         /// <summary>The class or function, when V8 named it.</summary>
         public string? Name { get; init; }
     }
+    /// <summary>The statement that stores into <see cref="Owner"/>: 1-based line and column of the owner's name in it,
+    /// the line's <see cref="Text"/>, in the function <see cref="Name"/>; with the original through the source map.</summary>
+    public sealed record LeakStoredAt(string Script, int ScriptId, int Line, int Column, string Text, string Owner,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] OriginalLocation? Original = null,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? SourceMapNote = null)
+    {
+        /// <summary>Always <c>stored-at</c>: the statement itself, not a function's start.</summary>
+        public string Kind { get; init; } = "stored-at";
+        /// <summary>The function the statement is in, when V8 named it.</summary>
+        public string? Name { get; init; }
+    }
+
     /// <summary>An allocation stack, top frame (the allocating function) first, and the suspect's new objects and bytes allocated there.</summary>
     public sealed record LeakAllocationStack(IReadOnlyList<LeakFrame> Frames, long Count, long Bytes);
 
@@ -100,6 +117,10 @@ public sealed record LeaksResult(int SchemaVersion, IReadOnlyList<LeaksResult.Le
         {
             AllocatedAt = s.AllocatedAt?.Select(a => new LeakAllocationStack(
                 a.Frames.Select(f => new LeakFrame(f.Function, f.Script, f.ScriptId, f.Line, f.Column)).ToList(), a.Count, a.Bytes)).ToList(),
+            StoredAt = StoreLocator.Find(s, maps) is { } at
+                ? new LeakStoredAt(at.Script, at.ScriptId, at.Site.Line, at.Site.Column, at.Site.Text, at.Owner, at.Mapped.Original, at.Mapped.Note)
+                    { Name = string.IsNullOrEmpty(at.Function) ? null : at.Function }
+                : null,
         };
     }
 
