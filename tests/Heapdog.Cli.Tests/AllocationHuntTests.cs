@@ -3,28 +3,45 @@ using System.Text.Json;
 namespace Heapdog.Cli.Tests;
 
 /// <summary>
-/// <c>heapdog hunt --allocations</c> against a real service (<c>Programs/audit-map.js</c>) whose leak is a plain
-/// object literal stored in a module-level Map by <c>audit</c> (header on line 9, the store on line 10).
+/// <c>heapdog hunt --allocations</c> against real services: <c>Programs/audit-map.js</c>, whose leak is a plain object
+/// literal stored in a module-level Map by <c>audit</c> (header on line 9, the store on line 10);
+/// <c>Programs/two-stores.js</c>, one function storing into two collections deep in nested blocks; and a compiled
+/// TypeScript service with a source map.
 /// </summary>
 public sealed class AllocationHuntTests
 {
     // Without TurboFan's inlining: once the timer callback is optimised with `audit` inlined into it, V8's allocation
     // tracker (like its sampling profiler) names the callback, the outermost function of the optimised frame.
     private static readonly string[] Flags = ["--inspect-port=0", "--no-turbo-inlining"];
-    private const int AuditHeaderLine = 9;
+    private const int AuditHeaderLine = 9, AuditStoreLine = 10;
+
+    private static async Task<List<JsonElement>> HuntAsync(NodeProgram target, string workingDirectory, params string[] extra)
+    {
+        await target.ReadyAsync();
+        var run = await HeapdogCommand.RunAsync(workingDirectory,
+            ["hunt", "--pid", target.Pid.ToString(), "--snapshots", "3", "--interval", "2s", "--json", .. extra]);
+        run.ExitCode.ShouldBe(0, run.Stderr);
+        using var doc = JsonDocument.Parse(run.Stdout);
+        return doc.RootElement.GetProperty("suspects").EnumerateArray().Select(e => e.Clone()).ToList();
+    }
+
+    private static JsonElement Holding(List<JsonElement> suspects, string owner) =>
+        suspects.FirstOrDefault(s => s.GetProperty("propertyPath").GetString() == owner) is { ValueKind: JsonValueKind.Object } found
+            ? found : throw new ShouldAssertException($"no suspect holds `{owner}`:\n{string.Join("\n", suspects)}");
 
     private static async Task<JsonElement> HuntInflightAsync(params string[] extra)
     {
         using var target = new NodeProgram("audit-map.js", flags: Flags);
-        await target.ReadyAsync();
         using var dir = new TempDirectory();
-        var run = await HeapdogCommand.RunAsync(dir.Path,
-            ["hunt", "--pid", target.Pid.ToString(), "--snapshots", "3", "--interval", "2s", "--json", .. extra]);
-        run.ExitCode.ShouldBe(0, run.Stderr);
-        using var doc = JsonDocument.Parse(run.Stdout);
-        var suspects = doc.RootElement.GetProperty("suspects").EnumerateArray().Select(e => e.Clone()).ToList();
-        return suspects.FirstOrDefault(s => s.GetProperty("propertyPath").GetString()!.Contains("inflight"))
-            is { ValueKind: JsonValueKind.Object } found ? found : throw new ShouldAssertException($"no suspect holds `inflight`:\n{run.Stdout}");
+        return Holding(await HuntAsync(target, dir.Path, extra), "inflight");
+    }
+
+    /// <summary>The 1-based line of the line holding <paramref name="marker"/>, and the 1-based column of <paramref name="code"/> on it.</summary>
+    private static (int Line, int Column) Marked(string script, string marker, string code)
+    {
+        var lines = File.ReadAllLines(NodeProgram.Locate(script));
+        int index = Array.FindIndex(lines, l => l.Contains(marker, StringComparison.Ordinal));
+        return (index + 1, lines[index].IndexOf(code, StringComparison.Ordinal) + 1);
     }
 
     [Fact]
@@ -48,6 +65,69 @@ public sealed class AllocationHuntTests
         // Its caller, the timer's callback, is the next frame.
         frames.GetArrayLength().ShouldBeGreaterThan(1, top.ToString());
         frames[1].GetProperty("line").GetInt32().ShouldBe(AuditHeaderLine + 4, top.ToString());
+    }
+
+    [Fact]
+    public async Task Hunt_Allocations_StoreOneLineBelowTheHeader_NamesThatLineInJsonAndInLeaks()
+    {
+        using var target = new NodeProgram("audit-map.js", flags: Flags);
+        using var dir = new TempDirectory();
+        string kept = Path.Combine(dir.Path, "kept");
+        var suspect = Holding(await HuntAsync(target, dir.Path, "--allocations", "--keep", kept), "inflight");
+
+        var stored = suspect.GetProperty("storedAt");
+        stored.ValueKind.ShouldBe(JsonValueKind.Object, suspect.ToString());
+        stored.GetProperty("kind").GetString().ShouldBe("stored-at");
+        stored.GetProperty("script").GetString()!.ShouldEndWith("audit-map.js");
+        (stored.GetProperty("line").GetInt32(), stored.GetProperty("column").GetInt32()).ShouldBe((AuditStoreLine, 3), stored.ToString());
+        stored.GetProperty("text").GetString().ShouldBe("inflight.set(req.id, { id: req.id, user: 'user-' + req.id, at: Date.now() });");
+        (stored.GetProperty("name").GetString(), stored.GetProperty("owner").GetString()).ShouldBe(("audit", "inflight"));
+        stored.TryGetProperty("original", out _).ShouldBeFalse(); // plain JavaScript: no source map
+        // The function's header stays where it was: the location is unchanged beside it.
+        suspect.GetProperty("allocatedAt")[0].GetProperty("frames")[0].GetProperty("line").GetInt32().ShouldBe(AuditHeaderLine);
+
+        // `leaks` over the kept snapshots reads the same file from disk and prints the line.
+        var files = Directory.GetFiles(kept, "*.heapsnapshot").Order(StringComparer.Ordinal).ToArray();
+        var leaks = await HeapdogCommand.RunAsync(dir.Path, ["leaks", .. files]);
+        leaks.ExitCode.ShouldBe(0, leaks.Stderr);
+        leaks.Stdout.ShouldContain($"audit-map.js:{AuditStoreLine}:3   inflight.set(req.id,", Case.Sensitive, leaks.Stdout);
+        leaks.Stdout.ShouldContain("stored at:", Case.Sensitive, leaks.Stdout);
+    }
+
+    [Fact]
+    public async Task Hunt_Allocations_TwoStoresInNestedBlocks_EachSuspectGetsItsOwnLine()
+    {
+        using var target = new NodeProgram("two-stores.js", flags: Flags);
+        using var dir = new TempDirectory();
+        var suspects = await HuntAsync(target, dir.Path, "--allocations");
+
+        foreach (var (owner, call) in new[] { ("sessions", "sessions.set("), ("history", "history.push(") })
+        {
+            var stored = Holding(suspects, owner).GetProperty("storedAt");
+            stored.ValueKind.ShouldBe(JsonValueKind.Object, Holding(suspects, owner).ToString());
+            // Not the comment, the string or the template literal that name the call on earlier lines.
+            (stored.GetProperty("line").GetInt32(), stored.GetProperty("column").GetInt32()).ShouldBe(Marked("two-stores.js", $"// store: {owner}", call), stored.ToString());
+            stored.GetProperty("text").GetString()!.ShouldStartWith(call);
+            stored.GetProperty("name").GetString().ShouldBe("track");
+        }
+    }
+
+    [Fact]
+    public async Task Hunt_Allocations_SourceMappedService_StoredAtIsMappedToTheTypeScriptLine()
+    {
+        using var dir = new TempDirectory();
+        var service = SourceMappedService.Write(dir.Path);
+        using var target = new NodeProgram(service.Script, args: ["--serve"], flags: Flags);
+        var stored = Holding(await HuntAsync(target, dir.Path, "--allocations"), "trail").GetProperty("storedAt");
+
+        stored.ValueKind.ShouldBe(JsonValueKind.Object);
+        stored.GetProperty("script").GetString().ShouldBe(service.Script);
+        int line = stored.GetProperty("line").GetInt32();
+        stored.GetProperty("text").GetString()!.ShouldStartWith("trail.push(new AuditEntry(");
+        var original = stored.GetProperty("original");
+        original.GetProperty("script").GetString().ShouldBe(service.Source);
+        original.GetProperty("line").GetInt32().ShouldBe(SourceMappedService.SourceLineOf(line), stored.ToString());
+        original.GetProperty("line").GetInt32().ShouldBe(SourceMappedService.TrailPushSourceLine);
     }
 
     [Fact]

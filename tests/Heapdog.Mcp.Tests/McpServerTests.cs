@@ -127,6 +127,8 @@ public sealed class McpServerTests
         var functions = array.GetProperty("allocatedAt").EnumerateArray().SelectMany(a => a.GetProperty("frames").EnumerateArray())
             .Select(f => f.GetProperty("function").GetString()).ToList();
         functions.ShouldContain("publishEvent", array.ToString());
+        var stored = array.GetProperty("storedAt"); // leaky-service.js: publishEvent starts on line 23 and stores on 25
+        (stored.GetProperty("line").GetInt32(), stored.GetProperty("kind").GetString(), stored.GetProperty("owner").GetString()).ShouldBe((25, "stored-at", "sentEvents"), array.ToString());
     }
 
     [Fact]

@@ -63,6 +63,9 @@ public sealed class SourceMappedService
     /// source and in the generated script.</summary>
     public const int ConstructorSourceLine = 9, ConstructorGeneratedLine = 3;
 
+    /// <summary>The 1-based source line of <c>trail.push(…)</c> in <c>record</c>, the statement that stores the leak.</summary>
+    public const int TrailPushSourceLine = 15;
+
     /// <summary>The 1-based source line the generated <paramref name="generatedLine"/> comes from, or 0 when it has
     /// none: what a correct lookup of any column past the line's indentation must give.</summary>
     public static int SourceLineOf(int generatedLine)

@@ -148,6 +148,27 @@ public sealed class DashboardTests(DashboardFixture fixture, ITestOutputHelper o
     }
 
     [Fact]
+    public async Task HuntButton_AllocationStacks_ShowsTheLineThatStores()
+    {
+        await OpenProcessPageAsync();
+        await _page.GetByTestId("hunt-interval").SelectOptionAsync("2s");
+        (await _page.Locator("label:has([data-testid=hunt-allocations])").InnerTextAsync()).ShouldContain("requests/s");
+        await _page.GetByTestId("hunt-allocations").CheckAsync();
+        await _page.GetByTestId("btn-hunt").ClickAsync();
+        var job = await WaitJobDoneAsync("hunt");
+        await job.Locator("[data-testid=job-result-link]").ClickAsync();
+        var card = _page.Locator("[data-testid=suspect-card]").Filter(new() { Has = _page.Locator("[data-testid=suspect-property-path]", new() { HasTextString = "sentEvents" }) });
+        await card.First.WaitForAsync();
+        // leaky-service.js: `publishEvent` starts on line 23; the event is stored on line 25.
+        string storedAt = await card.First.GetByTestId("suspect-stored-at").InnerTextAsync();
+        storedAt.ShouldContain("leaky-service.js:25:");
+        storedAt.ShouldContain("sentEvents.push(event)");
+        (await card.First.GetByTestId("suspect-allocated-at").InnerTextAsync()).ShouldContain("publishEvent");
+        await ScreenshotAsync("leaks-allocations");
+        await AssertNoErrorBannerAsync();
+    }
+
+    [Fact]
     public async Task SampleButton_LeakyService_ListsPublishEvent()
     {
         await OpenProcessPageAsync();

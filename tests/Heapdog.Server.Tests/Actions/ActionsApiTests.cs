@@ -77,6 +77,9 @@ public sealed class ActionsApiTests
         var frames = events.GetProperty("allocatedAt").EnumerateArray().SelectMany(a => a.GetProperty("frames").EnumerateArray())
             .Select(f => f.GetProperty("function").GetString()).ToList();
         frames.ShouldContain("publishEvent", events.ToString());
+        // The statement inside publishEvent (which starts on line 23) that stores the event, read from the target's file.
+        var stored = events.GetProperty("storedAt");
+        (stored.GetProperty("line").GetInt32(), stored.GetProperty("text").GetString()).ShouldBe((25, "sentEvents.push(event);"), events.ToString());
         // The dashboard keeps its session: after the tracker stopped, a plain snapshot over it still works.
         var capture = await server.WaitForJobAsync((await server.PostJsonAsync($"api/processes/{id}/snapshot")).GetProperty("job").GetProperty("id").GetInt64());
         capture.GetProperty("state").GetString().ShouldBe("done", capture.ToString());
