@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 
 namespace Heapdog.Cli.Tests;
@@ -128,6 +129,60 @@ public sealed class AllocationHuntTests
         original.GetProperty("script").GetString().ShouldBe(service.Source);
         original.GetProperty("line").GetInt32().ShouldBe(SourceMappedService.SourceLineOf(line), stored.ToString());
         original.GetProperty("line").GetInt32().ShouldBe(SourceMappedService.TrailPushSourceLine);
+    }
+
+    // A TypeScript service as esbuild compiles it (tests/reference's esbuild): the map is esbuild's, not the test's.
+    private const string AuditTs = """
+        // The audit trail of a request router, compiled by esbuild with a source map.
+        interface AuditRecord {
+          id: number;
+          user: string;
+          at: number;
+        }
+
+        const inflight = new Map<number, AuditRecord>();
+        let next = 0;
+
+        export function audit(req: { id: number }): void {
+          inflight.set(req.id, { id: req.id, user: 'user-' + req.id, at: Date.now() });
+        }
+
+        setInterval(() => {
+          for (let i = 0; i < 100; i++) audit({ id: next++ });
+        }, 100);
+        console.log('ready');
+        """;
+
+    [Fact]
+    public async Task Hunt_Allocations_EsbuildCompiledTypeScript_StoredAtIsTheTsLine()
+    {
+        using var dir = new TempDirectory();
+        string source = Path.Combine(Directory.CreateDirectory(Path.Combine(dir.Path, "src")).FullName, "audit.ts");
+        File.WriteAllText(source, AuditTs + "\n");
+        string script = Path.Combine(dir.Path, "dist", "audit.js");
+        string esbuild = RepoPaths.Reference(Path.Combine("node_modules", ".bin", "esbuild"));
+        File.Exists(esbuild).ShouldBeTrue($"{esbuild} is missing: run `npm ci` in tests/reference");
+        using (var compile = Process.Start(new ProcessStartInfo(esbuild, [source, "--platform=node", "--format=cjs", "--sourcemap", "--outfile=" + script])
+            { RedirectStandardError = true })!)
+        {
+            string errors = await compile.StandardError.ReadToEndAsync();
+            await compile.WaitForExitAsync();
+            compile.ExitCode.ShouldBe(0, errors);
+        }
+        var lines = AuditTs.Split('\n');
+        int storeLine = Array.FindIndex(lines, l => l.TrimStart().StartsWith("inflight.set(", StringComparison.Ordinal)) + 1;
+
+        using var target = new NodeProgram(script, flags: Flags);
+        var stored = Holding(await HuntAsync(target, dir.Path, "--allocations"), "inflight").GetProperty("storedAt");
+
+        stored.ValueKind.ShouldBe(JsonValueKind.Object);
+        stored.GetProperty("script").GetString().ShouldBe(script);
+        stored.GetProperty("text").GetString()!.ShouldStartWith("inflight.set(req.id,");
+        var original = stored.GetProperty("original");
+        original.GetProperty("script").GetString().ShouldBe(source, stored.ToString());
+        (original.GetProperty("line").GetInt32(), original.GetProperty("column").GetInt32()).ShouldBe((storeLine, 3), stored.ToString());
+        // The generated line is esbuild's own (its helpers come first), so it differs from the source's.
+        stored.GetProperty("line").GetInt32().ShouldNotBe(storeLine);
     }
 
     [Fact]
