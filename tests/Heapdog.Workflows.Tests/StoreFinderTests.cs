@@ -10,7 +10,7 @@ public sealed class StoreFinderTests
 {
     /// <summary>Finds the store in <paramref name="code"/>: the function starts at <c>^</c> (removed) and the answer is
     /// expected at <c>@</c> (removed); no <c>@</c> means no store.</summary>
-    private static void Check(string code, StoreTarget target, string? function = null)
+    private static void Check(string code, StoreTarget target, string? function = null, bool nested = true)
     {
         int start = code.IndexOf('^');
         code = code.Remove(start, 1);
@@ -18,7 +18,7 @@ public sealed class StoreFinderTests
         if (expected >= 0) code = code.Remove(expected, 1);
         var script = new ScriptText(code);
         var (line, column) = script.PositionOf(start);
-        var found = StoreFinder.Find(script, line, column, function, target);
+        var found = StoreFinder.Find(script, line, column, function, target, nested);
         if (expected < 0) { found.ShouldBeNull(); return; }
         found.ShouldNotBeNull();
         (found.Line, found.Column).ShouldBe(script.PositionOf(expected));
@@ -87,6 +87,25 @@ public sealed class StoreFinderTests
     [Fact]
     public void Find_Listener_NeedsTheEventName() =>
         Check("function handle^(req) {\n  jobQueue.on('close', f);\n  @jobQueue.on('error', (e) => log(req, e));\n}\n", new StoreTarget("jobQueue", false, "error"), "handle");
+
+    [Theory]
+    [InlineData("items.forEach((x) => { @inflight.set(x.id, x); });")]
+    [InlineData("items.forEach(x => @inflight.set(x.id, x));")]
+    [InlineData("items.forEach(function (x) { @inflight.set(x.id, x); });")]
+    [InlineData("const o = { put(x) { @inflight.set(x.id, x); } };")]
+    public void Find_StoreInANestedFunction_OnlyWhenNestedAreSearched(string statement)
+    {
+        Check($"function f^(items) {{\n  {statement}\n}}\n", Inflight, nested: true);
+        Check($"function f^(items) {{\n  {statement.Replace("@", "")}\n}}\n", Inflight, nested: false);
+    }
+
+    [Fact]
+    public void Find_NestedSkipped_DirectStoreAfterACallbackAndInBlocks_IsFound() => Check("""
+        function f^(items) {
+          items.forEach((x) => inflight.set(x.id, x)), other(() => { inflight.add(1); });
+          if (items.length) { while (false) {} for (const x of items) { try { } catch (e) { } @inflight.push(x); } }
+        }
+        """, Inflight, nested: false);
 
     [Fact]
     public void Find_HeaderThatDoesNotNameTheFunction_FindsNothing() =>

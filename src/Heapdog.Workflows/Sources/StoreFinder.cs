@@ -21,18 +21,24 @@ public static class StoreFinder
     private static readonly string[] ListenerMethods = ["on", "addListener", "once", "prependListener", "prependOnceListener"];
     private static readonly string[] Assignments = ["=", "??=", "||=", "&&="];
 
+    // Words before "(…) {" that open a block, not a function's body.
+    private static readonly HashSet<string> BlockKeywords = ["if", "for", "while", "switch", "catch", "with"];
+
     /// <summary>The first store into <paramref name="target"/> in the function that starts at 1-based
     /// (<paramref name="line"/>, <paramref name="column"/>) of <paramref name="script"/>; null when there is none, or
     /// when that position is not the start of a function named <paramref name="function"/> (the file is not the code
-    /// V8 ran).</summary>
-    public static StoreSite? Find(ScriptText script, int line, int column, string? function, StoreTarget target)
+    /// V8 ran). With <paramref name="nested"/> false, functions defined inside it (callbacks, methods) are not
+    /// searched: a caller's body may hold much code that is not on the stack.</summary>
+    public static StoreSite? Find(ScriptText script, int line, int column, string? function, StoreTarget target, bool nested = true)
     {
         if (script.OffsetOf(line, column) is not int start || !NamesFunction(script.Line(line), function)) return null;
         var body = Body(script.Text, start);
         if (body is null) return null;
         string text = script.Text;
+        var inner = nested ? null : NestedFunctions(text, body);
         for (int i = 0; i < body.Count; i++)
         {
+            if (inner is not null && inner[i]) continue;
             int? at = StoreAt(text, body, i, target);
             if (at is not int offset) continue;
             var (l, c) = script.PositionOf(offset);
@@ -70,15 +76,14 @@ public static class StoreFinder
                 break;
             }
             if (t.Is(text, ";") && depth == 0) return null;
-            if (t.Is(text, "(") || t.Is(text, "[") || t.Is(text, "{")) depth++;
-            else if ((t.Is(text, ")") || t.Is(text, "]") || t.Is(text, "}")) && --depth < 0) return null;
+            if (IsOpen(text, t)) depth++;
+            else if (IsClose(text, t) && --depth < 0) return null;
         }
         var body = new List<JsToken>();
         depth = 0;
         while (body.Count < MaxBodyTokens && tokens.Next() is { } t)
         {
-            bool open = t.Is(text, "(") || t.Is(text, "[") || t.Is(text, "{");
-            bool close = t.Is(text, ")") || t.Is(text, "]") || t.Is(text, "}");
+            bool open = IsOpen(text, t), close = IsClose(text, t);
             if (close && depth == 0) return body;
             if (expression && depth == 0 && (t.Is(text, ",") || t.Is(text, ";"))) return body;
             if (open) depth++;
@@ -87,6 +92,49 @@ public static class StoreFinder
         }
         return expression ? body : null; // an arrow's expression may end the text; a block must close
     }
+
+    /// <summary>Which tokens of <paramref name="body"/> belong to functions defined in it: an arrow's body (a block
+    /// or an expression), and the block after <c>name(…)</c> (<c>function f(…) {</c>, a method) unless the name is a
+    /// statement's keyword (<c>if (…) {</c>).</summary>
+    private static bool[] NestedFunctions(string text, List<JsToken> body)
+    {
+        int n = body.Count;
+        var match = new int[n];
+        Array.Fill(match, -1);
+        var open = new Stack<int>();
+        for (int i = 0; i < n; i++)
+        {
+            if (IsOpen(text, body[i])) open.Push(i);
+            else if (IsClose(text, body[i]) && open.Count > 0) { int o = open.Pop(); (match[o], match[i]) = (i, o); }
+        }
+        var inner = new bool[n];
+        for (int i = 0; i < n; i++)
+        {
+            int from = -1, to = -1;
+            if (body[i].Is(text, "=>") && i + 1 < n)
+            {
+                from = i + 1;
+                if (body[from].Is(text, "{")) to = match[from];
+                else
+                    for (to = from; to < n; to++)
+                    {
+                        if (IsOpen(text, body[to]) && match[to] > to) { to = match[to]; continue; }
+                        if (IsClose(text, body[to]) || body[to].Is(text, ",") || body[to].Is(text, ";")) { to--; break; }
+                    }
+            }
+            else if (body[i].Is(text, "{") && i > 0 && body[i - 1].Is(text, ")") && match[i - 1] > 0
+                && body[match[i - 1] - 1] is { Kind: JsTokenKind.Identifier } name && !BlockKeywords.Contains(text[name.Start..name.End]))
+                (from, to) = (i, match[i]);
+            if (from < 0) continue;
+            if (to < 0 || to >= n) to = n - 1;
+            for (int k = from; k <= to; k++) inner[k] = true;
+        }
+        return inner;
+    }
+
+    private static bool IsOpen(string text, JsToken t) => t.Is(text, "(") || t.Is(text, "[") || t.Is(text, "{");
+
+    private static bool IsClose(string text, JsToken t) => t.Is(text, ")") || t.Is(text, "]") || t.Is(text, "}");
 
     /// <summary>The offset of a store into <paramref name="target"/> that begins at token <paramref name="i"/>, if one does.</summary>
     private static int? StoreAt(string text, List<JsToken> body, int i, StoreTarget target)
@@ -114,8 +162,8 @@ public static class StoreFinder
         for (int depth = 0; end < body.Count; end++)
         {
             if (depth == 0 && (Is(text, body, end, ",") || Is(text, body, end, ")"))) break;
-            if (Is(text, body, end, "(") || Is(text, body, end, "[") || Is(text, body, end, "{")) depth++;
-            else if (Is(text, body, end, ")") || Is(text, body, end, "]") || Is(text, body, end, "}")) depth--;
+            if (IsOpen(text, body[end])) depth++;
+            else if (IsClose(text, body[end])) depth--;
         }
         int last = end - 1;
         if (last < i || !body[last].Is(text, target.Owner)) return false;
@@ -129,8 +177,8 @@ public static class StoreFinder
         int depth = 0;
         for (int i = open; i < body.Count; i++)
         {
-            if (Is(text, body, i, "(") || Is(text, body, i, "[") || Is(text, body, i, "{")) depth++;
-            else if ((Is(text, body, i, ")") || Is(text, body, i, "]") || Is(text, body, i, "}")) && --depth == 0) return i;
+            if (IsOpen(text, body[i])) depth++;
+            else if (IsClose(text, body[i]) && --depth == 0) return i;
         }
         return body.Count;
     }

@@ -20,23 +20,34 @@ public static class StoreLocator
     public static StoredAt? Find(Suspect suspect, SourceMapResolver maps)
     {
         if (TargetOf(suspect) is not { } target) return null;
-        var tried = new HashSet<(string, int, int)>();
-        foreach (var (script, scriptId, line, column, function) in Functions(suspect))
-        {
-            if (!tried.Add((script, line, column)) || maps.Source(script) is not { } source) continue;
-            if (StoreFinder.Find(source, line, column, function, target) is { } site)
-                return new StoredAt(script, scriptId, function, site, target.Owner, maps.Map(script, site.Line, site.Column));
-        }
+        var functions = Functions(suspect).Distinct().ToList();
+        // First each function's own statements, then what the allocating functions define inside them (a callback
+        // that stores what they made); a caller's nested functions are not searched, as they are not on the stack.
+        foreach (bool nested in (bool[])[false, true])
+            foreach (var (script, scriptId, line, column, function, allocating) in functions)
+            {
+                if ((nested && !allocating) || maps.Source(script) is not { } source) continue;
+                if (StoreFinder.Find(source, line, column, function, target, nested) is { } site)
+                    return new StoredAt(script, scriptId, function, site, target.Owner, maps.Map(script, site.Line, site.Column));
+            }
         return null;
     }
 
-    private static IEnumerable<(string Script, int ScriptId, int Line, int Column, string? Function)> Functions(Suspect suspect)
+    /// <summary>The functions to search, in order; <c>Allocating</c> for a stack's first application frame and the location.</summary>
+    private static IEnumerable<(string Script, int ScriptId, int Line, int Column, string? Function, bool Allocating)> Functions(Suspect suspect)
     {
         foreach (var stack in suspect.AllocatedAt ?? [])
+        {
+            bool first = true;
             foreach (var f in stack.Frames)
-                if (f.IsUserCode && f.Line > 0 && f.Column > 0) yield return (f.Script, f.ScriptId, f.Line, f.Column, f.Function);
+                if (f.IsUserCode && f.Line > 0 && f.Column > 0)
+                {
+                    yield return (f.Script, f.ScriptId, f.Line, f.Column, f.Function, first);
+                    first = false;
+                }
+        }
         if (suspect.Location is { Kind: LocationKind.Function or LocationKind.Allocation } l && l.Script.Length > 0)
-            yield return (l.Script, l.ScriptId, l.Line, l.Column, l.Name);
+            yield return (l.Script, l.ScriptId, l.Line, l.Column, l.Name, true);
     }
 
     /// <summary>What the store must store into, from the retainer path's last named links; null when the suspect has
