@@ -1,0 +1,161 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using Heapdog.Inspector;
+
+namespace Heapdog.Cli.Tests;
+
+/// <summary>
+/// A Node service as it runs in a Kubernetes pod, with no port published: its own network, pid, mount and UTS
+/// namespaces, its own memory cgroup with a limit, and the kubelet's pod log tree (<see cref="NamespacedNode"/>). Heapdog
+/// runs on the host, as a DaemonSet with hostPID would. The target keeps node's default inspector port, 9229: SIGUSR1
+/// opens it on the pod's own loopback, and these tests hold the host's 127.0.0.1:9229 to prove nothing reaches it.
+/// </summary>
+public sealed class ContainerTargetTests
+{
+    private const long Limit = 800_000_000;
+
+    [NamespacesFact]
+    public async Task Ps_NodeInPod_ShowsPodContainerPidInsideAndLimit()
+    {
+        using var node = NamespacedNode.Start("steady.js", Limit);
+        await node.ReadyAsync();
+        using var dir = new TempDirectory();
+
+        var json = await HeapdogCommand.RunAsync(dir.Path, "ps", "--json", "--pods-root", node.PodsRoot);
+        var table = await HeapdogCommand.RunAsync(dir.Path, ["ps"], environment: new Dictionary<string, string> { ["HEAPDOG_PODS_ROOT"] = node.PodsRoot });
+
+        json.ExitCode.ShouldBe(0, json.Stderr);
+        using var doc = JsonDocument.Parse(json.Stdout);
+        var row = doc.RootElement.GetProperty("processes").EnumerateArray().Single(p => p.GetProperty("pid").GetInt32() == node.NodePid);
+        row.GetProperty("podName").GetString().ShouldBe(node.PodName);
+        row.GetProperty("podNamespace").GetString().ShouldBe(node.PodNamespace);
+        row.GetProperty("podUid").GetString().ShouldBe(node.PodUid);
+        row.GetProperty("containerName").GetString().ShouldBe(node.ContainerName);
+        row.GetProperty("containerId").GetString().ShouldBe(node.ContainerId);
+        row.GetProperty("containerRuntime").GetString().ShouldBe("containerd");
+        row.GetProperty("containerPid").GetInt32().ShouldBe(1);
+        row.GetProperty("cgroupMemoryLimitBytes").GetInt64().ShouldBe(node.LimitBytes);
+        row.GetProperty("cgroupMemoryUsageBytes").GetInt64().ShouldBeInRange(1, node.LimitBytes);
+        table.ExitCode.ShouldBe(0, table.Stderr);
+        var line = table.Stdout.Split('\n').Single(l => l.TrimStart().StartsWith(node.NodePid + " ", StringComparison.Ordinal));
+        line.ShouldContain($"shop/{node.PodName}/api");
+        line.ShouldContain($"containerd {node.ContainerId[..12]} pid 1");
+        line.ShouldContain($"of {Heapdog.Monitoring.SizeText.Of(node.LimitBytes)}");
+    }
+
+    [NamespacesFact]
+    public async Task Snapshot_NodeInOwnNetworkNamespace_WritesFileDevToolsReadsWithoutTouchingHostPort()
+    {
+        using var host9229 = HostInspectorPort.Hold();
+        using var node = NamespacedNode.Start("steady.js", Limit);
+        await node.ReadyAsync();
+        using var dir = new TempDirectory();
+
+        var run = await HeapdogCommand.RunAsync(dir.Path, "snapshot", node.NodePid.ToString(), "-o", "pod.heapsnapshot");
+
+        run.ExitCode.ShouldBe(0, run.Stderr);
+        string file = dir.File("pod.heapsnapshot");
+        (await HeapSnapshotStreamCheck.CheckFileAsync(file)).ShouldBeNull();
+        using (var devtools = JsonDocument.Parse(NodeProgram.Run(RepoPaths.Reference("devtools-numbers.mjs"), [file, "--no-objects"])))
+            devtools.RootElement.GetProperty("nodeCount").GetInt32().ShouldBeGreaterThan(10_000);
+        host9229.Connections.ShouldBe(0, "nothing may reach the host's own 127.0.0.1:9229");
+        // The inspector Heapdog opened inside the pod is closed again: nothing listens there but what was there before.
+        (await PodListenersAsync(node)).ShouldBeEmpty();
+    }
+
+    [NamespacesFact]
+    public async Task Hunt_LeakInPod_NamesItWithItsSourceLocationWithoutTouchingHostPort()
+    {
+        using var host9229 = HostInspectorPort.Hold();
+        using var node = NamespacedNode.Start("leaky-service.js", Limit);
+        await node.PortAsync();
+        using var dir = new TempDirectory();
+
+        var run = await HeapdogCommand.RunAsync(dir.Path, "hunt", "--pid", node.NodePid.ToString(), "--snapshots", "3", "--interval", "3s", "--json");
+
+        run.ExitCode.ShouldBe(0, run.Stderr);
+        using var doc = JsonDocument.Parse(run.Stdout);
+        var suspects = doc.RootElement.GetProperty("suspects").EnumerateArray().ToList();
+        var top = suspects.Take(3).Select(s => s.GetProperty("explanation").GetString()!).ToList();
+        top.ShouldContain(e => e.Contains("sentEvents"), string.Join("\n", top));
+        // Source locations are read through /proc/PID/root, the container's own file system.
+        suspects[0].GetProperty("location").ToString().ShouldContain("leaky-service.js");
+        host9229.Connections.ShouldBe(0, "nothing may reach the host's own 127.0.0.1:9229");
+    }
+
+    [NamespacesFact]
+    public async Task Snapshot_PeakBeyondContainerLimit_RefusedWithCgroupFigures()
+    {
+        // 400,000 small objects: about 20 MB of heap, whose snapshot is estimated at several hundred MB, in a 160 MB
+        // container.
+        using var node = NamespacedNode.Start("object-holder.js", 160_000_000, args: ["400000"]);
+        await node.ReadyAsync();
+        using var dir = new TempDirectory();
+
+        var run = await HeapdogCommand.RunAsync(dir.Path, "snapshot", node.NodePid.ToString(), "-o", "big.heapsnapshot");
+
+        run.ExitCode.ShouldBe(7, run.Stderr);
+        run.Stderr.ShouldContain($"heapdog: refusing to snapshot pid {node.NodePid}: it may grow by ");
+        run.Stderr.ShouldMatch(@"but only [0-9.]+ [kM]B is left \(cgroup limit 160 MB - usage [0-9.]+ MB\); pass --force");
+        Directory.GetFileSystemEntries(dir.Path).ShouldBeEmpty();
+        node.HasExited.ShouldBeFalse();
+    }
+
+    private static async Task<List<IPEndPoint>> PodListenersAsync(NamespacedNode node)
+    {
+        // The inspector closes a moment after the session ends.
+        for (int i = 0; i < 40; i++)
+        {
+            var listening = Heapdog.Processes.ListeningSockets.OfProcess(node.NodePid);
+            if (listening.Count == 0) return listening;
+            await Task.Delay(50);
+        }
+        return Heapdog.Processes.ListeningSockets.OfProcess(node.NodePid);
+    }
+
+    /// <summary>A listener on the host's own 127.0.0.1:9229 for the length of a test, counting who connects to it.</summary>
+    private sealed class HostInspectorPort : IDisposable
+    {
+        private readonly TcpListener _listener;
+
+        private HostInspectorPort(TcpListener listener) => _listener = listener;
+
+        /// <summary>Connections waiting to be accepted: every one that reached the port.</summary>
+        public int Connections
+        {
+            get
+            {
+                int n = 0;
+                while (_listener.Pending())
+                {
+                    using var accepted = _listener.AcceptSocket();
+                    n++;
+                }
+                return n;
+            }
+        }
+
+        public static HostInspectorPort Hold()
+        {
+            // Another suite's target may hold 9229 for a moment (their tests run beside these on a developer machine).
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+            while (true)
+            {
+                var listener = new TcpListener(IPAddress.Loopback, NodeInspector.DefaultPort);
+                try
+                {
+                    listener.Start();
+                    return new HostInspectorPort(listener);
+                }
+                catch (SocketException) when (DateTime.UtcNow < deadline)
+                {
+                    listener.Dispose();
+                    Thread.Sleep(200);
+                }
+            }
+        }
+
+        public void Dispose() => _listener.Dispose();
+    }
+}
