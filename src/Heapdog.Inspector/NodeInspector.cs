@@ -132,7 +132,7 @@ public static class NodeInspector
         string name = options.Pid is int p ? $"pid {p}" : $"the process at {endpoint.Address}";
         var connection = await InspectorConnection.ConnectAsync(endpoint.WebSocketUrl, name, cancellationToken: cancellationToken)
             .ConfigureAwait(false);
-        var process = new InspectedProcess(connection, endpoint, options.Pid, openedByHeapdog: false, sessionLock: null);
+        var process = new InspectedProcess(connection, endpoint, options.Pid, openedByHeapdog: options.OpenedForSession, sessionLock: null);
         try
         {
             await process.ConfirmPidAsync(options.Pid, cancellationToken).ConfigureAwait(false);

@@ -102,6 +102,73 @@ public sealed class ContainerTargetTests
         node.HasExited.ShouldBeFalse();
     }
 
+    [NamespacesFact]
+    public async Task Snapshot_KubectlStandIn_ExecsSignalsForwardsAndClosesBoth()
+    {
+        // No cluster runs here: StandIn/kubectl does what kubectl and the kubelet would, with nsenter (see its header).
+        using var node = NamespacedNode.Start("steady.js", Limit);
+        await node.ReadyAsync();
+        using var dir = new TempDirectory();
+
+        var run = await HeapdogCommand.RunAsync(dir.Path, ["snapshot", "--kubectl", node.PodName, "-n", node.PodNamespace, "-c", node.ContainerName,
+            "-o", "pod.heapsnapshot"], environment: StandInKubectl(node));
+
+        run.ExitCode.ShouldBe(0, run.Stderr);
+        (await HeapSnapshotStreamCheck.CheckFileAsync(dir.File("pod.heapsnapshot"))).ShouldBeNull();
+        (await PodListenersAsync(node)).ShouldBeEmpty("the inspector SIGUSR1 opened is closed again");
+        RelaysRunning().ShouldBe(0, "the port-forward is ended");
+    }
+
+    [NamespacesFact]
+    public async Task Hunt_KubectlStandIn_NamesLeakInPod()
+    {
+        using var node = NamespacedNode.Start("leaky-service.js", Limit);
+        await node.PortAsync();
+        using var dir = new TempDirectory();
+
+        var run = await HeapdogCommand.RunAsync(dir.Path, ["hunt", "--kubectl", node.PodName, "--namespace", node.PodNamespace,
+            "--snapshots", "3", "--interval", "3s", "--json"], environment: StandInKubectl(node));
+
+        run.ExitCode.ShouldBe(0, run.Stderr);
+        using var doc = JsonDocument.Parse(run.Stdout);
+        var top = doc.RootElement.GetProperty("suspects").EnumerateArray().Take(3).Select(s => s.GetProperty("explanation").GetString()!).ToList();
+        top.ShouldContain(e => e.Contains("sentEvents"), string.Join("\n", top));
+        RelaysRunning().ShouldBe(0, "the port-forward is ended");
+    }
+
+    [NamespacesFact]
+    public async Task Snapshot_KubectlWrongNamespace_KubectlsOwnWordsAndExit6()
+    {
+        using var node = NamespacedNode.Start("steady.js", Limit);
+        await node.ReadyAsync();
+        using var dir = new TempDirectory();
+
+        var run = await HeapdogCommand.RunAsync(dir.Path, ["snapshot", "--kubectl", node.PodName, "-n", "elsewhere"], environment: StandInKubectl(node));
+
+        run.ExitCode.ShouldBe(6, run.Stderr);
+        run.Stderr.ShouldContain($"heapdog: kubectl exec in pod elsewhere/{node.PodName} failed (exit 1): Error from server (NotFound): pods \"{node.PodName}\" not found");
+        Directory.GetFileSystemEntries(dir.Path).ShouldBeEmpty();
+    }
+
+    private static Dictionary<string, string> StandInKubectl(NamespacedNode node)
+    {
+        string kubectl = Path.Combine(AppContext.BaseDirectory, "StandIn", "kubectl");
+        // The build copies the script without its mode.
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(kubectl, File.GetUnixFileMode(kubectl) | UnixFileMode.UserExecute);
+        return new Dictionary<string, string>
+        {
+            ["KUBECTL"] = kubectl,
+            ["STANDIN_POD"] = node.PodName,
+            ["STANDIN_NAMESPACE"] = node.PodNamespace,
+            ["STANDIN_CONTAINER"] = node.ContainerName,
+            ["STANDIN_PID"] = node.NodePid.ToString(),
+        };
+    }
+
+    /// <summary>Stand-in port-forwards still running (each is a node running port-forward-relay.js).</summary>
+    private static int RelaysRunning() =>
+        Heapdog.Processes.NodeProcessFinder.FindAll().Count(p => p.CommandLineText.Contains("port-forward-relay.js", StringComparison.Ordinal));
+
     private static async Task<List<IPEndPoint>> PodListenersAsync(NamespacedNode node)
     {
         // The inspector closes a moment after the session ends.

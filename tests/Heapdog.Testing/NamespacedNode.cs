@@ -77,7 +77,7 @@ public sealed class NamespacedNode : ChildProcess
             string inner = $"ip link set lo up && hostname {pod} && exec {node}";
             var start = new ProcessStartInfo("sh") { RedirectStandardInput = true, WorkingDirectory = AppContext.BaseDirectory };
             start.ArgumentList.Add("-c");
-            start.ArgumentList.Add($"echo $$ > {Quote(Path.Combine(cgroup, "cgroup.procs"))} && exec unshare --net --pid --mount --uts --fork sh -c {Quote(inner)}");
+            start.ArgumentList.Add($"echo $$ > {Quote(Path.Combine(cgroup, "cgroup.procs"))} && exec unshare --net --pid --mount --mount-proc --uts --fork sh -c {Quote(inner)}");
             start.Environment.Remove("NODE_OPTIONS");
             start.Environment["HOSTNAME"] = pod; // Kubernetes sets it to the pod's name
             var child = new NamespacedNode(start, $"node {Path.GetFileName(script)} in pod {pod}", pods, testGroup, cgroup)
