@@ -38,8 +38,8 @@ public sealed class TargetNetwork
     /// <paramref name="pid"/>'s network namespace when it differs from Heapdog's, or null when they are the same (the
     /// host's sockets reach it).
     /// </summary>
-    /// <exception cref="InspectorException">The namespace cannot be read: Heapdog lacks CAP_SYS_PTRACE over the process,
-    /// or the process is gone.</exception>
+    /// <exception cref="InspectorException">The namespace cannot be read or entered: Heapdog lacks CAP_SYS_PTRACE over
+    /// the process or CAP_SYS_ADMIN, or the process is gone.</exception>
     public static TargetNetwork? Of(int pid)
     {
         string own = ReadLink("/proc/self/ns/net") ?? throw new InspectorException(InspectorErrorKind.PermissionDenied,
@@ -48,7 +48,11 @@ public sealed class TargetNetwork
             ? new InspectorException(InspectorErrorKind.PermissionDenied,
                 $"cannot read the network namespace of pid {pid}: reaching a process in a container needs CAP_SYS_PTRACE (run Heapdog as root, or grant it SYS_PTRACE)")
             : new InspectorException(InspectorErrorKind.ProcessGone, $"no process with pid {pid}"));
-        return own == theirs ? null : new TargetNetwork(pid, theirs);
+        if (own == theirs) return null;
+        var network = new TargetNetwork(pid, theirs);
+        // Entering is tried at once, so a missing capability is said before anything (SIGUSR1) is done to the target.
+        network.CreateSocket(AddressFamily.InterNetwork).Dispose();
+        return network;
     }
 
     /// <summary>A TCP socket for <paramref name="family"/>, made inside the namespace.</summary>

@@ -103,6 +103,33 @@ public sealed class ContainerTargetTests
     }
 
     [NamespacesFact]
+    public async Task Snapshot_WithoutCapSysAdmin_NamesTheCapabilityAndExit6()
+    {
+        using var node = NamespacedNode.Start("steady.js", Limit);
+        await node.ReadyAsync();
+        using var dir = new TempDirectory();
+        // Root, but with CAP_SYS_ADMIN gone from the bounding set (util-linux setpriv): setns is refused.
+        var start = new System.Diagnostics.ProcessStartInfo("setpriv")
+        {
+            WorkingDirectory = dir.Path,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var arg in (string[])["--bounding-set", "-sys_admin", "--inh-caps", "-sys_admin", "dotnet", "exec", HeapdogCommand.Dll,
+                     "snapshot", node.NodePid.ToString(), "-o", "pod.heapsnapshot"])
+            start.ArgumentList.Add(arg);
+
+        using var heapdog = System.Diagnostics.Process.Start(start)!;
+        var stderr = heapdog.StandardError.ReadToEndAsync();
+        await heapdog.StandardOutput.ReadToEndAsync();
+        await heapdog.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
+
+        heapdog.ExitCode.ShouldBe(6, await stderr);
+        (await stderr).ShouldContain($"heapdog: cannot enter the network namespace of pid {node.NodePid}: reaching a process in a container needs CAP_SYS_ADMIN");
+        Directory.GetFileSystemEntries(dir.Path).ShouldBeEmpty();
+    }
+
+    [NamespacesFact]
     public async Task Snapshot_KubectlStandIn_ExecsSignalsForwardsAndClosesBoth()
     {
         // No cluster runs here: StandIn/kubectl does what kubectl and the kubelet would, with nsenter (see its header).
