@@ -85,6 +85,25 @@ public sealed class ContainerTargetTests
     }
 
     [NamespacesFact]
+    public async Task WatchRuntime_NodeInPod_ReadsHeapThroughThePodsLoopbackWithoutTouchingHostPort()
+    {
+        using var host9229 = HostInspectorPort.Hold();
+        using var node = NamespacedNode.Start("steady.js", Limit);
+        await node.ReadyAsync();
+        using var dir = new TempDirectory();
+
+        var run = await HeapdogCommand.RunAsync(dir.Path, "watch", "--pid", node.NodePid.ToString(), "--runtime", "--interval", "1s",
+            "--duration", "4s", "--db", dir.File("watch.db"), "--json");
+
+        run.ExitCode.ShouldBe(0, run.Stderr);
+        using var doc = JsonDocument.Parse(run.Stdout);
+        var samples = doc.RootElement.GetProperty("processes")[0].GetProperty("samples");
+        samples.GetProperty("heapUsed").GetProperty("last").GetInt64().ShouldBeGreaterThan(1_000_000, "heap figures come from the inspector");
+        samples.GetProperty("cgroupLimit").GetInt64().ShouldBe(node.LimitBytes);
+        host9229.Connections.ShouldBe(0, "nothing may reach the host's own 127.0.0.1:9229");
+    }
+
+    [NamespacesFact]
     public async Task Snapshot_PeakBeyondContainerLimit_RefusedWithCgroupFigures()
     {
         // 400,000 small objects: about 20 MB of heap, whose snapshot is estimated at several hundred MB, in a 160 MB
