@@ -85,6 +85,32 @@ public sealed class ContainerTargetTests
     }
 
     [NamespacesFact]
+    public async Task Hunt_ServiceFilesOnlyInsidePod_ReadsItsSourceMapThroughProcRoot()
+    {
+        using var staging = new TempDirectory();
+        var built = SourceMappedService.Write(staging.Path);
+        // Empty on the host; inside the pod, a tmpfs holding the service: its map is found only through /proc/PID/root.
+        using var app = new TempDirectory("heapdog-app-");
+        string script = Path.Combine(app.Path, Path.GetRelativePath(staging.Path, built.Script));
+        string source = Path.Combine(app.Path, Path.GetRelativePath(staging.Path, built.Source));
+        using var node = NamespacedNode.Start(script, Limit, ["--serve"], privateFiles: (staging.Path, app.Path));
+        await node.ReadyAsync();
+        Directory.GetFileSystemEntries(app.Path).ShouldBeEmpty("the service's files exist inside the pod only");
+        using var dir = new TempDirectory();
+
+        var run = await HeapdogCommand.RunAsync(dir.Path, "hunt", "--pid", node.NodePid.ToString(), "--snapshots", "3", "--interval", "2s", "--json");
+
+        run.ExitCode.ShouldBe(0, run.Stderr);
+        using var doc = JsonDocument.Parse(run.Stdout);
+        var location = doc.RootElement.GetProperty("suspects").EnumerateArray().Select(s => s.GetProperty("location"))
+            .FirstOrDefault(l => l.ValueKind == JsonValueKind.Object && l.GetProperty("script").GetString() == script);
+        location.ValueKind.ShouldBe(JsonValueKind.Object, run.Stdout);
+        var original = location.GetProperty("original");
+        original.GetProperty("script").GetString().ShouldBe(source);
+        original.GetProperty("line").GetInt32().ShouldBe(SourceMappedService.ConstructorSourceLine);
+    }
+
+    [NamespacesFact]
     public async Task WatchRuntime_NodeInPod_ReadsHeapThroughThePodsLoopbackWithoutTouchingHostPort()
     {
         using var host9229 = HostInspectorPort.Hold();

@@ -46,9 +46,12 @@ public sealed class NamespacedNode : ChildProcess
 
     /// <summary>
     /// Starts <paramref name="script"/> (a path, or a name in Programs/) in a new pod and waits until node runs in its
-    /// cgroup. <paramref name="flags"/> go to node itself.
+    /// cgroup. <paramref name="flags"/> go to node itself. With <paramref name="privateFiles"/>, a tmpfs is mounted on
+    /// <c>MountAt</c> inside the pod only and <c>CopyOf</c>'s files are copied onto it: files that exist in the
+    /// container's file system and not on the host's (the script may then be one of them).
     /// </summary>
-    public static NamespacedNode Start(string script, long limitBytes, IEnumerable<string>? args = null, IEnumerable<string>? flags = null)
+    public static NamespacedNode Start(string script, long limitBytes, IEnumerable<string>? args = null, IEnumerable<string>? flags = null,
+        (string CopyOf, string MountAt)? privateFiles = null)
     {
         if (Unavailable is { } why) throw new InvalidOperationException(why);
         string pod = "checkout-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3));
@@ -72,9 +75,13 @@ public sealed class NamespacedNode : ChildProcess
 
             // The shell joins the cgroup, then becomes unshare, whose child (pid 1 inside) brings up loopback, takes the
             // pod's hostname and becomes node, as a container runtime's init would.
-            string[] command = ["node", .. flags ?? [], NodeProgram.Locate(script), .. args ?? []];
+            string[] command = ["node", .. flags ?? [], privateFiles is null ? NodeProgram.Locate(script) : script, .. args ?? []];
             string node = string.Join(' ', command.Select(Quote));
-            string inner = $"ip link set lo up && hostname {pod} && exec {node}";
+            // unshare makes the new mount namespace's mounts private: the tmpfs is never seen on the host.
+            string files = privateFiles is { } p
+                ? $"mount -t tmpfs -o mode=0700 tmpfs {Quote(p.MountAt)} && cp -a {Quote(p.CopyOf + "/.")} {Quote(p.MountAt)} && "
+                : "";
+            string inner = $"ip link set lo up && hostname {pod} && {files}exec {node}";
             var start = new ProcessStartInfo("sh") { RedirectStandardInput = true, WorkingDirectory = AppContext.BaseDirectory };
             start.ArgumentList.Add("-c");
             start.ArgumentList.Add($"echo $$ > {Quote(Path.Combine(cgroup, "cgroup.procs"))} && exec unshare --net --pid --mount --mount-proc --uts --fork sh -c {Quote(inner)}");
