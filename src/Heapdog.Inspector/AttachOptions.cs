@@ -12,6 +12,11 @@ public sealed record AttachOptions
     public int? Port { get; init; }
     /// <summary>An inspector's http:// discovery address or a ws:// session URL.</summary>
     public Uri? Url { get; init; }
+    /// <summary>
+    /// True when the caller turned the explicit inspector on for this session (SIGUSR1 through <c>kubectl exec</c>):
+    /// the session then guards it with the dead man's switch and closes it when done, as for one Heapdog opened itself.
+    /// </summary>
+    public bool OpenedForSession { get; init; }
     /// <summary>How long to wait for the inspector to come up after SIGUSR1.</summary>
     public TimeSpan ActivationTimeout { get; init; } = TimeSpan.FromSeconds(10);
 }

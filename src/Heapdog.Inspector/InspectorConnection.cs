@@ -47,8 +47,9 @@ public sealed class InspectorConnection : CdpSession
     public required Uri Url { get; init; }
 
     /// <param name="describeLoss">Explains a dropped connection (e.g. "pid 12 exited"), checked when it happens.</param>
+    /// <param name="network">The target's network namespace when it is not ours: the connection is made inside it.</param>
     public static async Task<InspectorConnection> ConnectAsync(Uri webSocketUrl, string targetName, Func<string>? describeLoss = null,
-        TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+        TimeSpan? timeout = null, CancellationToken cancellationToken = default, TargetNetwork? network = null)
     {
         var socket = new ClientWebSocket();
         // Node's inspector drops the connection on a ping or pong frame, and .NET sends keep-alive pongs by default.
@@ -57,7 +58,13 @@ public sealed class InspectorConnection : CdpSession
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
         try
         {
-            await socket.ConnectAsync(webSocketUrl, linked.Token).ConfigureAwait(false);
+            if (network is null) await socket.ConnectAsync(webSocketUrl, linked.Token).ConfigureAwait(false);
+            else await network.ConnectAsync(socket, webSocketUrl, linked.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (TargetNetwork.RefusalIn(ex) is { } refusal)
+        {
+            socket.Dispose();
+            throw refusal;
         }
         catch (Exception ex) when (ex is WebSocketException or HttpRequestException
                                        || (ex is OperationCanceledException && timer.IsCancellationRequested && !cancellationToken.IsCancellationRequested))

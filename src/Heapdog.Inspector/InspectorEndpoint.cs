@@ -14,19 +14,22 @@ public sealed record InspectorEndpoint(IPEndPoint Address, string Browser, Uri W
 
     /// <summary>
     /// Asks <paramref name="address"/> whether it is a Node inspector; null when nothing answers or it is something else
-    /// (an application's own HTTP port, say).
+    /// (an application's own HTTP port, say). With a <paramref name="network"/>, the address is reached inside that
+    /// namespace (a container's loopback), never on the host's.
     /// </summary>
-    public static async Task<InspectorEndpoint?> ProbeAsync(IPEndPoint address, CancellationToken cancellationToken)
+    public static async Task<InspectorEndpoint?> ProbeAsync(IPEndPoint address, CancellationToken cancellationToken, TargetNetwork? network = null)
     {
+        using var own = network is null ? null : new HttpClient(network.CreateHandler()) { Timeout = Http.Timeout };
+        var http = own ?? Http;
         // The inspector rejects a Host header that is not an IP literal or localhost: always talk to the IP.
         string origin = $"http://{FormatHost(address)}";
         try
         {
-            using var version = await GetJsonAsync($"{origin}/json/version", cancellationToken).ConfigureAwait(false);
+            using var version = await GetJsonAsync(http, $"{origin}/json/version", cancellationToken).ConfigureAwait(false);
             if (version is null || version.RootElement.ValueKind != JsonValueKind.Object
                 || !version.RootElement.TryGetProperty("Browser", out var browser)) return null;
             string browserName = browser.GetString() ?? "";
-            using var list = await GetJsonAsync($"{origin}/json/list", cancellationToken).ConfigureAwait(false);
+            using var list = await GetJsonAsync(http, $"{origin}/json/list", cancellationToken).ConfigureAwait(false);
             if (list is null || list.RootElement.ValueKind != JsonValueKind.Array) return null;
             foreach (var target in list.RootElement.EnumerateArray())
             {
@@ -37,6 +40,10 @@ public sealed record InspectorEndpoint(IPEndPoint Address, string Browser, Uri W
                 return new InspectorEndpoint(address, browserName, url, target.TryGetProperty("title", out var t) ? t.GetString() ?? "" : "");
             }
             return null;
+        }
+        catch (HttpRequestException ex) when (TargetNetwork.RefusalIn(ex) is { } refusal)
+        {
+            throw refusal; // a missing capability, said as such, rather than "no inspector"
         }
         catch (Exception ex) when (ex is HttpRequestException or JsonException or UriFormatException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
@@ -61,9 +68,9 @@ public sealed record InspectorEndpoint(IPEndPoint Address, string Browser, Uri W
     private static string FormatHost(IPEndPoint address) =>
         address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{address.Address}]:{address.Port}" : $"{address.Address}:{address.Port}";
 
-    private static async Task<JsonDocument?> GetJsonAsync(string url, CancellationToken cancellationToken)
+    private static async Task<JsonDocument?> GetJsonAsync(HttpClient http, string url, CancellationToken cancellationToken)
     {
-        using var response = await Http.GetAsync(url, cancellationToken).ConfigureAwait(false);
+        using var response = await http.GetAsync(url, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode) return null;
         await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         return await JsonDocument.ParseAsync(body, cancellationToken: cancellationToken).ConfigureAwait(false);

@@ -23,12 +23,15 @@ public static class NodeInspector
 
         EnsureNodeProcess(pid);
         EnsureRunning(pid);
+        // A process in a container listens on the container's loopback: everything below talks to it from inside that
+        // namespace, and nothing is opened or asked on the host's own loopback.
+        var network = TargetNetwork.Of(pid);
         var sessionLock = SessionLock.Acquire(pid);
         try
         {
             bool opened = false;
             InspectorEndpoint endpoint;
-            if (await FindInspectorAsync(pid, cancellationToken).ConfigureAwait(false) is { } found)
+            if (await FindInspectorAsync(pid, network, cancellationToken).ConfigureAwait(false) is { } found)
             {
                 if (!InspectorAddress.IsLoopbackAddress(found.Socket.Address))
                     throw ListensBeyondLoopback(pid, found.Socket);
@@ -36,7 +39,7 @@ public static class NodeInspector
             }
             else
             {
-                endpoint = await ActivateAsync(pid, options.ActivationTimeout, cancellationToken).ConfigureAwait(false);
+                endpoint = await ActivateAsync(pid, network, options.ActivationTimeout, cancellationToken).ConfigureAwait(false);
                 opened = true;
             }
             InspectorConnection connection;
@@ -44,18 +47,19 @@ public static class NodeInspector
             {
                 connection = await InspectorConnection.ConnectAsync(endpoint.WebSocketUrl, $"pid {pid}",
                     () => ProcessReader.WaitForExit(pid, TimeSpan.FromSeconds(1)) ? $"pid {pid} exited" : $"the inspector connection to pid {pid} closed",
-                    cancellationToken: cancellationToken).ConfigureAwait(false);
+                    cancellationToken: cancellationToken, network: network).ConfigureAwait(false);
             }
             catch when (opened)
             {
                 // Cancelled or refused before any switch was armed: nothing else would ever close what we opened.
-                await CloseAsync(endpoint, CancellationToken.None).ConfigureAwait(false);
+                await CloseAsync(endpoint, network, CancellationToken.None).ConfigureAwait(false);
                 throw;
             }
             var process = new InspectedProcess(connection, endpoint, pid, opened, sessionLock);
             try
             {
-                await process.ConfirmPidAsync(pid, cancellationToken).ConfigureAwait(false);
+                // In its own pid namespace the process knows itself by another number (NSpid's last).
+                await process.ConfirmPidAsync(ProcessReader.InnermostPid(pid), cancellationToken).ConfigureAwait(false);
                 await process.GuardAsync(cancellationToken).ConfigureAwait(false);
             }
             catch
@@ -80,8 +84,13 @@ public static class NodeInspector
     public static async Task<int?> FindListeningPortAsync(int pid, CancellationToken cancellationToken = default)
     {
         List<IPEndPoint> listening;
-        try { listening = ListeningSockets.OfProcess(pid); }
-        catch (UnauthorizedAccessException) { return null; }
+        TargetNetwork? network;
+        try
+        {
+            listening = ListeningSockets.OfProcess(pid);
+            network = TargetNetwork.Of(pid);
+        }
+        catch (Exception ex) when (ex is UnauthorizedAccessException or InspectorException) { return null; }
         int expected = ExpectedPort(pid);
         bool flagged = HasInspectFlag(pid);
         foreach (var socket in listening)
@@ -89,8 +98,15 @@ public static class NodeInspector
             if (socket.Port != expected && !flagged) continue;
             var address = socket.Address.Equals(IPAddress.Any) ? IPAddress.Loopback
                 : socket.Address.Equals(IPAddress.IPv6Any) ? IPAddress.IPv6Loopback : socket.Address;
-            if (await InspectorEndpoint.ProbeAsync(new IPEndPoint(address, socket.Port), cancellationToken).ConfigureAwait(false) is not null)
-                return socket.Port;
+            try
+            {
+                if (await InspectorEndpoint.ProbeAsync(new IPEndPoint(address, socket.Port), cancellationToken, network).ConfigureAwait(false) is not null)
+                    return socket.Port;
+            }
+            catch (InspectorException)
+            {
+                return null; // its namespace cannot be entered: a listing says "off" rather than fail
+            }
         }
         return null;
     }
@@ -116,7 +132,7 @@ public static class NodeInspector
         string name = options.Pid is int p ? $"pid {p}" : $"the process at {endpoint.Address}";
         var connection = await InspectorConnection.ConnectAsync(endpoint.WebSocketUrl, name, cancellationToken: cancellationToken)
             .ConfigureAwait(false);
-        var process = new InspectedProcess(connection, endpoint, options.Pid, openedByHeapdog: false, sessionLock: null);
+        var process = new InspectedProcess(connection, endpoint, options.Pid, openedByHeapdog: options.OpenedForSession, sessionLock: null);
         try
         {
             await process.ConfirmPidAsync(options.Pid, cancellationToken).ConfigureAwait(false);
@@ -181,7 +197,8 @@ public static class NodeInspector
     /// The inspector <paramref name="pid"/> already listens on, whatever its port (<c>--inspect=0</c> too), with the
     /// socket it listens on (0.0.0.0 when it is open to the network).
     /// </summary>
-    private static async Task<(InspectorEndpoint Endpoint, IPEndPoint Socket)?> FindInspectorAsync(int pid, CancellationToken cancellationToken)
+    private static async Task<(InspectorEndpoint Endpoint, IPEndPoint Socket)?> FindInspectorAsync(int pid, TargetNetwork? network,
+        CancellationToken cancellationToken)
     {
         List<IPEndPoint> listening;
         try
@@ -200,17 +217,19 @@ public static class NodeInspector
         {
             var address = socket.Address.Equals(IPAddress.Any) ? IPAddress.Loopback
                 : socket.Address.Equals(IPAddress.IPv6Any) ? IPAddress.IPv6Loopback : socket.Address;
-            var endpoint = await InspectorEndpoint.ProbeAsync(new IPEndPoint(address, socket.Port), cancellationToken).ConfigureAwait(false);
+            var endpoint = await InspectorEndpoint.ProbeAsync(new IPEndPoint(address, socket.Port), cancellationToken, network).ConfigureAwait(false);
             if (endpoint is not null && endpoint.Browser.StartsWith("node", StringComparison.OrdinalIgnoreCase)) return (endpoint, socket);
         }
         return null;
     }
 
-    private static async Task<InspectorEndpoint> ActivateAsync(int pid, TimeSpan timeout, CancellationToken cancellationToken)
+    private static async Task<InspectorEndpoint> ActivateAsync(int pid, TargetNetwork? network, TimeSpan timeout, CancellationToken cancellationToken)
     {
         EnsureLoopbackConfigured(pid);
         int port = ExpectedPort(pid);
-        if (port != 0 && ListeningSockets.PortHolder(port) is int holder && holder != pid)
+        // The port that matters is the one in the target's own namespace (its container's, when it has one).
+        string netDir = $"/proc/{pid.ToString(System.Globalization.CultureInfo.InvariantCulture)}/net";
+        if (port != 0 && ListeningSockets.PortHolder(port, netDir) is int holder && holder != pid)
             throw PortHeld(port, holder);
 
         // Checked again right before the signal: a process stopped since would take it only when resumed.
@@ -224,11 +243,11 @@ public static class NodeInspector
                 await Task.Delay(PollInterval, cancellationToken).ConfigureAwait(false);
                 if (!ProcessReader.IsAlive(pid))
                     throw new InspectorException(InspectorErrorKind.ProcessGone, $"pid {pid} exited after SIGUSR1");
-                if (await FindInspectorAsync(pid, cancellationToken).ConfigureAwait(false) is { } found)
+                if (await FindInspectorAsync(pid, network, cancellationToken).ConfigureAwait(false) is { } found)
                 {
                     if (InspectorAddress.IsLoopbackAddress(found.Socket.Address)) return found.Endpoint;
                     // Options Heapdog did not foresee opened it beyond loopback: close it at once, then refuse.
-                    await CloseAsync(found.Endpoint, CancellationToken.None).ConfigureAwait(false);
+                    await CloseAsync(found.Endpoint, network, CancellationToken.None).ConfigureAwait(false);
                     throw ListensBeyondLoopback(pid, found.Socket);
                 }
                 if (DateTime.UtcNow > deadline) break;
@@ -236,10 +255,10 @@ public static class NodeInspector
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            await CloseLateInspectorAsync(pid).ConfigureAwait(false);
+            await CloseLateInspectorAsync(pid, network).ConfigureAwait(false);
             throw;
         }
-        if (ListeningSockets.PortHolder(port) is int other && other != pid)
+        if (ListeningSockets.PortHolder(port, netDir) is int other && other != pid)
             throw PortHeld(port, other);
         throw new InspectorException(InspectorErrorKind.ActivationTimedOut,
             $"pid {pid} did not open its inspector within {timeout.TotalSeconds:0} s of SIGUSR1 (started with --disable-sigusr1, or SIGUSR1 taken over by the application?)");
@@ -249,14 +268,14 @@ public static class NodeInspector
     /// After a cancellation that came between SIGUSR1 and the inspector's opening: waits a little for the inspector
     /// the signal is about to open and closes it, since no session (and so no switch) will ever guard it.
     /// </summary>
-    private static async Task CloseLateInspectorAsync(int pid)
+    private static async Task CloseLateInspectorAsync(int pid, TargetNetwork? network)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(2);
         while (ProcessReader.IsAlive(pid))
         {
-            if (await FindInspectorAsync(pid, CancellationToken.None).ConfigureAwait(false) is { } found)
+            if (await FindInspectorAsync(pid, network, CancellationToken.None).ConfigureAwait(false) is { } found)
             {
-                await CloseAsync(found.Endpoint, CancellationToken.None).ConfigureAwait(false);
+                await CloseAsync(found.Endpoint, network, CancellationToken.None).ConfigureAwait(false);
                 return;
             }
             if (DateTime.UtcNow > deadline) return;
@@ -265,12 +284,12 @@ public static class NodeInspector
     }
 
     /// <summary>Turns off an inspector Heapdog opened, without a session of its own to keep.</summary>
-    private static async Task CloseAsync(InspectorEndpoint endpoint, CancellationToken cancellationToken)
+    private static async Task CloseAsync(InspectorEndpoint endpoint, TargetNetwork? network, CancellationToken cancellationToken)
     {
         try
         {
             var connection = await InspectorConnection.ConnectAsync(endpoint.WebSocketUrl, "the inspector to close",
-                cancellationToken: cancellationToken).ConfigureAwait(false);
+                cancellationToken: cancellationToken, network: network).ConfigureAwait(false);
             await new InspectedProcess(connection, endpoint, pid: null, openedByHeapdog: true, sessionLock: null).DisposeAsync().ConfigureAwait(false);
         }
         catch (InspectorException)

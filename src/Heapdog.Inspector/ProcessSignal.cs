@@ -19,7 +19,7 @@ internal static class ProcessSignal
         {
             Esrch => new InspectorException(InspectorErrorKind.ProcessGone, $"no process with pid {pid}"),
             Eperm => new InspectorException(InspectorErrorKind.PermissionDenied,
-                $"not permitted to signal pid {pid} ({ProcessReader.TryReadComm(pid) ?? "?"}): run Heapdog as the process's user or as root"),
+                $"not permitted to signal pid {pid} ({ProcessReader.TryReadComm(pid) ?? "?"}): run Heapdog as the process's user or as root (signalling another user's process needs CAP_KILL)"),
             _ => new InspectorException(InspectorErrorKind.PermissionDenied, $"cannot signal pid {pid}: errno {errno}"),
         };
     }

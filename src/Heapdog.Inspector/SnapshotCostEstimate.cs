@@ -17,7 +17,8 @@ public sealed record SnapshotCostEstimate(
     long EstimatedFileBytes,
     long? HostAvailableBytes,
     long? CgroupLimitBytes,
-    long? CgroupUsageBytes)
+    long? CgroupUsageBytes,
+    long HeapLimitBytes)
 {
     /// <summary>Average heap bytes per object in heaps of small objects (measured on Node 20: 43 to 58).</summary>
     public const int HeapBytesPerObject = 40;
@@ -27,40 +28,59 @@ public sealed record SnapshotCostEstimate(
     public const double FileBytesPerHeapByte = 2.0;
 
     /// <summary>
-    /// Memory the target can still take: the smaller of its cgroup's limit minus usage and the host's MemAvailable;
-    /// null when neither is known (a remote target).
+    /// Memory the target can still take: the tightest of its cgroup's (its container's) limit minus usage, the host's
+    /// MemAvailable and V8's heap limit minus the heap in use (a target near its heap limit is near its own OOM, and
+    /// V8 may set that limit above the container's: nodejs/node#64646). Null when none is known.
     /// </summary>
-    public long? HeadroomBytes =>
-        CgroupLimitBytes is long limit && CgroupUsageBytes is long usage
-            ? Math.Min(Math.Max(0, limit - usage), HostAvailableBytes ?? long.MaxValue)
-            : HostAvailableBytes;
+    public long? HeadroomBytes => Tightest?.Bytes;
+
+    /// <summary>The bound that gives <see cref="HeadroomBytes"/>, with its figures in words
+    /// ("cgroup limit 256 MiB - usage 200 MiB"); null when none is known.</summary>
+    public (long Bytes, HeadroomBound Bound)? Tightest
+    {
+        get
+        {
+            (long Bytes, HeadroomBound Bound)? best = null;
+            void Consider(long? bytes, HeadroomBound bound)
+            {
+                if (bytes is long b && (best is null || b < best.Value.Bytes)) best = (Math.Max(0, b), bound);
+            }
+            Consider(CgroupLimitBytes is long limit && CgroupUsageBytes is long usage ? limit - usage : null, HeadroomBound.Cgroup);
+            Consider(HostAvailableBytes, HeadroomBound.Host);
+            Consider(HeapLimitBytes > 0 ? HeapLimitBytes - HeapUsedBytes : null, HeadroomBound.HeapLimit);
+            return best;
+        }
+    }
 
     /// <summary>True when the estimated peak fits in the headroom (or the headroom is unknown).</summary>
     public bool Fits => HeadroomBytes is not long headroom || EstimatedPeakBytes <= headroom;
 
     /// <summary>
-    /// Reads the heap figures through <paramref name="process"/> and the headroom of <paramref name="localPid"/>'s cgroup
-    /// and of the host (null when the target is not a local process, e.g. behind a port-forward).
+    /// Reads the heap figures and V8's heap limit through <paramref name="process"/>, and the headroom of
+    /// <paramref name="localPid"/>'s cgroup and of the host (null when the target is not a local process, e.g. behind a
+    /// port-forward).
     /// </summary>
     public static async Task<SnapshotCostEstimate> MeasureAsync(InspectedProcess process, int? localPid, CancellationToken cancellationToken)
     {
         var stats = await process.HeapStatisticsAsync(cancellationToken).ConfigureAwait(false);
         long used = stats.GetProperty("heap").GetProperty("used_heap_size").GetInt64();
+        long heapLimit = stats.GetProperty("heap").GetProperty("heap_size_limit").GetInt64();
         long large = 0;
         foreach (var space in stats.GetProperty("spaces").EnumerateArray())
             if (space.GetProperty("space_name").GetString()?.Contains("large_object", StringComparison.Ordinal) == true)
                 large += space.GetProperty("space_used_size").GetInt64();
-        return Estimate(used, large, localPid);
+        return Estimate(used, large, heapLimit, localPid);
     }
 
-    internal static SnapshotCostEstimate Estimate(long usedHeap, long largeObjects, int? localPid)
+    internal static SnapshotCostEstimate Estimate(long usedHeap, long largeObjects, long heapLimit, int? localPid)
     {
         long objects = Math.Max(0, usedHeap - largeObjects) / HeapBytesPerObject;
         long peak = objects * PeakBytesPerObject + largeObjects;
         long file = (long)(usedHeap * FileBytesPerHeapByte);
-        if (localPid is not int pid) return new(usedHeap, largeObjects, objects, peak, file, null, null, null);
+        if (localPid is not int pid) return new(usedHeap, largeObjects, objects, peak, file, null, null, null, heapLimit);
         long? available = HostMemory.Read() is { AvailableBytes: >= 0 } host ? host.AvailableBytes : null;
         var cgroup = CgroupMemory.ForPid(pid);
-        return new(usedHeap, largeObjects, objects, peak, file, available, cgroup?.LimitBytes, cgroup?.LimitBytes is null ? null : cgroup.UsageBytes);
+        return new(usedHeap, largeObjects, objects, peak, file, available, cgroup?.LimitBytes, cgroup?.LimitBytes is null ? null : cgroup.UsageBytes,
+            heapLimit);
     }
 }

@@ -22,11 +22,12 @@ public static class ListeningSockets
         return found;
     }
 
-    /// <summary>The pid listening on TCP <paramref name="port"/> in this namespace, or null if none (or unreadable).</summary>
-    public static int? PortHolder(int port)
+    /// <summary>The pid listening on TCP <paramref name="port"/> in the network namespace whose tables are in
+    /// <paramref name="netDir"/> (<c>/proc/net</c>: ours; <c>/proc/PID/net</c>: that process's), or null if none (or unreadable).</summary>
+    public static int? PortHolder(int port, string netDir = "/proc/net")
     {
         var wanted = new HashSet<long>();
-        foreach (var (endpoint, inode) in Read("/proc/net"))
+        foreach (var (endpoint, inode) in Read(netDir))
             if (endpoint.Port == port) wanted.Add(inode);
         if (wanted.Count == 0) return null;
         foreach (var dir in Directory.EnumerateDirectories("/proc"))

@@ -43,6 +43,26 @@ public sealed record ProcStatus(
         return new ProcStatus(name, rss, hwm, anon, file, shmem, swap, (int)threads);
     }
 
+    /// <summary>The <c>NSpid</c> line: the pid in each nested pid namespace, the host's first and the innermost last;
+    /// empty when the kernel does not print it (before 4.1) or the text is malformed.</summary>
+    public static IReadOnlyList<int> ParseNamespacePids(string text)
+    {
+        foreach (var raw in text.AsSpan().EnumerateLines())
+        {
+            if (!raw.StartsWith("NSpid:")) continue;
+            var pids = new List<int>();
+            foreach (var range in raw[6..].Trim().SplitAny(" \t"))
+            {
+                var token = raw[6..].Trim()[range];
+                if (token.IsEmpty) continue;
+                if (!int.TryParse(token, NumberStyles.None, CultureInfo.InvariantCulture, out int pid)) return [];
+                pids.Add(pid);
+            }
+            return pids;
+        }
+        return [];
+    }
+
     /// <summary>"12345 kB" → bytes; -1 when not a number.</summary>
     internal static long Kib(ReadOnlySpan<char> value)
     {

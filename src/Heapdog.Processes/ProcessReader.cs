@@ -116,6 +116,13 @@ public static class ProcessReader
     public static ProcStatus? TryReadStatus(int pid) =>
         TryReadText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/status") is { } text ? ProcStatus.Parse(text) : null;
 
+    /// <summary>The pid as the process's own (innermost) pid namespace numbers it: in a container, what it calls
+    /// <c>process.pid</c>; <paramref name="pid"/> itself when it shares ours or the kernel does not say.</summary>
+    public static int InnermostPid(int pid) =>
+        TryReadText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/status") is { } text && ProcStatus.ParseNamespacePids(text) is { Count: > 0 } pids
+            ? pids[^1]
+            : pid;
+
     /// <summary>Splits the heap from native memory using <c>/proc/PID/maps</c>; see <see cref="AddressSpaceLayout"/>.</summary>
     public static AddressSpaceLayout? TryReadLayout(int pid) =>
         TryReadText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/maps") is { } text ? AddressSpaceLayout.Parse(text) : null;

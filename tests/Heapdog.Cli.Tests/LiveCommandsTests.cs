@@ -169,7 +169,7 @@ public sealed class LiveCommandsTests
         await node.PortAsync();
         using var dir = new TempDirectory();
 
-        var run = await HeapdogCommand.RunAsync(dir.Path, "hunt", node.Pid.ToString(), "-n", "2", "-i", "500ms", "--keep", "kept");
+        var run = await HeapdogCommand.RunAsync(dir.Path, "hunt", node.Pid.ToString(), "--snapshots", "2", "-i", "500ms", "--keep", "kept");
 
         run.ExitCode.ShouldBe(0, run.Stderr);
         var files = Directory.GetFiles(dir.File("kept"), "*.heapsnapshot");

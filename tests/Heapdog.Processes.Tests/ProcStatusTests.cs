@@ -35,4 +35,17 @@ public class ProcStatusTests
     [InlineData("")]
     [InlineData("\0\0\0")]
     public void Parse_Malformed_ReturnsNull(string text) => ProcStatus.Parse(text).ShouldBeNull();
+
+    [Theory]
+    [InlineData("Name:\tnode\nNSpid:\t4557\n", new[] { 4557 })]
+    [InlineData("NSpid:\t91234\t1\n", new[] { 91234, 1 })]
+    [InlineData("NSpid:\t91234\t57\t1\n", new[] { 91234, 57, 1 })]
+    [InlineData("Name:\tnode\n", new int[0])]
+    [InlineData("NSpid:\t12\tx\n", new int[0])]
+    public void ParseNamespacePids_StatusText_ReadsHostToInnermost(string text, int[] expected) =>
+        ProcStatus.ParseNamespacePids(text).ShouldBe(expected);
+
+    [Fact]
+    public void ParseNamespacePids_CapturedStatus_IsHostPidOnly() =>
+        ProcStatus.ParseNamespacePids(TestFiles.Read("proc-node/status")).ShouldBe([4557]);
 }

@@ -179,6 +179,12 @@ public abstract class ChildProcess : IDisposable
         catch (InvalidOperationException) { }
         _lines.Writer.TryComplete();
         _process.Dispose();
+        OnDisposed();
         GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Cleans up what a kind of child leaves besides its processes (cgroups, files), once they are gone.</summary>
+    protected virtual void OnDisposed()
+    {
     }
 }

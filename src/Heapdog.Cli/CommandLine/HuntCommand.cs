@@ -24,8 +24,8 @@ public static class HuntCommand
     public static Command Create(CliContext context)
     {
         var command = new Command("hunt", "Take snapshots of a running Node process at an interval and report what leaks");
-        var target = new TargetOptions(command);
-        var snapshots = new Option<int>("--snapshots", "-n") { Description = "How many snapshots (2 to 20)", DefaultValueFactory = _ => 3 }.InRange(HuntSeries.MinSnapshots, HuntSeries.MaxSnapshots);
+        var target = new TargetOptions(command, kubectl: true);
+        var snapshots = new Option<int>("--snapshots") { Description = "How many snapshots (2 to 20)", DefaultValueFactory = _ => 3 }.InRange(HuntSeries.MinSnapshots, HuntSeries.MaxSnapshots);
         var interval = new Option<string>("--interval", "-i") { Description = "Time between snapshots (30s, 2m)", DefaultValueFactory = _ => "30s" }.DurationInRange(TimeSpan.FromMilliseconds(100), TimeSpan.FromDays(1));
         var json = new Option<bool>("--json") { Description = "Print the report as JSON (same shape as heapdog leaks --json)" };
         var keep = new Option<string?>("--keep") { Description = "Keep the snapshots in this directory (created if missing)" };
@@ -41,9 +41,13 @@ public static class HuntCommand
         };
         command.Options.Add(allocations);
 
-        command.SetAction((parse, ct) => RunAsync(target.Read(parse), parse.GetValue(snapshots),
-            DurationText.Parse(parse.GetValue(interval)!, "--interval"), parse.GetValue(json), parse.GetValue(keep), parse.GetValue(force),
-            context, ct, parse.GetValue(allocations)));
+        command.SetAction(async (parse, ct) =>
+        {
+            var every = DurationText.Parse(parse.GetValue(interval)!, "--interval");
+            await using var reached = await target.OpenAsync(parse, context, ct);
+            return await RunAsync(reached.Options, parse.GetValue(snapshots), every, parse.GetValue(json), parse.GetValue(keep), parse.GetValue(force),
+                context, ct, parse.GetValue(allocations));
+        });
         return command;
     }
 

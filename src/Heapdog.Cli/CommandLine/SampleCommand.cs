@@ -20,7 +20,7 @@ public static class SampleCommand
     public static Command Create(CliContext context)
     {
         var command = new Command("sample", "Sample allocations of a running Node process and rank the functions whose memory stays live");
-        var target = new TargetOptions(command);
+        var target = new TargetOptions(command, kubectl: true);
         var duration = new Option<string>("--duration", "-d") { Description = "How long to sample (500ms, 30s, 2m)", DefaultValueFactory = _ => "30s" }.DurationInRange(TimeSpan.FromMilliseconds(100), TimeSpan.FromDays(1));
         var output = new Option<string?>("--output", "-o") { Description = "Profile file for DevTools (default: heapdog-PID-TIME.heapprofile here)" };
         var interval = new Option<int>("--interval") { Description = "Average bytes between samples (smaller: more detail, more cost)", DefaultValueFactory = _ => HeapSampler.DefaultInterval }.InRange(1024, 64 * 1024 * 1024);
@@ -36,7 +36,8 @@ public static class SampleCommand
 
         command.SetAction(async (parse, ct) =>
         {
-            var options = target.Read(parse);
+            await using var reached = await target.OpenAsync(parse, context, ct);
+            var options = reached.Options;
             var length = DurationText.Parse(parse.GetValue(duration)!, "--duration");
             int bytesPerSample = parse.GetValue(interval);
             if (bytesPerSample is < 1024 or > 64 * 1024 * 1024)

@@ -6,13 +6,13 @@ using Heapdog.Workflows.Formatting;
 
 namespace Heapdog.Cli.CommandLine;
 
-/// <summary><c>heapdog snapshot PID [-o FILE]</c>: a heap snapshot of a running Node process, streamed safely to disk.</summary>
+/// <summary><c>heapdog snapshot PID|--kubectl POD [-o FILE]</c>: a heap snapshot of a running Node process, streamed safely to disk.</summary>
 public static class SnapshotCommand
 {
     public static Command Create(CliContext context)
     {
         var command = new Command("snapshot", "Write a heap snapshot of a running Node process (no restart, no flag needed)");
-        var target = new TargetOptions(command);
+        var target = new TargetOptions(command, kubectl: true);
         var output = new Option<string?>("--output", "-o") { Description = "Snapshot file (default: heapdog-PID-TIME.heapsnapshot here)" };
         var noGc = new Option<bool>("--no-gc") { Description = "Do not run a full garbage collection first" };
         var force = new Option<bool>("--force") { Description = "Take the snapshot even if the target's memory headroom or the disk looks too small" };
@@ -29,7 +29,8 @@ public static class SnapshotCommand
 
         command.SetAction(async (parse, ct) =>
         {
-            var options = target.Read(parse);
+            await using var reached = await target.OpenAsync(parse, context, ct);
+            var options = reached.Options;
             bool replace = parse.GetValue(overwrite);
             TimeSpan? stallTimeout = parse.GetValue(stall) is { } text ? DurationText.Parse(text, "--stall-timeout") : null;
             string path = OutputPath.Check(parse.GetValue(output) ?? OutputPath.Default(options.Pid, ".heapsnapshot"), replace);

@@ -47,17 +47,20 @@ public static class SnapshotCapture
             if (!force) throw new HeapdogException(ErrorKind.Refused, problem + "; pass --force to take it anyway");
             progress.Notice($"warning: {problem[("refusing to snapshot ".Length)..]}; going ahead (--force)");
         }
-        else if (cost.HeadroomBytes is null)
+        else if (cost.HostAvailableBytes is null)
         {
-            progress.Notice($"note: the headroom of a remote target is unknown; the snapshot may grow it by {Format.Size(cost.EstimatedPeakBytes)}");
+            progress.Notice($"note: the memory a remote target has to spare is unknown; the snapshot may grow it by {Format.Size(cost.EstimatedPeakBytes)}");
         }
         return cost;
     }
 
-    private static string Headroom(SnapshotCostEstimate cost) =>
-        cost.CgroupLimitBytes is long limit && cost.CgroupUsageBytes is long usage && limit - usage <= (cost.HostAvailableBytes ?? long.MaxValue)
-            ? $"cgroup limit {Format.Size(limit)} - usage {Format.Size(usage)}"
-            : $"host MemAvailable {Format.Size(cost.HostAvailableBytes ?? 0)}";
+    /// <summary>The tightest bound in figures, as the refusal gives it: "cgroup limit 256 MiB - usage 200 MiB".</summary>
+    private static string Headroom(SnapshotCostEstimate cost) => cost.Tightest?.Bound switch
+    {
+        HeadroomBound.Cgroup => $"cgroup limit {Format.Size(cost.CgroupLimitBytes!.Value)} - usage {Format.Size(cost.CgroupUsageBytes!.Value)}",
+        HeadroomBound.HeapLimit => $"V8 heap limit {Format.Size(cost.HeapLimitBytes)} - heap used {Format.Size(cost.HeapUsedBytes)}",
+        _ => $"host MemAvailable {Format.Size(cost.HostAvailableBytes ?? 0)}",
+    };
 
     /// <summary>Streams the snapshot to <paramref name="path"/> (through a temporary name), reporting its phases as
     /// "<paramref name="label"/>: …". A stream that stalls for <paramref name="stallTimeout"/>

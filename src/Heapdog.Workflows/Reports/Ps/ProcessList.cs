@@ -11,9 +11,10 @@ public static class ProcessList
     public static readonly TimeSpan CpuWindow = TimeSpan.FromMilliseconds(500);
 
     /// <summary>Finds the processes, waits <see cref="CpuWindow"/> to measure their CPU, and drops any that exited or
-    /// were replaced meanwhile.</summary>
-    public static async Task<IReadOnlyList<ProcessListEntry>> ReadAsync(CancellationToken ct)
+    /// were replaced meanwhile. Pods are looked up under <paramref name="podsRoot"/> (<see cref="KubeletPods.Root"/> when null).</summary>
+    public static async Task<IReadOnlyList<ProcessListEntry>> ReadAsync(CancellationToken ct, string? podsRoot = null)
     {
+        string pods = KubeletPods.Root(podsRoot);
         var pm2 = Pm2Client.ListAsync(ct);
         var first = NodeProcessFinder.FindAll();
         var clock = Stopwatch.StartNew();
@@ -25,9 +26,10 @@ public static class ProcessList
             if (ProcessReader.TryReadStat(info.Pid) is not { } now || now.StartTicks != info.Stat.StartTicks) continue;
             double cpu = (now.UserTicks + now.SystemTicks - info.Stat.UserTicks - info.Stat.SystemTicks)
                          / (double)ProcessReader.TicksPerSecond / clock.Elapsed.TotalSeconds * 100;
-            rows.Add(new ProcessListEntry(info, Math.Round(cpu, 1), CgroupMemory.ForPid(info.Pid)?.LimitBytes,
+            var memory = CgroupMemory.ForPid(info.Pid);
+            rows.Add(new ProcessListEntry(info, Math.Round(cpu, 1), memory?.LimitBytes, memory?.UsageBytes,
                 await NodeInspector.FindListeningPortAsync(info.Pid, ct),
-                apps.FirstOrDefault(a => a.Pid == info.Pid)?.Name));
+                apps.FirstOrDefault(a => a.Pid == info.Pid)?.Name, ProcessContainer.Read(info.Pid, pods)));
         }
         return rows;
     }

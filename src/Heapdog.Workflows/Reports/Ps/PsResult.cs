@@ -5,7 +5,7 @@ namespace Heapdog.Workflows.Reports.Ps;
 /// <summary><c>heapdog ps --json</c>: the Node processes on this host (docs/ps.md).</summary>
 public sealed record PsResult(int SchemaVersion, IReadOnlyList<PsResult.PsProcess> Processes)
 {
-    /// <summary>One process; the limit, inspector port and pm2 name are null when there is none.</summary>
+    /// <summary>One process; the limit, inspector port, pm2 name and every container field are null when there is none.</summary>
     public sealed record PsProcess(
         int Pid,
         string Name,
@@ -16,7 +16,15 @@ public sealed record PsResult(int SchemaVersion, IReadOnlyList<PsResult.PsProces
         long UptimeSeconds,
         long? CgroupMemoryLimitBytes,
         int? InspectorPort,
-        string? Pm2Name);
+        string? Pm2Name,
+        string? ContainerId,
+        string? ContainerRuntime,
+        string? ContainerName,
+        string? PodName,
+        string? PodNamespace,
+        string? PodUid,
+        int? ContainerPid,
+        long? CgroupMemoryUsageBytes);
 
     public static PsResult Build(IReadOnlyList<ProcessListEntry> rows, DateTimeOffset now) =>
         new(1, [.. rows.Select(r => new PsProcess(
@@ -29,5 +37,13 @@ public sealed record PsResult(int SchemaVersion, IReadOnlyList<PsResult.PsProces
             (long)(now - r.Info.StartTime).TotalSeconds,
             r.CgroupLimitBytes,
             r.InspectorPort,
-            r.Pm2Name))]);
+            r.Pm2Name,
+            r.Container?.Container?.ContainerId,
+            r.Container?.Container?.Runtime,
+            r.Container?.ContainerName,
+            r.Container?.PodName,
+            r.Container?.PodNamespace,
+            r.Container?.PodUid,
+            r.Container?.NamespacePid,
+            r.CgroupUsageBytes))]);
 }
