@@ -49,9 +49,11 @@ internal sealed class StringTableBuilder
     private void Ensure(int extra)
     {
         if (_used + extra <= _chunk.Length) return;
-        if (_used + extra <= StringTable.ChunkSize)
+        if (_chunks.Count == 1 && _used + extra <= StringTable.ChunkSize)
         {
-            // Grow the current chunk (doubling) while it stays within the chunk size.
+            // The first chunk grows by doubling, so a small snapshot's table stays small; later chunks are
+            // allocated whole (re-allocating each of them by doubling left ~2 chunks of garbage per chunk behind:
+            // gigabytes on large snapshots before the GC came round to it).
             Array.Resize(ref _chunk, Math.Min(StringTable.ChunkSize, Math.Max(_chunk.Length * 2, _used + extra)));
             _chunks[^1] = _chunk;
             return;
@@ -60,10 +62,10 @@ internal sealed class StringTableBuilder
         if (pending + extra > StringTable.ChunkSize)
             throw new InvalidOperationException("a string longer than 64 MiB");
         // Start a new chunk and move the partial string into it, so no string straddles two chunks.
-        var next = new byte[Math.Max(1 << 20, pending + extra)];
+        var next = new byte[StringTable.ChunkSize];
         _chunk.AsSpan(_stringStart, pending).CopyTo(next);
-        Array.Resize(ref _chunk, _stringStart);
-        _chunks[^1] = _chunk;
+        // The finished chunk keeps its unused tail (less than one string), cleared: trimming it would copy the chunk.
+        _chunk.AsSpan(_stringStart).Clear();
         _chunk = next;
         _chunks.Add(_chunk);
         _stringStart = 0;

@@ -42,6 +42,75 @@ public sealed class HeapSnapshotReaderTests(SnapshotFixtures fixtures)
     }
 
     [Fact]
+    public void Read_NumbersOfEveryLengthAndSeparator_ParsedExactly()
+    {
+        // Ids and sizes of 1 to 10 digits (up to uint.MaxValue) behind every separator the format allows, so the
+        // eight-byte fast path and the general path each meet every length at every alignment and hand over cleanly.
+        var random = new Random(17);
+        var builder = new SnapshotBuilder();
+        var ids = new List<uint> { 1 };
+        var sizes = new List<uint> { 0 };
+        for (int i = 0; i < 4000; i++)
+        {
+            uint id = RandomOfDigits(random, 1 + i % 10), size = RandomOfDigits(random, 1 + (i / 10) % 10);
+            builder.AddEdge(0, "element", i.ToString(System.Globalization.CultureInfo.InvariantCulture), builder.AddNode("object", "o", size, id));
+            ids.Add(id);
+            sizes.Add(size);
+        }
+        string json = builder.Build();
+        int open = json.IndexOf("\"nodes\":[", StringComparison.Ordinal) + 9, close = json.IndexOf(']', open);
+        string[] separators = [",", "\n,", ",\n", " , ", "\r\n,\t", ",  "];
+        var nodes = new StringBuilder();
+        foreach (char c in json.AsSpan(open, close - open))
+        {
+            if (c == ',') nodes.Append(separators[random.Next(separators.Length)]);
+            else if (c != '\n') nodes.Append(c);
+        }
+        json = json[..open] + nodes + json[close..];
+
+        var s = SnapshotBuilder.Read(json);
+        s.NodeIds.ShouldBe(ids.ToArray());
+        s.SelfSizes.ShouldBe(sizes.ToArray());
+        s.EdgeNames.ShouldBe(Enumerable.Range(0, 4000).ToArray());
+    }
+
+    private static uint RandomOfDigits(Random random, int digits) =>
+        digits == 10 ? (uint)random.NextInt64(1_000_000_000, (long)uint.MaxValue + 1)
+        : (uint)random.NextInt64(digits == 1 ? 0 : (long)Math.Pow(10, digits - 1), (long)Math.Pow(10, digits));
+
+    [Theory]
+    [InlineData(1 << 18)]
+    [InlineData((1 << 19) + 7)]
+    [InlineData(3 << 19)]
+    public void Read_LargeArraysSplitAcrossCoresAndReads_GiveIdenticalResult(int bufferSize)
+    {
+        // Regions this large are tokenised in two halves on two threads; the reads end inside a number, on a comma
+        // and at the last element of each array, so the seams between halves and between reads land everywhere.
+        var builder = new SnapshotBuilder();
+        var random = new Random(5);
+        for (int i = 1; i < 30_000; i++)
+        {
+            builder.AddNode(i % 3 == 0 ? "string" : "object", "n" + (i % 97), (uint)random.Next(16, 100_000));
+            builder.AddEdge(random.Next(i), "property", "p" + (i % 13), i).AddEdge(random.Next(i), "element", (i % 50).ToString(System.Globalization.CultureInfo.InvariantCulture), i);
+        }
+        byte[] data = Encoding.UTF8.GetBytes(builder.Build());
+        string text = Encoding.UTF8.GetString(data);
+        string expected = Fingerprint(HeapSnapshotReader.Read(new MemoryStream(data), bufferSize: 256));
+        int nodes = text.IndexOf("\"nodes\":[", StringComparison.Ordinal), edges = text.IndexOf("\"edges\":[", StringComparison.Ordinal);
+        int[] splits =
+        [
+            nodes + 300_001 - (char.IsAsciiDigit(text[nodes + 300_001]) ? 0 : 1),
+            text.IndexOf(',', nodes + 200_000),
+            text.IndexOf(']', nodes) - 1,
+            text.IndexOf(',', edges + 150_000) + 2,
+            text.IndexOf(']', edges) - 1,
+        ];
+        foreach (int split in splits)
+            Fingerprint(HeapSnapshotReader.Read(new ChunkedStream(data, int.MaxValue, split), bufferSize: bufferSize)).ShouldBe(expected, $"split at {split}");
+        Fingerprint(HeapSnapshotReader.Read(new ChunkedStream(data, 65_537), bufferSize: bufferSize)).ShouldBe(expected);
+    }
+
+    [Fact]
     public void Read_OneByteChunks_GivesIdenticalResult()
     {
         byte[] data = Encoding.UTF8.GetBytes(Sample);

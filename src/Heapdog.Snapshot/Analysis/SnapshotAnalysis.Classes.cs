@@ -13,7 +13,8 @@ public sealed partial class SnapshotAnalysis
     private const int MinObjectCountPerInterface = 2;
     private const int MinObjectProportionPerInterface = 1000;
 
-    private void AssignClasses()
+    /// <summary>Class of every node (<see cref="ClassOf"/>, <see cref="Classes"/>); the aggregates come later.</summary>
+    private void AssignClassIds()
     {
         var s = Snapshot;
         int n = s.NodeCount;
@@ -58,7 +59,6 @@ public sealed partial class SnapshotAnalysis
             classOf[v] = id;
         }
         ClassOf = classOf;
-        ComputeClassAggregates();
     }
 
     /// <summary>calculateObjectNames: the class name string of every node.</summary>

@@ -76,15 +76,29 @@ public sealed partial class SnapshotAnalysis
         Phase("Calculating shallow sizes");
         analysis.TransferShallowSizes();
         ReleaseTransientMemory();
-        Phase("Calculating distances");
-        analysis.Distances = analysis.ComputeDistances(null);
-        ReleaseTransientMemory();
-        Phase("Building dominator tree");
-        analysis.ComputeDominatorsAndRetainedSizes(cancellation);
-        analysis._essential = null!;
-        analysis.BuildDominatorTree();
-        Phase("Naming classes");
-        analysis.AssignClasses();
+        // Distances and class names need neither dominators nor each other's results, only the graph and the
+        // strings; the dominator tree needs neither of them: they run on a second core alongside it.
+        Phase("Building dominator tree, distances and class names");
+        var alongside = Task.Run(() =>
+        {
+            analysis.Distances = analysis.ComputeDistances(null);
+            cancellation.ThrowIfCancellationRequested();
+            analysis.AssignClassIds();
+        }, cancellation);
+        try
+        {
+            analysis.ComputeDominatorsAndRetainedSizes(cancellation);
+            analysis._essential = null!;
+            analysis.BuildDominatorTree();
+        }
+        finally
+        {
+            // Never leave the second core's work running past a failure here.
+            ((IAsyncResult)alongside).AsyncWaitHandle.WaitOne();
+        }
+        alongside.GetAwaiter().GetResult();
+        Phase("Aggregating classes");
+        analysis.ComputeClassAggregates();
         Phase("Calculating statistics");
         analysis.Statistics = analysis.ComputeStatistics();
         return analysis;

@@ -1,3 +1,8 @@
+using System.Buffers.Binary;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace Heapdog.Snapshot.Reading;
 
 /// <summary>Receives the elements of a numeric JSON array in order, a batch at a time.</summary>
@@ -99,6 +104,11 @@ internal static class NumberArrayReader
         int n = s.Length;
         while (pos < n)
         {
+            // Fast path: V8's layout ("9,1,1,0,5,0,0\n,9,…"), 1–10 digits then ',' or "\n,", eight bytes at a time.
+            // Anything else (whitespace elsewhere, long numbers, malformed bytes, the last bytes of the region) takes
+            // the general path below for one element, which also words every error.
+            count = TokenizeFast(s, ref pos, output, count);
+            if (pos >= n) break;
             byte b = s[pos];
             while (b == '\n' || b == ' ' || b == '\r' || b == '\t')
             {
@@ -131,5 +141,65 @@ internal static class NumberArrayReader
         }
         // A region ending in a comma is complete; one that should end with a value ends with "[1,2," then "]".
         return endsWithValue ? new(count, "expected a number before ']'", n) : new(count, null, 0);
+    }
+
+    private const ulong Zeros = 0x3030303030303030UL;
+
+    /// <summary>
+    /// Converts runs of 1–10 digits followed by ',' or "\n," with SWAR arithmetic on eight bytes at a time; stops at
+    /// the first element it cannot take whole (the general path takes that one) or 16 bytes before the end.
+    /// </summary>
+    private static int TokenizeFast(ReadOnlySpan<byte> s, ref int position, uint[] output, int count)
+    {
+        int pos = position, limit = s.Length - 16;
+        ref byte start = ref MemoryMarshal.GetReference(s);
+        while (pos <= limit)
+        {
+            ulong word = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref start, pos));
+            if (!BitConverter.IsLittleEndian) word = BinaryPrimitives.ReverseEndianness(word);
+            // A byte is a digit when its high nibble is 3 and adding 6 keeps it so; a carry out of a non-digit byte
+            // can only disturb the bytes after it, past the first non-digit, which is all this looks for.
+            ulong notDigit = ((word & 0xF0F0F0F0F0F0F0F0UL) ^ Zeros) | (((word + 0x0606060606060606UL) & 0xF0F0F0F0F0F0F0F0UL) ^ Zeros);
+            int length = BitOperations.TrailingZeroCount(notDigit) >> 3;
+            if (length == 0) break;
+            ulong value;
+            if (length < 8)
+            {
+                // Keep only the digits, aligned to the top bytes, then combine pairs, quads and octets of digits.
+                value = EightDigits(word << (8 * (8 - length)));
+            }
+            else
+            {
+                // Eight digits, then up to two more (to_node offsets and ids of large heaps); longer ones are errors
+                // the general path words.
+                value = EightDigits(word);
+                uint digit;
+                while (length < 10 && (digit = unchecked((uint)(Unsafe.Add(ref start, pos + length) - '0'))) <= 9)
+                {
+                    value = value * 10 + digit;
+                    length++;
+                }
+                if (value > uint.MaxValue || unchecked((uint)(Unsafe.Add(ref start, pos + length) - '0')) <= 9) break;
+            }
+            byte next = Unsafe.Add(ref start, pos + length);
+            int skip;
+            if (next == ',') skip = 1;
+            else if (next == '\n' && Unsafe.Add(ref start, pos + length + 1) == ',') skip = 2;
+            else break;
+            output[count++] = (uint)value;
+            pos += length + skip;
+        }
+        position = pos;
+        return count;
+    }
+
+    /// <summary>The value of eight ASCII digits in a little-endian word (leading zero bytes count as zeros).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong EightDigits(ulong word)
+    {
+        ulong digits = word & 0x0F0F0F0F0F0F0F0FUL;
+        digits = (digits * 2561) >> 8;
+        digits = ((digits & 0x00FF00FF00FF00FFUL) * 6553601) >> 16;
+        return ((digits & 0x0000FFFF0000FFFFUL) * 42949672960001UL) >> 32;
     }
 }
