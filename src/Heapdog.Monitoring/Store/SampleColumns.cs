@@ -66,7 +66,8 @@ internal static class SampleColumns
     public static Sample Read(DbDataReader r)
     {
         var s = new Sample { TimeMs = r.GetInt64(0) };
-        for (int c = 0; c < All.Length; c++) All[c].Set(s, r.GetDouble(c + 1));
+        // Each in its stored type: PostgreSQL's driver reads a BIGINT as a long only.
+        for (int c = 0; c < All.Length; c++) All[c].Set(s, All[c].Real ? r.GetDouble(c + 1) : r.GetInt64(c + 1));
         return s;
     }
 }

@@ -43,7 +43,8 @@ internal static class SeriesBuckets
             }
             for (int i = 0; i < n; i++)
             {
-                double v = r.GetDouble(i + 1);
+                // PostgreSQL's driver reads a BIGINT as a long only; SQLite tells each value's own type.
+                double v = r.GetFieldType(i + 1) == typeof(double) ? r.GetDouble(i + 1) : r.GetInt64(i + 1);
                 if (v < 0) continue; // -1: not measured
                 peak[i] = i == cpu ? peak[i] + v : count[i] == 0 ? v : Math.Max(peak[i], v);
                 count[i]++;
