@@ -5,7 +5,8 @@ namespace Heapdog.Monitoring.Store;
 /// <summary>
 /// Buckets a chart's rows in one pass as they arrive in time order, for every store: per bucket the maximum of each
 /// memory figure and the mean of the CPU figure, "not measured" (-1) left out (<see cref="IDashboardStore.Series"/>).
-/// A SQL GROUP BY would sort every row first; the stores read rollups then raw rows, each in primary-key order.
+/// In SQLite a GROUP BY would sort every row into a temporary B-tree first, so the rows are read in primary-key order
+/// and bucketed here; PostgreSQL aggregates by hash on the server and sends the buckets (<see cref="ReadBuckets"/>).
 /// </summary>
 internal static class SeriesBuckets
 {
@@ -51,6 +52,22 @@ internal static class SeriesBuckets
             }
         }
         if (bucket != long.MinValue) Flush();
+        return new SampleSeries(processId, fromMs, toMs, step, times, values);
+    }
+
+    /// <summary>Reads rows already bucketed by the store (one a bucket: its first time, then each figure's aggregate or
+    /// null), in time order.</summary>
+    public static SampleSeries ReadBuckets(DbDataReader r, long processId, long fromMs, long toMs, long step)
+    {
+        int n = DashboardStore.SeriesColumns.Count;
+        var times = new List<long>();
+        var values = new List<double?>[n];
+        for (int i = 0; i < n; i++) values[i] = [];
+        while (r.Read())
+        {
+            times.Add(r.GetInt64(0));
+            for (int i = 0; i < n; i++) values[i].Add(r.IsDBNull(i + 1) ? null : r.GetDouble(i + 1));
+        }
         return new SampleSeries(processId, fromMs, toMs, step, times, values);
     }
 }
