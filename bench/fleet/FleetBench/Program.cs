@@ -41,8 +41,8 @@ public static class Program
         using var store = PostgresStore.Open(url);
         long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var ids = new long[hosts * perHost];
-        for (int i = 0; i < ids.Length; i++)
-            ids[i] = store.UpsertProcess(new ProcessIdentity(10_000 + i, i), "node", $"node host{i / perHost}/app{i % perHost}.js", now - 7 * DayMs, null, now).Id;
+        Parallel.For(0, ids.Length, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i =>
+            ids[i] = store.UpsertProcess(new ProcessIdentity(10_000 + i, i), "node", $"node host{i / perHost}/app{i % perHost}.js", now - 7 * DayMs, null, now).Id);
         Console.WriteLine($"store {store.Location}: {ids.Length:N0} processes ({hosts} hosts × {perHost})");
 
         var prefilled = ids.Take(Math.Min(prefill, ids.Length)).ToArray();
@@ -68,6 +68,7 @@ public static class Program
         {
             Host = uri.Host, Port = uri.Port > 0 ? uri.Port : 5432, Database = uri.AbsolutePath.TrimStart('/'), Username = Uri.UnescapeDataString(user[0]),
             Password = user.Length > 1 ? Uri.UnescapeDataString(user[1]) : Environment.GetEnvironmentVariable("PGPASSWORD"),
+            CommandTimeout = 0, // a pre-fill COPY on a loaded machine may take minutes
         };
         return b.ConnectionString;
     }
@@ -95,6 +96,7 @@ public static class Program
         using var c = Connect(url);
         using (var copy = c.BeginBinaryImport($"COPY samples_minute (process_id, minute_ms, n, {SampleColumns.Names}) FROM STDIN (FORMAT BINARY)"))
         {
+            copy.Timeout = TimeSpan.Zero;
             for (long m = (now - 7 * DayMs) / 60000 * 60000; m < rawFrom; m += 60000)
                 foreach (long p in processes)
                 {
@@ -110,6 +112,7 @@ public static class Program
         }
         using (var copy = c.BeginBinaryImport($"COPY samples (process_id, time_ms, {SampleColumns.Names}) FROM STDIN (FORMAT BINARY)"))
         {
+            copy.Timeout = TimeSpan.Zero;
             // Up to 10 minutes before now: the ingest phase writes from now on, under the same keys.
             for (long t = rawFrom; t < now - 600_000; t += IntervalMs)
                 foreach (long p in processes)

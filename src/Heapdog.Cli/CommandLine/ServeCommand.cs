@@ -79,7 +79,6 @@ public static class ServeCommand
             var options = new ServeOptions
             {
                 Urls = urlList,
-                DbPath = storeAddress.Kind == StoreAddress.Sqlite ? storeAddress.Target : "",
                 Store = storeAddress,
                 SnapshotsDir = Path.GetFullPath(parse.GetValue(snapshots) ?? Path.Combine(storeDirectory, "snapshots")),
                 MaxUploadBytes = SizeText.Parse(parse.GetValue(maxUpload)!, "--max-upload"),

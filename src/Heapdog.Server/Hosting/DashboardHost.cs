@@ -78,7 +78,7 @@ public sealed class DashboardHost : IAsyncDisposable
         InspectorSessions? sessions = null;
         try
         {
-            var store = StoreOpener.DashboardOf(sampleStore);
+            var store = Stores.DashboardOf(sampleStore);
             var live = new LiveProcesses();
             probe = options.RuntimeFigures ? new InspectorRuntimeProbe(log: line => error.WriteLine("heapdog: " + line)) : null;
             // The dashboard outlives a full or read-only store: it keeps serving what the store holds and shows the

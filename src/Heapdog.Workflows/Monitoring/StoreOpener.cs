@@ -21,15 +21,6 @@ public static class StoreOpener
         catch (StoreException e) { throw Translate(e); }
     }
 
-    /// <summary>The dashboard's view of a store opened by <see cref="Open(StoreAddress)"/>: SQLite's readers keep their
-    /// own pooled connections to the file; PostgreSQL's store serves both sides from one pool.</summary>
-    public static IDashboardStore DashboardOf(ISampleStore store) => store switch
-    {
-        SampleStore file => new DashboardStore(file.Path),
-        PostgresStore database => database,
-        _ => throw new ArgumentException($"no dashboard view of a {store.Kind} store", nameof(store)),
-    };
-
     /// <summary><see cref="SampleStore.OpenReadOnly"/>: a file that is not a store is <see cref="ErrorKind.Malformed"/>.</summary>
     public static SampleStore OpenReadOnly(string path)
     {

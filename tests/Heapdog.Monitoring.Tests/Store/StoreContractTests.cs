@@ -27,12 +27,7 @@ public abstract class StoreContractTests : IDisposable
         return store;
     }
 
-    protected static IDashboardStore DashboardOf(ISampleStore store) => store switch
-    {
-        SampleStore file => new DashboardStore(file.Path),
-        PostgresStore database => database,
-        _ => throw new ArgumentException(store.Kind),
-    };
+    protected static IDashboardStore DashboardOf(ISampleStore store) => Stores.DashboardOf(store);
 
     protected static WatchedProcess AddProcess(ISampleStore store, int pid = 100) =>
         store.UpsertProcess(new ProcessIdentity(pid, 42), "node", "node app.js", T0 - 60_000, null, T0);
