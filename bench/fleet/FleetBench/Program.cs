@@ -49,6 +49,7 @@ public static class Program
         Prefill(url, prefilled, now);
         Ingest(store, ids, hosts, perHost, seconds, writers);
         Query(store, prefilled.Take(queries).ToArray(), now);
+        if (prefilled.Length > 0) Explain(url, prefilled[0], now);
         return 0;
     }
 
@@ -230,6 +231,25 @@ public static class Program
         var a = again.Order().ToArray();
         Console.WriteLine($"query: 7-day chart, 600 points ({points} filled), {processes.Length} processes: first read p50 {Pct(f, 0.5):F0} ms, max {f[^1]:F0} ms; "
             + $"again p50 {Pct(a, 0.5):F0} ms, p99 {Pct(a, 0.99):F0} ms");
+    }
+
+    /// <summary>The chart's plan as PostgreSQL runs it: its own execution time and pages, without the client's part.</summary>
+    private static void Explain(string url, long processId, long now)
+    {
+        using var c = Connect(url);
+        long from = now - 7 * DayMs, step = (now - from + 599) / 600;
+        using var cmd = new NpgsqlCommand("EXPLAIN (ANALYZE, BUFFERS) " + PostgresStore.BucketedSeries, c);
+        cmd.Parameters.AddWithValue("p", processId);
+        cmd.Parameters.AddWithValue("from", from);
+        cmd.Parameters.AddWithValue("to", now);
+        cmd.Parameters.AddWithValue("step", step);
+        cmd.Parameters.AddWithValue("mfrom", PostgresStore.MinuteKey(from));
+        cmd.Parameters.AddWithValue("mto", PostgresStore.MinuteKey(now));
+        var lines = new List<string>();
+        using (var r = cmd.ExecuteReader())
+            while (r.Read()) lines.Add(r.GetString(0).Trim());
+        Console.WriteLine("plan: " + string.Join(" | ", lines.Where(l => l.Contains(" Scan ", StringComparison.Ordinal) || l.StartsWith("Heap Fetches", StringComparison.Ordinal)
+            || l.StartsWith("Execution", StringComparison.Ordinal)).Distinct()) + " | " + lines.First(l => l.StartsWith("Buffers", StringComparison.Ordinal)));
     }
 
     private static double Pct(double[] sorted, double q) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];

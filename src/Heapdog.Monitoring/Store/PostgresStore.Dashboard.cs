@@ -33,7 +33,7 @@ public sealed partial class PostgresStore
 
     /// <summary>The bucketing <see cref="SeriesBuckets"/> does, done by PostgreSQL: a chart is at most a few hundred
     /// rows on the wire instead of every sample of the range (26,000 for a week under the default retention).</summary>
-    private static readonly string BucketedSeries = $"""
+    internal static readonly string BucketedSeries = $"""
         SELECT MIN(t), {string.Join(", ", DashboardStore.SeriesColumns.Select((c, i) => i == DashboardStore.SeriesColumns.Count - 1
             ? $"AVG(CASE WHEN {c.Column} >= 0 THEN {c.Column} END)::DOUBLE PRECISION"
             : $"MAX(CASE WHEN {c.Column} >= 0 THEN {c.Column} END)::DOUBLE PRECISION"))}

@@ -111,7 +111,7 @@ public sealed partial class PostgresStore
     }
 
     /// <summary>The rollup key whose mid-minute time is <paramref name="timeMs"/>, saturated at the ends of long.</summary>
-    private static long MinuteKey(long timeMs) => timeMs <= long.MinValue + 30000 ? long.MinValue : timeMs - 30000;
+    internal static long MinuteKey(long timeMs) => timeMs <= long.MinValue + 30000 ? long.MinValue : timeMs - 30000;
 
     public long CountSamples(long? processId = null) => Run("read", idempotent: true, c => Convert.ToInt64(processId is null
         ? Scalar(c, null, "SELECT COUNT(*) FROM samples")
