@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Heapdog.Monitoring.Sampling;
 using Heapdog.Monitoring;
+using Heapdog.Monitoring.Store;
 using Heapdog.Processes;
 using Heapdog.Server.Hosting;
 using Heapdog.Workflows.Errors;
@@ -17,6 +18,10 @@ public static class ServeCommand
     {
         var urls = new Option<string[]>("--urls") { Description = $"Where to listen (default {DefaultUrl})", AllowMultipleArgumentsPerToken = true };
         var db = new Option<string?>("--db") { Description = "Store file, as for watch (default: $XDG_DATA_HOME/heapdog/heapdog.db or ~/.local/share/heapdog/heapdog.db)" };
+        var store = new Option<string?>("--store")
+        {
+            Description = "The store: sqlite:PATH, or postgresql://USER@HOST:PORT/DB for a fleet's central store (password from the URL or PGPASSWORD); excludes --db",
+        };
         var pids = new Option<int[]>("--pid", "-p") { Description = "Watch only these processes (default: every Node process you may see)", AllowMultipleArgumentsPerToken = true }.InRange(1, int.MaxValue);
         var pm2 = new Option<bool>("--pm2") { Description = "Watch only pm2's apps" };
         var interval = new Option<TimeSpan>("--interval", "-i")
@@ -39,7 +44,7 @@ public static class ServeCommand
         var loaded = new Option<int>("--loaded") { Description = "Analysed snapshots kept in memory at once", DefaultValueFactory = _ => 2 }.InRange(1, 64);
 
         var command = new Command("serve", "The dashboard: watch Node processes and analyse snapshots, with a web UI, a JSON API and /metrics");
-        foreach (var o in new Option[] { urls, db, pids, pm2, interval, snapshots, maxUpload, loaded, runtime, allowedHosts, noToken }) command.Options.Add(o);
+        foreach (var o in new Option[] { urls, db, store, pids, pm2, interval, snapshots, maxUpload, loaded, runtime, allowedHosts, noToken }) command.Options.Add(o);
         command.SetAction((parse, ct) =>
         {
             var urlList = parse.GetValue(urls) is { Length: > 0 } given ? given : [DefaultUrl];
@@ -68,12 +73,14 @@ public static class ServeCommand
             if (onlyPm2 && !Pm2Client.IsInstalled()) throw new HeapdogException(ErrorKind.ProcessUnavailable, "--pm2: pm2 is not on PATH");
             var every = parse.GetValue(interval);
             int keep = parse.GetValue(loaded);
-            string dbPath = Path.GetFullPath(parse.GetValue(db) ?? StorePaths.Default());
+            var storeAddress = ParseStore(parse.GetValue(store), parse.GetValue(db));
+            // Snapshots live beside a store file; a PostgreSQL store has none, so beside the default store's place.
+            string storeDirectory = Path.GetDirectoryName(storeAddress.Kind == StoreAddress.Sqlite ? storeAddress.Target : Path.GetFullPath(StorePaths.Default()))!;
             var options = new ServeOptions
             {
                 Urls = urlList,
-                DbPath = dbPath,
-                SnapshotsDir = Path.GetFullPath(parse.GetValue(snapshots) ?? Path.Combine(Path.GetDirectoryName(dbPath)!, "snapshots")),
+                Store = storeAddress,
+                SnapshotsDir = Path.GetFullPath(parse.GetValue(snapshots) ?? Path.Combine(storeDirectory, "snapshots")),
                 MaxUploadBytes = SizeText.Parse(parse.GetValue(maxUpload)!, "--max-upload"),
                 LoadedSnapshots = keep,
                 FixModes = parse.GetValue(CliHost.FixModes),
@@ -92,5 +99,14 @@ public static class ServeCommand
             return DashboardServer.RunAsync(options, context.Out, context.Error, ct);
         });
         return command;
+    }
+
+    /// <summary><c>--store</c> or <c>--db</c> (one of them), else the default store file.</summary>
+    private static StoreAddress ParseStore(string? store, string? db)
+    {
+        if (store is null) return StoreAddress.OfFile(db ?? StorePaths.Default());
+        if (db is not null) throw new HeapdogException(ErrorKind.BadRequest, "--store and --db exclude each other: --db PATH is --store sqlite:PATH");
+        try { return StoreAddress.Parse(store); }
+        catch (FormatException e) { throw new HeapdogException(ErrorKind.BadRequest, e.Message, e); }
     }
 }

@@ -12,7 +12,7 @@ namespace Heapdog.Monitoring.Actions;
 /// event in the store; failures are reported through <see cref="Report"/> and never stop the watch.
 /// Hooks run in the background so a slow command does not delay sampling; <see cref="DrainAsync"/> waits for them.
 /// </summary>
-public sealed class ActionEngine(SampleStore store, SnapshotPolicy? snapshots, ISnapshotCapturer? capturer, IReadOnlyList<Hook> hooks, HookRunner runner, Action<string> report) : IWatchListener
+public sealed class ActionEngine(ISampleStore store, SnapshotPolicy? snapshots, ISnapshotCapturer? capturer, IReadOnlyList<Hook> hooks, HookRunner runner, Action<string> report) : IWatchListener
 {
     private readonly Dictionary<long, RuleState> _ruleStates = [];
     private readonly HashSet<long> _leakReported = [];

@@ -11,7 +11,7 @@ public static class OomInvestigator
 
     /// <summary>The deaths the store itself recorded: a watched process that vanished while its cgroup's oom_kill
     /// counter rose.</summary>
-    public static IEnumerable<OomEvent> FromStore(SampleStore store, long sinceMs)
+    public static IEnumerable<OomEvent> FromStore(ISampleStore store, long sinceMs)
     {
         var byId = store.AllProcesses().ToDictionary(p => p.Id);
         foreach (var e in store.ReadEvents(null, sinceMs))
@@ -27,7 +27,7 @@ public static class OomInvestigator
         }
     }
 
-    public static OomFinding Investigate(OomEvent e, SampleStore? store, int lastSamples = 5)
+    public static OomFinding Investigate(OomEvent e, ISampleStore? store, int lastSamples = 5)
     {
         if (store is null || e.Pid is not { } pid) return new OomFinding(e, null, [], null, []);
         var process = e.Time is { } t

@@ -10,7 +10,7 @@ namespace Heapdog.Monitoring.Sampling;
 /// verdicts now and then, and tells the listeners. A process whose pid is reused is a new process; one that exits is
 /// reported once and dropped.
 /// </summary>
-public sealed class Watcher(WatchOptions options, SampleStore store, ProcessSampler sampler, IReadOnlyList<IWatchListener> listeners)
+public sealed class Watcher(WatchOptions options, ISampleStore store, ProcessSampler sampler, IReadOnlyList<IWatchListener> listeners)
 {
     private readonly Dictionary<ProcessIdentity, ProcessTrack> _tracks = [];
     private readonly List<ProcessTrack> _finished = [];

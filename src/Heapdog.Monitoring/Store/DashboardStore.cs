@@ -10,7 +10,7 @@ namespace Heapdog.Monitoring.Store;
 /// writer; the few writes here (snapshot records, events) wait for the watcher's transaction through the busy timeout.
 /// Open the <see cref="SampleStore"/> first: it creates and migrates the file.
 /// </summary>
-public sealed class DashboardStore(string path)
+public sealed class DashboardStore(string path) : IDashboardStore
 {
     private readonly string _connectionString = new SqliteConnectionStringBuilder
     {
@@ -26,6 +26,8 @@ public sealed class DashboardStore(string path)
         ("external", "external"), ("arrayBuffers", "array_buffers"), ("heapLimit", "heap_limit"), ("cgroupUsage", "cgroup_usage"),
         ("cgroupLimit", "cgroup_limit"), ("oomScore", "oom_score"), ("cpuPercent", "cpu_percent"),
     ];
+
+    public string Kind => StoreAddress.Sqlite;
 
     private SqliteConnection Open()
     {
@@ -63,10 +65,7 @@ public sealed class DashboardStore(string path)
         cmd.CommandText = $"SELECT time_ms, {SampleColumns.Names} FROM samples WHERE process_id = $p ORDER BY time_ms DESC LIMIT 1";
         cmd.Parameters.AddWithValue("$p", processId);
         using var r = cmd.ExecuteReader();
-        if (!r.Read()) return null;
-        var s = new Sample { TimeMs = r.GetInt64(0) };
-        for (int i = 0; i < SampleColumns.All.Length; i++) SampleColumns.All[i].Set(s, r.GetDouble(i + 1));
-        return s;
+        return r.Read() ? SampleColumns.Read(r) : null;
     }
 
     /// <summary>Every sample of a process, oldest first: per-minute rows (time = middle of the minute) where raw ones
@@ -84,12 +83,7 @@ public sealed class DashboardStore(string path)
         cmd.Parameters.AddWithValue("$p", processId);
         using var r = cmd.ExecuteReader();
         var result = new List<Sample>();
-        while (r.Read())
-        {
-            var s = new Sample { TimeMs = r.GetInt64(0) };
-            for (int i = 0; i < SampleColumns.All.Length; i++) SampleColumns.All[i].Set(s, r.GetDouble(i + 1));
-            result.Add(s);
-        }
+        while (r.Read()) result.Add(SampleColumns.Read(r));
         return result;
     }
 
@@ -101,8 +95,8 @@ public sealed class DashboardStore(string path)
     /// </summary>
     public SampleSeries Series(long processId, long fromMs, long toMs, int points)
     {
-        long step = Math.Max(1, (toMs - fromMs + points - 1) / points);
-        string columns = string.Join(", ", SeriesColumns.Select(c => c.Column));
+        long step = SeriesBuckets.Step(fromMs, toMs, points);
+        string columns = SeriesBuckets.Columns;
         // Per-minute rollups (older) then raw samples, each read in primary-key order, so rows arrive in time order
         // and are bucketed here in one pass: a SQL GROUP BY would sort every row into a temporary B-tree first.
         // The rollup's range is on its key (minute_ms), not on the computed mid-minute time, so the index is used.
@@ -116,43 +110,8 @@ public sealed class DashboardStore(string path)
         cmd.Parameters.AddWithValue("$p", processId);
         cmd.Parameters.AddWithValue("$from", fromMs);
         cmd.Parameters.AddWithValue("$to", toMs);
-        int n = SeriesColumns.Count;
-        int cpu = n - 1; // cpuPercent, the one column averaged rather than maximised
-        var times = new List<long>();
-        var values = new List<double?>[n];
-        for (int i = 0; i < n; i++) values[i] = [];
-        var peak = new double[n];
-        var count = new int[n];
-        long bucket = long.MinValue;
-        void Flush()
-        {
-            for (int i = 0; i < n; i++) values[i].Add(count[i] == 0 ? null : i == cpu ? peak[i] / count[i] : peak[i]);
-        }
-        using (var r = cmd.ExecuteReader())
-        {
-            while (r.Read())
-            {
-                long t = r.GetInt64(0);
-                long b = (t - fromMs) / step;
-                if (b != bucket)
-                {
-                    if (bucket != long.MinValue) Flush();
-                    bucket = b;
-                    times.Add(t);
-                    Array.Clear(peak);
-                    Array.Clear(count);
-                }
-                for (int i = 0; i < n; i++)
-                {
-                    double v = r.GetDouble(i + 1);
-                    if (v < 0) continue; // -1: not measured
-                    peak[i] = i == cpu ? peak[i] + v : count[i] == 0 ? v : Math.Max(peak[i], v);
-                    count[i]++;
-                }
-            }
-        }
-        if (bucket != long.MinValue) Flush();
-        return new SampleSeries(processId, fromMs, toMs, step, times, values);
+        using var r = cmd.ExecuteReader();
+        return SeriesBuckets.Read(r, processId, fromMs, toMs, step);
     }
 
     public IReadOnlyList<StoredEvent> Events(long? processId, long fromMs, long toMs, IReadOnlyCollection<string>? kinds = null)

@@ -1,3 +1,5 @@
+using System.Data.Common;
+
 namespace Heapdog.Monitoring.Store;
 
 /// <summary>The sample figures as stored: one SQL column per <see cref="Sample"/> property, in one place so the schema,
@@ -37,6 +39,9 @@ internal static class SampleColumns
 
     public static string Definitions => string.Join(", ", All.Select(c => $"{c.Name} {(c.Real ? "REAL" : "INTEGER")} NOT NULL DEFAULT -1"));
 
+    /// <summary>The same columns in PostgreSQL's types: <c>REAL</c> is a 4-byte float there, so doubles are spelled out.</summary>
+    public static string PostgresDefinitions => string.Join(", ", All.Select(c => $"{c.Name} {(c.Real ? "DOUBLE PRECISION" : "BIGINT")} NOT NULL DEFAULT -1"));
+
     public static string Names => string.Join(", ", All.Select(c => c.Name));
 
     /// <summary>SQL aggregate for one column of a per-minute row; -1 ("not measured") is left out of the aggregate.</summary>
@@ -46,5 +51,23 @@ internal static class SampleColumns
         string cast = c.Real ? "" : "CAST(";
         string end = c.Real ? "" : " AS INTEGER)";
         return $"COALESCE({cast}{fn}(NULLIF({c.Name}, -1)){end}, -1)";
+    }
+
+    /// <summary><see cref="Aggregate"/> in PostgreSQL: an average is truncated as SQLite's <c>CAST</c> truncates it
+    /// (PostgreSQL's cast would round), so both stores roll a minute up to the same figures.</summary>
+    public static string PostgresAggregate(Column c)
+    {
+        string fn = c.Floor ? "MIN" : c.Peak ? "MAX" : "AVG";
+        string value = $"{fn}(NULLIF({c.Name}, -1))";
+        return c.Real ? $"COALESCE({value}, -1)" : $"COALESCE(TRUNC({value})::BIGINT, -1)";
+    }
+
+    /// <summary>One sample from a row of <c>time, </c><see cref="Names"/>.</summary>
+    public static Sample Read(DbDataReader r)
+    {
+        var s = new Sample { TimeMs = r.GetInt64(0) };
+        // Each in its stored type: PostgreSQL's driver reads a BIGINT as a long only.
+        for (int c = 0; c < All.Length; c++) All[c].Set(s, All[c].Real ? r.GetDouble(c + 1) : r.GetInt64(c + 1));
+        return s;
     }
 }

@@ -12,7 +12,7 @@ namespace Heapdog.Monitoring.Store;
 /// which at one batch per sampling interval is nothing, and makes "written" mean written.
 /// One store may be read by other processes (e.g. <c>heapdog oom</c>) while a watcher writes it.
 /// </summary>
-public sealed class SampleStore : IDisposable
+public sealed class SampleStore : ISampleStore
 {
     private readonly SqliteConnection _connection;
     private readonly SqliteCommand _insert;
@@ -36,6 +36,10 @@ public sealed class SampleStore : IDisposable
     }
 
     public string Path { get; }
+
+    public string Kind => StoreAddress.Sqlite;
+
+    public string Location => Path;
 
     public int SchemaVersion => Convert.ToInt32(Scalar("SELECT COALESCE(MAX(version), 0) FROM schema_version"), CultureInfo.InvariantCulture);
 
@@ -301,13 +305,7 @@ public sealed class SampleStore : IDisposable
         cmd.Parameters.AddWithValue("$from", fromMs);
         cmd.Parameters.AddWithValue("$to", toMs);
         using var r = cmd.ExecuteReader();
-        var columns = SampleColumns.All;
-        while (r.Read())
-        {
-            var s = new Sample { TimeMs = r.GetInt64(0) };
-            for (int c = 0; c < columns.Length; c++) columns[c].Set(s, r.GetDouble(c + 1));
-            result.Add(s);
-        }
+        while (r.Read()) result.Add(SampleColumns.Read(r));
         return result;
     }
 

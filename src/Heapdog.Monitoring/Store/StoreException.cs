@@ -7,6 +7,7 @@ public sealed class StoreException(string message, Exception? inner = null, Stor
 {
     public StoreProblem Problem { get; } = problem;
 
-    /// <summary>Whether writing failed but reading may still work: the store is full or read-only, or the device erred.</summary>
-    public bool IsWriteFailure => Problem is StoreProblem.DiskFull or StoreProblem.ReadOnly or StoreProblem.IoError;
+    /// <summary>Whether writing failed but may work later: the store is full or read-only, the device erred, or its
+    /// server is unreachable.</summary>
+    public bool IsWriteFailure => Problem is StoreProblem.DiskFull or StoreProblem.ReadOnly or StoreProblem.IoError or StoreProblem.Unreachable;
 }

@@ -14,4 +14,7 @@ public enum StoreProblem
     CannotOpen,
     /// <summary>Another I/O error from the device.</summary>
     IoError,
+    /// <summary>The store's server (PostgreSQL) cannot be reached, refuses the login, or went away and did not come
+    /// back within the retry window.</summary>
+    Unreachable,
 }

@@ -10,7 +10,7 @@ public sealed class StoreWriteState
     private volatile Status _current = new(true, null, null, null);
 
     /// <param name="Writable">The last write (or the store's opening) succeeded.</param>
-    /// <param name="Reason">Why not: "disk full", "read-only" or "I/O error"; null while writable.</param>
+    /// <param name="Reason">Why not: "disk full", "read-only", "unreachable" or "I/O error"; null while writable.</param>
     /// <param name="SinceMs">When writes started failing (Unix ms); null while writable.</param>
     /// <param name="Message">The failure's one-line message, naming the store; null while writable.</param>
     public sealed record Status(bool Writable, string? Reason, long? SinceMs, string? Message);
@@ -23,6 +23,7 @@ public sealed class StoreWriteState
         {
             StoreProblem.DiskFull => "disk full",
             StoreProblem.ReadOnly => "read-only",
+            StoreProblem.Unreachable => "unreachable",
             _ => "I/O error",
         };
         // The first failure's time is kept: "since" says how long samples have been missing.

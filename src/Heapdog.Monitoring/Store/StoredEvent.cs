@@ -1,4 +1,4 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace Heapdog.Monitoring.Store;
 
@@ -8,7 +8,7 @@ public sealed record StoredEvent(long Id, long? ProcessId, long TimeMs, string K
 {
     /// <summary>One row of <c>SELECT id, process_id, time_ms, kind, detail FROM events</c>, its detail upgraded to
     /// today's shape (<see cref="EventDetail"/>).</summary>
-    internal static StoredEvent Read(SqliteDataReader r)
+    internal static StoredEvent Read(DbDataReader r)
     {
         string kind = r.GetString(3);
         return new StoredEvent(r.GetInt64(0), r.IsDBNull(1) ? null : r.GetInt64(1), r.GetInt64(2), kind, EventDetail.Upgrade(kind, r.GetString(4)));

@@ -29,7 +29,7 @@ public static class ActionsApi
     private const int HuntTop = 10, SampleTop = 30;
     private static readonly TimeSpan MaxSampling = TimeSpan.FromMinutes(10), MaxHuntInterval = TimeSpan.FromHours(1), MinDuration = TimeSpan.FromMilliseconds(100);
 
-    public static void MapActions(this IEndpointRouteBuilder app, DashboardStore store, LiveProcesses live, SnapshotLibrary library, JobBoard jobs,
+    public static void MapActions(this IEndpointRouteBuilder app, IDashboardStore store, LiveProcesses live, SnapshotLibrary library, JobBoard jobs,
         InspectorSessions sessions)
     {
         var api = app.MapGroup("/api").WithTags("actions").WithProblems();
@@ -89,7 +89,7 @@ public static class ActionsApi
     /// <summary>One snapshot into the library, with the same safety checks as <c>heapdog snapshot</c>, recorded as an
     /// event so charts can mark it.</summary>
     private static async Task<StoredSnapshot> CaptureAsync(InspectedProcess target, int pid, long processId, string source,
-        SnapshotLibrary library, DashboardStore store, Job job, IWorkProgress progress, CancellationToken ct, bool stopTrackingAllocations = false)
+        SnapshotLibrary library, IDashboardStore store, Job job, IWorkProgress progress, CancellationToken ct, bool stopTrackingAllocations = false)
     {
         await SnapshotCapture.CheckCostAsync(target, pid, library.Directory, force: false, progress, ct);
         string path = library.NewPath($"pid{pid}");

@@ -15,7 +15,7 @@ namespace Heapdog.Server.Agents;
 /// Same shapes as the JSON API (docs/api.md), on one line.
 /// </summary>
 [McpServerToolType]
-public sealed class DashboardTools(DashboardStore store, LiveProcesses live, SnapshotLibrary library, JobBoard jobs)
+public sealed class DashboardTools(IDashboardStore store, LiveProcesses live, SnapshotLibrary library, JobBoard jobs)
 {
     private static readonly JsonSerializerOptions Compact = new(ServerJsonContext.Default.Options) { WriteIndented = false };
 

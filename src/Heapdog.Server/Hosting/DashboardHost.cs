@@ -21,7 +21,7 @@ namespace Heapdog.Server.Hosting;
 /// </summary>
 public sealed class DashboardHost : IAsyncDisposable
 {
-    private readonly SampleStore _sampleStore;
+    private readonly ISampleStore _sampleStore;
     private readonly InspectorRuntimeProbe? _probe;
     private readonly InspectorSessions _sessions;
     private readonly JobBoard _jobs;
@@ -29,7 +29,7 @@ public sealed class DashboardHost : IAsyncDisposable
     private readonly CancellationTokenSource _stopping;
     private Task? _stopped;
 
-    private DashboardHost(SampleStore sampleStore, InspectorRuntimeProbe? probe, InspectorSessions sessions, JobBoard jobs, WebApplication app,
+    private DashboardHost(ISampleStore sampleStore, InspectorRuntimeProbe? probe, InspectorSessions sessions, JobBoard jobs, WebApplication app,
         Watcher watcher, SnapshotLibrary library, CancellationTokenSource stopping, Func<CancellationToken, Task> loops)
     {
         _sampleStore = sampleStore;
@@ -39,7 +39,7 @@ public sealed class DashboardHost : IAsyncDisposable
         _app = app;
         _stopping = stopping;
         Urls = [.. app.Urls];
-        StorePath = sampleStore.Path;
+        StorePath = sampleStore.Location;
         SnapshotsDirectory = library.Directory;
         Watching = watcher.Tracks.Count;
         Running = RunLoopsAsync(loops, stopping.Token);
@@ -48,7 +48,7 @@ public sealed class DashboardHost : IAsyncDisposable
     /// <summary>Where the server listens, with the ports it was given (port 0 becomes the port the system chose).</summary>
     public IReadOnlyList<string> Urls { get; }
 
-    /// <summary>The SQLite store's full path.</summary>
+    /// <summary>The SQLite store's full path, or the PostgreSQL store's URL without its password.</summary>
     public string StorePath { get; }
 
     public string SnapshotsDirectory { get; }
@@ -73,12 +73,12 @@ public sealed class DashboardHost : IAsyncDisposable
         if (options.Token is null && !DashboardServer.LoopbackOnly(options.Urls))
             throw new HeapdogException(ErrorKind.BadRequest, $"listening on {string.Join(", ", options.Urls)} reaches beyond this machine: a token is required");
         CheckModes(options, line => error.WriteLine("heapdog: " + line));
-        var sampleStore = StoreOpener.Open(options.DbPath);
+        var sampleStore = StoreOpener.Open(options.StoreOrFile);
         InspectorRuntimeProbe? probe = null;
         InspectorSessions? sessions = null;
         try
         {
-            var store = new DashboardStore(sampleStore.Path);
+            var store = Stores.DashboardOf(sampleStore);
             var live = new LiveProcesses();
             probe = options.RuntimeFigures ? new InspectorRuntimeProbe(log: line => error.WriteLine("heapdog: " + line)) : null;
             // The dashboard outlives a full or read-only store: it keeps serving what the store holds and shows the
@@ -146,7 +146,9 @@ public sealed class DashboardHost : IAsyncDisposable
         {
             // An unreadable directory fails below, where the library opens it, with its own message.
         }
-        PrivateModes.Check([.. PrivateModes.StoreFiles(options.DbPath), options.SnapshotsDir, .. kept], options.FixModes, notice);
+        var store = options.StoreOrFile;
+        IEnumerable<string> storeFiles = store.Kind == StoreAddress.Sqlite ? PrivateModes.StoreFiles(store.Target) : [];
+        PrivateModes.Check([.. storeFiles, options.SnapshotsDir, .. kept], options.FixModes, notice);
     }
 
     private static async Task RunLoopsAsync(Func<CancellationToken, Task> loops, CancellationToken stopping)

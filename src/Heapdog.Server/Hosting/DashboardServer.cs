@@ -45,7 +45,7 @@ public static class DashboardServer
         await host.Running;
     }
 
-    internal static WebApplication Build(ServeOptions options, DashboardStore store, LiveProcesses live, SnapshotLibrary library, JobBoard jobs,
+    internal static WebApplication Build(ServeOptions options, IDashboardStore store, LiveProcesses live, SnapshotLibrary library, JobBoard jobs,
         InspectorSessions sessions, StoreWriteState storeState, long startedMs)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "heapdog", ContentRootPath = AppContext.BaseDirectory });
@@ -118,8 +118,8 @@ public static class DashboardServer
         app.MapGet("/api/health", () =>
         {
             var s = storeState.Current;
-            return TypedResults.Ok(new Health(Version, startedMs, options.DbPath, library.Directory, live.Current.Values.Count(p => !p.Exited),
-                new StoreHealth(s.Writable, s.Reason, s.SinceMs, s.Message)));
+            return TypedResults.Ok(new Health(Version, startedMs, options.StoreOrFile.Display, library.Directory, live.Current.Values.Count(p => !p.Exited),
+                new StoreHealth(s.Writable, s.Reason, s.SinceMs, s.Message, store.Kind)));
         }).WithTags("health").WithSummary("Whether the server runs, and whether its store takes the samples; never needs the token");
         app.MapProcesses(store, live);
         app.MapSnapshots(library, options.MaxUploadBytes);

@@ -1,4 +1,5 @@
 using Heapdog.Monitoring.Sampling;
+using Heapdog.Monitoring.Store;
 
 namespace Heapdog.Server.Hosting;
 
@@ -6,7 +7,12 @@ namespace Heapdog.Server.Hosting;
 public sealed record ServeOptions
 {
     public required IReadOnlyList<string> Urls { get; init; }
-    public required string DbPath { get; init; }
+    /// <summary>The SQLite store file (<c>--db</c>), used when <see cref="Store"/> is not given.</summary>
+    public string DbPath { get; init; } = "";
+    /// <summary>The store from <c>--store</c> (a SQLite file or PostgreSQL); null: the SQLite file <see cref="DbPath"/>.</summary>
+    public StoreAddress? Store { get; init; }
+    /// <summary>The store to open: <see cref="Store"/>, else the file <see cref="DbPath"/>.</summary>
+    public StoreAddress StoreOrFile => Store ?? StoreAddress.OfFile(DbPath);
     public required string SnapshotsDir { get; init; }
     public WatchOptions Watch { get; init; } = new();
     /// <summary>The largest upload accepted, in bytes.</summary>

@@ -38,12 +38,12 @@ public static class MetricsApi
         new("heapdog_cpu_percent", "gauge", "CPU use over the last sampling interval, percent of one core.", s => s.CpuPercent >= 0 ? s.CpuPercent : null),
     ];
 
-    public static void MapMetrics(this IEndpointRouteBuilder app, DashboardStore store, LiveProcesses live) =>
+    public static void MapMetrics(this IEndpointRouteBuilder app, IDashboardStore store, LiveProcesses live) =>
         app.MapGet("/metrics", () => TypedResults.Text(Render(store, live), "text/plain; version=0.0.4; charset=utf-8"))
             .Produces<string>(StatusCodes.Status200OK, "text/plain")
             .WithTags("metrics").WithSummary("Prometheus text format");
 
-    public static string Render(DashboardStore store, LiveProcesses live)
+    public static string Render(IDashboardStore store, LiveProcesses live)
     {
         var processes = live.Current.Values.OrderBy(p => p.Process.Id).ToList();
         var text = new StringBuilder();

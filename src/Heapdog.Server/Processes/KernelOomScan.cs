@@ -15,7 +15,7 @@ public static class KernelOomScan
 {
     public static readonly TimeSpan Every = TimeSpan.FromSeconds(30);
 
-    public static async Task RunAsync(DashboardStore store, CancellationToken ct)
+    public static async Task RunAsync(IDashboardStore store, CancellationToken ct)
     {
         while (true)
         {
@@ -31,7 +31,7 @@ public static class KernelOomScan
         }
     }
 
-    public static async Task ScanAsync(DashboardStore store, CancellationToken ct)
+    public static async Task ScanAsync(IDashboardStore store, CancellationToken ct)
     {
         var processes = store.Processes();
         if (processes.Count == 0) return;

@@ -20,7 +20,7 @@ public sealed class LiveProcesses : IWatchListener
     /// The verdict on a process the watcher does not track (it exited before this server started, or was imported from
     /// its logs), computed from its stored samples as the watcher would, and again only when its last sample changes.
     /// </summary>
-    public Verdict? PastVerdict(DashboardStore store, StoredProcess stored)
+    public Verdict? PastVerdict(IDashboardStore store, StoredProcess stored)
     {
         if (_past.TryGetValue(stored.Process.Id, out var known) && known.LastSeenMs == stored.LastSeenMs) return known.Verdict;
         var samples = store.Samples(stored.Process.Id);

@@ -21,7 +21,7 @@ public static class ProcessesApi
     /// <summary>The last millisecond of year 9999: times beyond it are no time (and would overflow the arithmetic on them).</summary>
     private static readonly long MaxTimeMs = DateTimeOffset.MaxValue.ToUnixTimeMilliseconds();
 
-    public static void MapProcesses(this IEndpointRouteBuilder app, DashboardStore store, LiveProcesses live)
+    public static void MapProcesses(this IEndpointRouteBuilder app, IDashboardStore store, LiveProcesses live)
     {
         var api = app.MapGroup("/api").WithTags("processes");
         api.MapGet("/processes", Ok<List<ProcessView>> () => TypedResults.Ok(All(store, live))).WithSummary("Every watched process, alive first");
@@ -55,7 +55,7 @@ public static class ProcessesApi
     public static ProblemHttpResult NoProcess(long id) => Problems.NotFound($"no process {id} in the store");
 
     /// <summary>Every watched process, alive first, then the most recently seen.</summary>
-    public static List<ProcessView> All(DashboardStore store, LiveProcesses live)
+    public static List<ProcessView> All(IDashboardStore store, LiveProcesses live)
     {
         var current = live.Current;
         return [.. store.Processes()
@@ -65,7 +65,7 @@ public static class ProcessesApi
 
     private static bool IsAlive(IReadOnlyDictionary<long, LiveProcess> current, long id) => current.TryGetValue(id, out var l) && !l.Exited;
 
-    private static ProcessView ViewOf(DashboardStore store, LiveProcesses watcher, StoredProcess stored)
+    private static ProcessView ViewOf(IDashboardStore store, LiveProcesses watcher, StoredProcess stored)
     {
         var p = stored.Process;
         var live = watcher.Current.GetValueOrDefault(p.Id);

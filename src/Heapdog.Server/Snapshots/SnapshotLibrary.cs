@@ -17,7 +17,7 @@ namespace Heapdog.Server.Snapshots;
 /// most recently used ones in memory (the others are analysed again on demand). Analyses run one at a time: two
 /// multi-GB snapshots analysed together would need twice the memory for no gain on two cores.
 /// </summary>
-public sealed class SnapshotLibrary(DashboardStore store, JobBoard jobs, string directory, int capacity)
+public sealed class SnapshotLibrary(IDashboardStore store, JobBoard jobs, string directory, int capacity)
 {
     private readonly SemaphoreSlim _analysisGate = new(1);
     private readonly Lock _gate = new();

@@ -1,0 +1,119 @@
+using Heapdog.Monitoring.Store;
+
+namespace Heapdog.Monitoring.Tests.Store;
+
+/// <summary>What only the PostgreSQL store has: a server that can restart under it, be unreachable, or refuse a login.</summary>
+public sealed class PostgresStoreTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
+{
+    private static readonly long T0 = new DateTimeOffset(2026, 1, 10, 0, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
+
+    public static string? SkipReason => PostgresServer.Unavailable;
+
+    private static List<(long, Sample)> Batch(long processId, int round) =>
+        [.. Enumerable.Range(0, 20).Select(i => (processId, new Sample { TimeMs = T0 + round * 5000L + i, Rss = round }))];
+
+    [ContractFact]
+    public async Task AddSamples_PostgresRestartedMidUse_ReconnectsAndStoresEveryBatchOnce()
+    {
+        // Its own server: the restart must not cut off other tests' connections.
+        using var server = new PostgresServer();
+        string db = server.CreateDatabase();
+        using var store = PostgresStore.Open(server.Url(db, withPassword: true), retryFor: TimeSpan.FromSeconds(60));
+        var p = store.UpsertProcess(new Processes.ProcessIdentity(1, 1), "node", "node a.js", T0, null, T0);
+        for (int round = 0; round < 5; round++) store.AddSamples(Batch(p.Id, round));
+        var dashboard = (IDashboardStore)store;
+        dashboard.Processes().ShouldHaveSingleItem(); // the dashboard's pooled connections are open too
+
+        server.Stop();
+        // Written while the server is down: the write waits, reconnects once the server is back, and commits once.
+        var during = Task.Run(() => store.AddSamples(Batch(p.Id, 5)));
+        await Task.Delay(1500);
+        during.IsCompleted.ShouldBeFalse();
+        server.Start();
+        await during.WaitAsync(TimeSpan.FromSeconds(60));
+        for (int round = 6; round < 10; round++) store.AddSamples(Batch(p.Id, round));
+
+        store.CountSamples(p.Id).ShouldBe(200);
+        var rows = store.ReadSamples(p.Id);
+        rows.Select(s => s.TimeMs).Distinct().Count().ShouldBe(200);
+        rows.GroupBy(s => s.Rss).Select(g => g.Count()).ShouldAllBe(n => n == 20);
+        dashboard.Processes().ShouldHaveSingleItem().LastSeenMs.ShouldBe(T0 + 9 * 5000 + 19);
+        store.AddEvent(p.Id, T0, EventKind.Exited, "{}");
+        store.ReadEvents(p.Id).ShouldHaveSingleItem();
+    }
+
+    [ContractFact]
+    public void AddSamples_ServerGoneBeyondTheRetryWindow_IsAWriteFailureNamingTheStoreWithoutItsPassword()
+    {
+        using var server = new PostgresServer();
+        string db = server.CreateDatabase();
+        using var store = PostgresStore.Open(server.Url(db, withPassword: true), retryFor: TimeSpan.FromSeconds(1));
+        var p = store.UpsertProcess(new Processes.ProcessIdentity(1, 1), "node", "node a.js", T0, null, T0);
+        server.Stop();
+        var e = Should.Throw<StoreException>(() => store.AddSamples(Batch(p.Id, 0)));
+        e.Problem.ShouldBe(StoreProblem.Unreachable);
+        e.IsWriteFailure.ShouldBeTrue();
+        e.Message.ShouldStartWith($"cannot write store {server.Url(db)}: ");
+        e.Message.ShouldNotContain(server.Password);
+    }
+
+    [ContractFact]
+    public void Open_NothingListening_ThrowsOneLineUnreachable()
+    {
+        string url = $"postgresql://heapdog:secret-pw@127.0.0.1:{LoopbackPort.Free()}/nowhere";
+        var e = Should.Throw<StoreException>(() => PostgresStore.Open(url));
+        e.Problem.ShouldBe(StoreProblem.Unreachable);
+        e.Message.ShouldContain("cannot open store postgresql://heapdog@127.0.0.1:");
+        e.Message.ShouldNotContain("secret-pw");
+        e.Message.ShouldNotContain("\n");
+    }
+
+    [ContractFact]
+    public void Open_WrongPassword_RefusedWithoutShowingIt()
+    {
+        string db = postgres.Server.CreateDatabase();
+        string url = postgres.Server.Url(db).Replace("heapdog@", "heapdog:not-the-password@", StringComparison.Ordinal);
+        var e = Should.Throw<StoreException>(() => PostgresStore.Open(url));
+        e.Problem.ShouldBe(StoreProblem.Unreachable);
+        e.Message.ShouldContain("password authentication failed");
+        e.Message.ShouldNotContain("not-the-password");
+    }
+
+    [ContractFact]
+    public void Open_PasswordFromPgpassword_Connects()
+    {
+        string db = postgres.Server.CreateDatabase();
+        string? old = Environment.GetEnvironmentVariable("PGPASSWORD");
+        Environment.SetEnvironmentVariable("PGPASSWORD", postgres.Server.Password);
+        try
+        {
+            using var store = PostgresStore.Open(postgres.Server.Url(db));
+            store.Location.ShouldBe(postgres.Server.Url(db));
+            store.SchemaVersion.ShouldBe(StoreMigrations.Latest);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("PGPASSWORD", old);
+        }
+    }
+
+    [ContractFact]
+    public void Open_KeyValueForm_Connects()
+    {
+        string db = postgres.Server.CreateDatabase();
+        using var store = PostgresStore.Open($"Host=127.0.0.1;Port={postgres.Server.Port};Username=heapdog;Password={postgres.Server.Password};Database={db}");
+        store.Location.ShouldBe(postgres.Server.Url(db));
+        store.SchemaVersion.ShouldBe(StoreMigrations.Latest);
+    }
+
+    [ContractFact]
+    public void Open_SchemaFromANewerHeapdog_RefusesWithOneLine()
+    {
+        string db = postgres.Server.CreateDatabase();
+        using (PostgresStore.Open(postgres.Server.Url(db, withPassword: true))) { }
+        postgres.Server.Psql("INSERT INTO schema_version VALUES (99, 0, 'future')", db);
+        var e = Should.Throw<StoreException>(() => PostgresStore.Open(postgres.Server.Url(db, withPassword: true)));
+        e.Message.ShouldContain("schema version 99");
+        e.Message.ShouldNotContain(postgres.Server.Password);
+    }
+}
