@@ -14,38 +14,55 @@ public static class PsCommand
     {
         var command = new Command("ps", "List the Node.js processes on this host: memory, CPU, limits, inspector state, pm2 name");
         var json = new Option<bool>("--json") { Description = "Print the list as JSON (see docs/ps.md)" };
+        var pid = new Option<int?>("--pid") { Description = "List only this process" }.InRange(1, int.MaxValue);
+        var workers = new Option<bool>("--workers")
+        {
+            Description = "Also list each process's worker threads; this opens an inspector session on each process for a moment (see docs/ps.md)",
+        };
         command.Options.Add(json);
+        command.Options.Add(pid);
+        command.Options.Add(workers);
 
         command.SetAction(async (parse, ct) =>
         {
-            var rows = await ProcessList.ReadAsync(ct);
+            bool withWorkers = parse.GetValue(workers);
+            var rows = await ProcessList.ReadAsync(ct, parse.GetValue(pid), withWorkers);
             if (parse.GetValue(json)) ReportJson.Write(context.Out, PsResult.Build(rows, DateTimeOffset.UtcNow), HeapdogJsonContext.Default.PsResult);
-            else WriteTable(context.Out, rows);
+            else
+            {
+                WriteTable(context.Out, rows, withWorkers);
+                foreach (var row in rows.Where(r => r.WorkersError is not null))
+                    await context.Error.WriteLineAsync($"heapdog: warning: the worker threads of pid {row.Info.Pid} could not be read: {row.WorkersError}");
+            }
             return ExitCodes.Success;
         });
         return command;
     }
 
-    private static void WriteTable(TextWriter output, IReadOnlyList<ProcessListEntry> rows)
+    private static void WriteTable(TextWriter output, IReadOnlyList<ProcessListEntry> rows, bool withWorkers)
     {
         if (rows.Count == 0)
         {
             output.WriteLine("No Node.js processes found.");
             return;
         }
-        var table = new TextTable(("PID", true), ("Name", false), ("RSS", true), ("CPU", true), ("Uptime", true), ("Limit", true),
-            ("Inspector", false), ("Command", false));
+        (string, bool)[] columns = [("PID", true), ("Name", false), ("RSS", true), ("CPU", true), ("Uptime", true), ("Limit", true),
+            ("Inspector", false), .. withWorkers ? [("Workers", false)] : Array.Empty<(string, bool)>(), ("Command", false)];
+        var table = new TextTable(columns);
         foreach (var row in rows)
         {
             string command = row.Info.CommandLineText;
-            table.AddRow(row.Info.Pid.ToString(CultureInfo.InvariantCulture),
+            string[] workers = !withWorkers ? []
+                : [row.Workers is null ? "?" : row.Workers.Count == 0 ? "none" : string.Join(", ", row.Workers.Select(w => w.Id))];
+            table.AddRow([row.Info.Pid.ToString(CultureInfo.InvariantCulture),
                 row.Pm2Name is null ? row.Info.Comm : $"{row.Pm2Name} (pm2)",
                 Format.Size(row.Info.Status.RssBytes),
                 row.CpuPercent.ToString("0.0", CultureInfo.InvariantCulture) + " %",
                 Format.Duration(DateTimeOffset.UtcNow - row.Info.StartTime),
                 row.CgroupLimitBytes is long limit ? Format.Size(limit) : "none",
                 row.InspectorPort is int port ? $"port {port}" : "off",
-                command.Length > 80 ? command[..77] + "..." : command);
+                .. workers,
+                command.Length > 80 ? command[..77] + "..." : command]);
         }
         table.Write(output);
     }

@@ -5,7 +5,8 @@ namespace Heapdog.Workflows.Reports.Ps;
 /// <summary><c>heapdog ps --json</c>: the Node processes on this host (docs/ps.md).</summary>
 public sealed record PsResult(int SchemaVersion, IReadOnlyList<PsResult.PsProcess> Processes)
 {
-    /// <summary>One process; the limit, inspector port and pm2 name are null when there is none.</summary>
+    /// <summary>One process; the limit, inspector port and pm2 name are null when there is none. The worker threads are
+    /// listed only by <c>ps --workers</c> (null otherwise, or when they could not be read: <c>workersError</c> says why).</summary>
     public sealed record PsProcess(
         int Pid,
         string Name,
@@ -16,7 +17,12 @@ public sealed record PsResult(int SchemaVersion, IReadOnlyList<PsResult.PsProces
         long UptimeSeconds,
         long? CgroupMemoryLimitBytes,
         int? InspectorPort,
-        string? Pm2Name);
+        string? Pm2Name,
+        IReadOnlyList<PsWorker>? Workers,
+        string? WorkersError);
+
+    /// <summary>A worker thread: its id (Node's <c>threadId</c>, what <c>--worker</c> takes), its title and its script's URL.</summary>
+    public sealed record PsWorker(string Id, string Title, string Url);
 
     public static PsResult Build(IReadOnlyList<ProcessListEntry> rows, DateTimeOffset now) =>
         new(1, [.. rows.Select(r => new PsProcess(
@@ -29,5 +35,7 @@ public sealed record PsResult(int SchemaVersion, IReadOnlyList<PsResult.PsProces
             (long)(now - r.Info.StartTime).TotalSeconds,
             r.CgroupLimitBytes,
             r.InspectorPort,
-            r.Pm2Name))]);
+            r.Pm2Name,
+            r.Workers,
+            r.WorkersError))]);
 }
