@@ -59,10 +59,11 @@ public sealed class InspectedProcess : IAsyncDisposable
             : await DeadMansSwitch.AdoptAsync(Connection, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Heap figures from <c>v8.getHeapStatistics()</c> and <c>process.memoryUsage()</c>, cheap to read.</summary>
-    public Task<JsonElement> HeapStatisticsAsync(CancellationToken cancellationToken = default) =>
-        Connection.EvaluateAsync(
-            "(() => { const v8 = require('v8'); const s = v8.getHeapStatistics(); const m = process.memoryUsage();" +
+    /// <summary>Heap figures from <c>v8.getHeapStatistics()</c> and <c>process.memoryUsage()</c>, cheap to read, for the
+    /// heap of <paramref name="heap"/>'s thread (a worker's session reads the worker's own heap).</summary>
+    public static Task<JsonElement> HeapStatisticsAsync(CdpSession heap, CancellationToken cancellationToken = default) =>
+        heap.EvaluateAsync(
+            "(() => { const v8 = process.getBuiltinModule?.('v8') ?? require('v8'); const s = v8.getHeapStatistics(); const m = process.memoryUsage();" +
             " return { heap: s, spaces: v8.getHeapSpaceStatistics(), memory: m }; })()",
             commandLineApi: true, cancellationToken: cancellationToken);
 

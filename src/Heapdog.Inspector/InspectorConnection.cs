@@ -26,6 +26,7 @@ public sealed class InspectorConnection : CdpSession
     private readonly CancellationTokenSource _stop = new();
     private readonly string _targetName;
     private int _disposed;
+    private int _workersEnabled;
 
     private InspectorConnection(ClientWebSocket socket, string targetName, Func<string> describeLoss)
     {
@@ -95,6 +96,20 @@ public sealed class InspectorConnection : CdpSession
         });
         await SendAsync("NodeWorker.enable", new JsonObject { ["waitForDebuggerOnStart"] = false }, cancellationToken: cancellationToken)
             .ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The worker threads running now, each with its session, ordered by id. Node reports the workers that exist in
+    /// <c>attachedToWorker</c> events sent before its reply to <c>NodeWorker.enable</c>, so the list is complete when
+    /// the reply arrives. The sessions end with this connection.
+    /// </summary>
+    public async Task<IReadOnlyList<WorkerSession>> ListWorkersAsync(CancellationToken cancellationToken = default)
+    {
+        if (Interlocked.Exchange(ref _workersEnabled, 1) == 0)
+            await EnableWorkersAsync(_ => ValueTask.CompletedTask, cancellationToken).ConfigureAwait(false);
+        return [.. _workers.Values
+            .OrderBy(w => long.TryParse(w.WorkerId, out long n) ? n : long.MaxValue)
+            .ThenBy(w => w.WorkerId, StringComparer.Ordinal)];
     }
 
     internal async ValueTask SendToWorkerAsync(string sessionId, ReadOnlyMemory<byte> utf8, CancellationToken cancellationToken)

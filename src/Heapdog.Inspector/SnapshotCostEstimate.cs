@@ -56,13 +56,13 @@ public sealed record SnapshotCostEstimate(
     public bool Fits => HeadroomBytes is not long headroom || EstimatedPeakBytes <= headroom;
 
     /// <summary>
-    /// Reads the heap figures and V8's heap limit through <paramref name="process"/>, and the headroom of
-    /// <paramref name="localPid"/>'s cgroup and of the host (null when the target is not a local process, e.g. behind a
-    /// port-forward).
+    /// Reads the heap figures and V8's heap limit of the heap <paramref name="heap"/> is a session of (the main thread's or
+    /// a worker's), and the headroom of <paramref name="localPid"/>'s cgroup and of the host (null when the target is not a
+    /// local process, e.g. behind a port-forward). A worker's heap lives in the same process, so it shares that headroom.
     /// </summary>
-    public static async Task<SnapshotCostEstimate> MeasureAsync(InspectedProcess process, int? localPid, CancellationToken cancellationToken)
+    public static async Task<SnapshotCostEstimate> MeasureAsync(CdpSession heap, int? localPid, CancellationToken cancellationToken)
     {
-        var stats = await process.HeapStatisticsAsync(cancellationToken).ConfigureAwait(false);
+        var stats = await InspectedProcess.HeapStatisticsAsync(heap, cancellationToken).ConfigureAwait(false);
         long used = stats.GetProperty("heap").GetProperty("used_heap_size").GetInt64();
         long heapLimit = stats.GetProperty("heap").GetProperty("heap_size_limit").GetInt64();
         long large = 0;

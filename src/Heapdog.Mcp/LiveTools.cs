@@ -39,14 +39,16 @@ public sealed class LiveTools(McpWorkspace workspace)
     public Task<string> Snapshot(
         [Description("The Node process's pid (see ps)")] int pid,
         [Description("Directory to write into (default: this server's private temporary directory)")] string? directory = null,
+        [Description("A worker thread's id (its threadId) to snapshot that worker's heap instead of the main thread's")] string? worker = null,
         IProgress<ProgressNotificationValue>? progress = null, CancellationToken cancellation = default) => ToolCall.RunAsync(async () =>
         {
             var work = new ToolProgress(progress);
             string dir = Path.GetFullPath(directory ?? workspace.Directory);
+            if (worker is not null) WorkerThreads.Validate(worker, allowAll: false);
+            string file = Path.Combine(dir, $"heapdog-{pid}-{Stamp()}.heapsnapshot");
+            string path = OutputPath.Check(worker is null ? file : WorkerThreads.FileFor(file, worker), overwrite: false);
             await using var process = await ProcessAttach.AttachAsync(new AttachOptions { Pid = pid }, work, cancellation);
-            await SnapshotCapture.CheckCostAsync(process, pid, dir, force: false, work, cancellation);
-            string path = OutputPath.Check(Path.Combine(dir, $"heapdog-{pid}-{Stamp()}.heapsnapshot"), overwrite: false);
-            var taken = await SnapshotCapture.TakeAsync(process, path, collectGarbage: true, overwrite: false, $"snapshot of pid {pid}", work, cancellation);
+            var taken = (await ProcessSnapshots.TakeAsync(process, pid, path, worker, force: false, collectGarbage: true, overwrite: false, work, cancellation))[0];
             return ReportJson.SerializeCompact(new SnapshotTaken(1, process.Pid, taken.Path, taken.Bytes, taken.NodeCount, taken.EdgeCount,
                 (long)taken.Elapsed.TotalMilliseconds));
         });
@@ -60,12 +62,13 @@ public sealed class LiveTools(McpWorkspace workspace)
         [Description("How many suspects to report")] int top = 5,
         [Description("Directory to keep the snapshots in (default: this server's private temporary directory)")] string? directory = null,
         [Description("Track allocations during the hunt, so each suspect lists the stacks that allocated its new objects (allocatedAt). Costs the target CPU and memory while the hunt runs")] bool allocations = false,
+        [Description("A worker thread's id (its threadId) to hunt in that worker's heap instead of the main thread's")] string? worker = null,
         IProgress<ProgressNotificationValue>? progress = null, CancellationToken cancellation = default) => ToolCall.RunAsync(async () =>
         {
             var work = new ToolProgress(progress);
             var every = DurationText.Parse(interval, "interval");
             var paths = await HuntSeries.CaptureFilesAsync(new AttachOptions { Pid = pid }, snapshots, every,
-                Path.GetFullPath(directory ?? workspace.Directory), force: false, work, cancellation, allocations);
+                Path.GetFullPath(directory ?? workspace.Directory), force: false, work, cancellation, allocations, worker);
             var clock = Stopwatch.StartNew();
             var report = LeakFinder.FromFiles(paths, work, cancellation);
             var maps = Workflows.SourceMaps.SourceMapResolver.ForProcess(pid); // the target's files, through /proc/PID/root

@@ -15,7 +15,7 @@ using Heapdog.Workflows.SourceMaps;
 namespace Heapdog.Cli.CommandLine;
 
 /// <summary>
-/// <c>heapdog hunt --pid PID [--snapshots 3] [--interval 30s] [--allocations]</c>: the routine of a leak hunt in one command. Over one
+/// <c>heapdog hunt --pid PID [--snapshots 3] [--interval 30s] [--allocations] [--worker ID]</c>: the routine of a leak hunt in one command. Over one
 /// inspector session (object ids stay comparable only within a session), GC + snapshot N times at the interval, then
 /// hand the files to the leak report (<see cref="LeakFinder"/>). The routine is <see cref="HuntSeries"/>. Snapshots go to a temporary directory removed afterwards unless --keep.
 /// </summary>
@@ -40,20 +40,26 @@ public static class HuntCommand
             Description = "Track allocations during the hunt so suspects say where their new objects were allocated (costs the target CPU and memory while it runs; see docs/hunt.md)",
         };
         command.Options.Add(allocations);
+        var worker = new Option<string?>("--worker")
+        {
+            Description = "Hunt in this worker thread's heap (its id, as heapdog ps --workers lists it) instead of the main thread's",
+        };
+        command.Options.Add(worker);
 
         command.SetAction(async (parse, ct) =>
         {
             var every = DurationText.Parse(parse.GetValue(interval)!, "--interval");
             await using var reached = await target.OpenAsync(parse, context, ct);
             return await RunAsync(reached.Options, parse.GetValue(snapshots), every, parse.GetValue(json), parse.GetValue(keep), parse.GetValue(force),
-                context, ct, parse.GetValue(allocations));
+                context, ct, parse.GetValue(allocations), parse.GetValue(worker));
         });
         return command;
     }
 
     internal static async Task<int> RunAsync(AttachOptions options, int count, TimeSpan interval, bool json, string? keep, bool force,
-        CliContext context, CancellationToken cancellationToken, bool allocations = false)
+        CliContext context, CancellationToken cancellationToken, bool allocations = false, string? worker = null)
     {
+        if (worker is not null) WorkerThreads.Validate(worker, allowAll: false);
         if (count is < HuntSeries.MinSnapshots or > HuntSeries.MaxSnapshots)
             throw new HeapdogException(ErrorKind.BadRequest, $"--snapshots must be between {HuntSeries.MinSnapshots} and {HuntSeries.MaxSnapshots}, got {count}");
         string directory;
@@ -74,7 +80,7 @@ public static class HuntCommand
             await context.Error.WriteLineAsync("heapdog: allocation tracking slows the target's every allocation until the last snapshot (docs/hunt.md)");
         try
         {
-            var paths = await HuntSeries.CaptureFilesAsync(options, count, interval, directory, force, context, cancellationToken, allocations);
+            var paths = await HuntSeries.CaptureFilesAsync(options, count, interval, directory, force, context, cancellationToken, allocations, worker);
             context.Progress.Clear();
             var clock = Stopwatch.StartNew();
             var report = LeakFinder.FromFiles(paths, context, cancellationToken);

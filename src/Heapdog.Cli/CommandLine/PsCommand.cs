@@ -19,32 +19,49 @@ public static class PsCommand
         {
             Description = $"Where the kubelet keeps pod logs, to name pods ($HEAPDOG_PODS_ROOT, else {KubeletPods.DefaultRoot})",
         };
+        var pid = new Option<int?>("--pid") { Description = "List only this process" }.InRange(1, int.MaxValue);
+        var workers = new Option<bool>("--workers")
+        {
+            Description = "Also list each process's worker threads; this opens an inspector session on each process for a moment (see docs/ps.md)",
+        };
         command.Options.Add(json);
         command.Options.Add(podsRoot);
+        command.Options.Add(pid);
+        command.Options.Add(workers);
 
         command.SetAction(async (parse, ct) =>
         {
-            var rows = await ProcessList.ReadAsync(ct, parse.GetValue(podsRoot));
+            bool withWorkers = parse.GetValue(workers);
+            var rows = await ProcessList.ReadAsync(ct, parse.GetValue(podsRoot), parse.GetValue(pid), withWorkers);
             if (parse.GetValue(json)) ReportJson.Write(context.Out, PsResult.Build(rows, DateTimeOffset.UtcNow), HeapdogJsonContext.Default.PsResult);
-            else WriteTable(context.Out, rows);
+            else
+            {
+                WriteTable(context.Out, rows, withWorkers);
+                foreach (var row in rows.Where(r => r.WorkersError is not null))
+                    await context.Error.WriteLineAsync($"heapdog: warning: the worker threads of pid {row.Info.Pid} could not be read: {row.WorkersError}");
+            }
             return ExitCodes.Success;
         });
         return command;
     }
 
-    private static void WriteTable(TextWriter output, IReadOnlyList<ProcessListEntry> rows)
+    private static void WriteTable(TextWriter output, IReadOnlyList<ProcessListEntry> rows, bool withWorkers)
     {
         if (rows.Count == 0)
         {
             output.WriteLine("No Node.js processes found.");
             return;
         }
-        var table = new TextTable(("PID", true), ("Name", false), ("RSS", true), ("CPU", true), ("Uptime", true), ("Limit", true),
-            ("Inspector", false), ("Container", false), ("Pod", false), ("Command", false));
+        (string, bool)[] columns = [("PID", true), ("Name", false), ("RSS", true), ("CPU", true), ("Uptime", true), ("Limit", true),
+            ("Inspector", false), ("Container", false), ("Pod", false), .. withWorkers ? [("Workers", false)] : Array.Empty<(string, bool)>(),
+            ("Command", false)];
+        var table = new TextTable(columns);
         foreach (var row in rows)
         {
             string command = row.Info.CommandLineText;
-            table.AddRow(row.Info.Pid.ToString(CultureInfo.InvariantCulture),
+            string[] workers = !withWorkers ? []
+                : [row.Workers is null ? "?" : row.Workers.Count == 0 ? "none" : string.Join(", ", row.Workers.Select(w => w.Id))];
+            table.AddRow([row.Info.Pid.ToString(CultureInfo.InvariantCulture),
                 row.Pm2Name is null ? row.Info.Comm : $"{row.Pm2Name} (pm2)",
                 Format.Size(row.Info.Status.RssBytes),
                 row.CpuPercent.ToString("0.0", CultureInfo.InvariantCulture) + " %",
@@ -55,7 +72,8 @@ public static class PsCommand
                 row.InspectorPort is int port ? $"port {port}" : "off",
                 ContainerText(row.Container),
                 PodText(row.Container),
-                command.Length > 80 ? command[..77] + "..." : command);
+                .. workers,
+                command.Length > 80 ? command[..77] + "..." : command]);
         }
         table.Write(output);
     }

@@ -6,7 +6,8 @@ using Heapdog.Workflows.Formatting;
 
 namespace Heapdog.Cli.CommandLine;
 
-/// <summary><c>heapdog snapshot PID|--kubectl POD [-o FILE]</c>: a heap snapshot of a running Node process, streamed safely to disk.</summary>
+/// <summary><c>heapdog snapshot PID|--kubectl POD [-o FILE] [--worker ID|all]</c>: a heap snapshot of a running Node
+/// process (its main thread, a worker thread, or every thread, one file each), streamed safely to disk.</summary>
 public static class SnapshotCommand
 {
     public static Command Create(CliContext context)
@@ -21,7 +22,12 @@ public static class SnapshotCommand
         {
             Description = $"Give up when the target sends nothing for this long during the snapshot (default {HeapSnapshotCapture.DefaultStallTimeout.TotalSeconds:0}s)",
         };
+        var worker = new Option<string?>("--worker")
+        {
+            Description = "Snapshot this worker thread's heap (its id, as heapdog ps --workers lists it), or 'all' for the main thread's and every worker's, one file each (see docs/snapshot.md)",
+        };
         command.Options.Add(output);
+        command.Options.Add(worker);
         command.Options.Add(stall);
         command.Options.Add(noGc);
         command.Options.Add(force);
@@ -33,13 +39,20 @@ public static class SnapshotCommand
             var options = reached.Options;
             bool replace = parse.GetValue(overwrite);
             TimeSpan? stallTimeout = parse.GetValue(stall) is { } text ? DurationText.Parse(text, "--stall-timeout") : null;
-            string path = OutputPath.Check(parse.GetValue(output) ?? OutputPath.Default(options.Pid, ".heapsnapshot"), replace);
+            string? heaps = parse.GetValue(worker) is { } w ? WorkerThreads.Validate(w, allowAll: true) : null;
+            string path = parse.GetValue(output) ?? OutputPath.Default(options.Pid, ".heapsnapshot");
+            // A single worker's heap is named for it unless the user named the file.
+            if (parse.GetValue(output) is null && heaps is not null && heaps != WorkerThreads.All) path = WorkerThreads.FileFor(path, heaps);
+            path = OutputPath.Check(path, replace);
             await using var process = await ProcessAttach.AttachAsync(options, context, ct);
-            await SnapshotCapture.CheckCostAsync(process, ProcessAttach.LocalPid(options), Path.GetDirectoryName(path)!, parse.GetValue(force), context, ct);
-            var result = await SnapshotCapture.TakeAsync(process, path, !parse.GetValue(noGc), replace, $"snapshot of pid {process.Pid}", context, ct, stallTimeout);
+            var results = await ProcessSnapshots.TakeAsync(process, ProcessAttach.LocalPid(options), path, heaps, parse.GetValue(force),
+                !parse.GetValue(noGc), replace, context, ct, stallTimeout);
             context.Progress.Clear();
-            await context.Out.WriteLineAsync(
-                $"{result.Path}: {Format.Size(result.Bytes)}, {Format.Count(result.NodeCount)} nodes, {Format.Count(result.EdgeCount)} edges, in {Format.Duration(result.Elapsed)}");
+            foreach (var result in results)
+            {
+                await context.Out.WriteLineAsync(
+                    $"{result.Path}: {Format.Size(result.Bytes)}, {Format.Count(result.NodeCount)} nodes, {Format.Count(result.EdgeCount)} edges, in {Format.Duration(result.Elapsed)}");
+            }
             return ExitCodes.Success;
         });
         return command;

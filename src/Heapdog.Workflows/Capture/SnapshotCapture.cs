@@ -16,17 +16,18 @@ public static class SnapshotCapture
     /// <summary>
     /// Refuses (<see cref="ErrorKind.Refused"/>) when the estimated peak growth of the target exceeds its headroom, or
     /// the estimated file exceeds the free space of <paramref name="directory"/>; <paramref name="force"/> turns the
-    /// refusal into a notice.
+    /// refusal into a notice. <paramref name="heap"/> is the session of the heap to snapshot: a worker thread's
+    /// (<see cref="WorkerThreads"/>), or by default the main thread's.
     /// </summary>
     public static async Task<SnapshotCostEstimate> CheckCostAsync(InspectedProcess process, int? localPid, string directory, bool force,
-        IWorkProgress progress, CancellationToken cancellationToken)
+        IWorkProgress progress, CancellationToken cancellationToken, CdpSession? heap = null)
     {
         progress.Report("estimating the snapshot's cost", -1);
         SnapshotCostEstimate cost;
-        try { cost = await SnapshotCostEstimate.MeasureAsync(process, localPid, cancellationToken); }
+        try { cost = await SnapshotCostEstimate.MeasureAsync(heap ?? process.Connection, localPid, cancellationToken); }
         catch (InspectorException ex) { throw ProcessAttach.Translate(ex); }
 
-        string target = process.Pid is int pid ? $"pid {pid}" : "the target";
+        string target = WorkerThreads.Describe(process, heap);
         string? problem = null;
         if (!cost.Fits)
         {
@@ -64,9 +65,11 @@ public static class SnapshotCapture
 
     /// <summary>Streams the snapshot to <paramref name="path"/> (through a temporary name), reporting its phases as
     /// "<paramref name="label"/>: …". A stream that stalls for <paramref name="stallTimeout"/>
-    /// (<see cref="HeapSnapshotCapture.DefaultStallTimeout"/> by default) fails as <see cref="ErrorKind.ProcessUnavailable"/>.</summary>
+    /// (<see cref="HeapSnapshotCapture.DefaultStallTimeout"/> by default) fails as <see cref="ErrorKind.ProcessUnavailable"/>.
+    /// <paramref name="heap"/> is the session of the heap to snapshot (a worker thread's), by default the main thread's.</summary>
     public static async Task<SnapshotCaptureResult> TakeAsync(InspectedProcess process, string path, bool collectGarbage, bool overwrite,
-        string label, IWorkProgress progress, CancellationToken cancellationToken, TimeSpan? stallTimeout = null, bool stopTrackingAllocations = false)
+        string label, IWorkProgress progress, CancellationToken cancellationToken, TimeSpan? stallTimeout = null, bool stopTrackingAllocations = false,
+        CdpSession? heap = null)
     {
         var phases = new SyncProgress<SnapshotProgress>(value =>
         {
@@ -80,7 +83,7 @@ public static class SnapshotCapture
         LeftoverPartials.Remove(Path.GetDirectoryName(Path.GetFullPath(path))!);
         try
         {
-            return await HeapSnapshotCapture.CaptureAsync(process.Connection, path, collectGarbage, overwrite, phases, cancellationToken, stallTimeout,
+            return await HeapSnapshotCapture.CaptureAsync(heap ?? process.Connection, path, collectGarbage, overwrite, phases, cancellationToken, stallTimeout,
                 stopTrackingAllocations);
         }
         catch (InspectorException ex)

@@ -45,17 +45,19 @@ public static class HuntSeries
     /// allocation stack of every object made during the hunt. <paramref name="capture"/> gets the snapshot's index and
     /// whether that snapshot must be taken by stopping the tracker (the last one), so that stopping costs no second
     /// snapshot. A series that fails first stops the tracker without one: it must not keep costing the target.
+    /// <paramref name="heap"/> is the session whose heap is tracked (a worker thread's), by default the main thread's.
     /// </summary>
     public static async Task<IReadOnlyList<T>> CaptureTrackedAsync<T>(InspectedProcess process, bool allocations, int count, TimeSpan interval,
-        Func<int, bool, Task<T>> capture, IWorkProgress progress, CancellationToken cancellationToken)
+        Func<int, bool, Task<T>> capture, IWorkProgress progress, CancellationToken cancellationToken, CdpSession? heap = null)
     {
+        var session = heap ?? process.Connection;
         Validate(count);
         if (!allocations) return await CaptureAsync(count, interval, i => capture(i, false), progress, cancellationToken);
         progress.Report("starting allocation tracking", -1);
         bool tracking = true;
         try
         {
-            try { await HeapSnapshotCapture.StartTrackingAllocationsAsync(process.Connection, cancellationToken); }
+            try { await HeapSnapshotCapture.StartTrackingAllocationsAsync(session, cancellationToken); }
             catch (InspectorException ex) { throw ProcessAttach.Translate(ex); }
             return await CaptureAsync(count, interval, async i =>
             {
@@ -67,7 +69,7 @@ public static class HuntSeries
         }
         finally
         {
-            if (tracking) await HeapSnapshotCapture.StopTrackingAllocationsAsync(process.Connection);
+            if (tracking) await HeapSnapshotCapture.StopTrackingAllocationsAsync(session);
         }
     }
 
@@ -75,21 +77,27 @@ public static class HuntSeries
     /// <paramref name="target"/>, then <paramref name="count"/> snapshots into <paramref name="directory"/>
     /// (<c>hunt-PID-TIME-N.heapsnapshot</c>), each after the headroom check (<paramref name="force"/> turns a refusal into
     /// a notice), tracking allocations throughout when <paramref name="allocations"/> (<see cref="CaptureTrackedAsync{T}"/>).
-    /// Returns the files, oldest first; the inspector is closed again if Heapdog opened it.</summary>
+    /// With <paramref name="worker"/> (a worker thread's id) the series is of that worker's heap, over its session
+    /// (<c>hunt-PID-TIME-N.worker-ID.heapsnapshot</c>). Returns the files, oldest first; the inspector is closed again if
+    /// Heapdog opened it.</summary>
     public static async Task<IReadOnlyList<string>> CaptureFilesAsync(AttachOptions target, int count, TimeSpan interval, string directory,
-        bool force, IWorkProgress progress, CancellationToken cancellationToken, bool allocations = false)
+        bool force, IWorkProgress progress, CancellationToken cancellationToken, bool allocations = false, string? worker = null)
     {
         Validate(count);
+        if (worker is not null) WorkerThreads.Validate(worker, allowAll: false);
         string stamp = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
         await using var process = await ProcessAttach.AttachAsync(target, progress, cancellationToken);
+        CdpSession? heap = worker is null ? null : await WorkerThreads.FindAsync(process, worker, cancellationToken);
+        string name = WorkerThreads.Describe(process, heap);
         return await CaptureTrackedAsync(process, allocations, count, interval, async (i, stopTracking) =>
         {
-            await SnapshotCapture.CheckCostAsync(process, ProcessAttach.LocalPid(target), directory, force, progress, cancellationToken);
-            string path = OutputPath.Check(Path.Combine(directory, $"hunt-{process.Pid}-{stamp}-{i + 1}.heapsnapshot"), overwrite: false);
-            var taken = await SnapshotCapture.TakeAsync(process, path, collectGarbage: true, overwrite: false, $"snapshot {i + 1} of {count}",
-                progress, cancellationToken, stopTrackingAllocations: stopTracking);
+            await SnapshotCapture.CheckCostAsync(process, ProcessAttach.LocalPid(target), directory, force, progress, cancellationToken, heap);
+            string file = Path.Combine(directory, $"hunt-{process.Pid}-{stamp}-{i + 1}.heapsnapshot");
+            string path = OutputPath.Check(worker is null ? file : WorkerThreads.FileFor(file, worker), overwrite: false);
+            var taken = await SnapshotCapture.TakeAsync(process, path, collectGarbage: true, overwrite: false,
+                $"snapshot {i + 1} of {count}{(heap is null ? "" : $" of {name}")}", progress, cancellationToken, stopTrackingAllocations: stopTracking, heap: heap);
             return taken.Path;
-        }, progress, cancellationToken);
+        }, progress, cancellationToken, heap);
     }
 
     private static readonly TimeSpan ProgressStep = TimeSpan.FromMilliseconds(200);

@@ -5,7 +5,9 @@ namespace Heapdog.Workflows.Reports.Ps;
 /// <summary><c>heapdog ps --json</c>: the Node processes on this host (docs/ps.md).</summary>
 public sealed record PsResult(int SchemaVersion, IReadOnlyList<PsResult.PsProcess> Processes)
 {
-    /// <summary>One process; the limit, inspector port, pm2 name and every container field are null when there is none.</summary>
+    /// <summary>One process; the limit, inspector port, pm2 name and every container field are null when there is none.
+    /// The worker threads are listed only by <c>ps --workers</c> (null otherwise, or when they could not be read:
+    /// <c>workersError</c> says why).</summary>
     public sealed record PsProcess(
         int Pid,
         string Name,
@@ -24,7 +26,12 @@ public sealed record PsResult(int SchemaVersion, IReadOnlyList<PsResult.PsProces
         string? PodNamespace,
         string? PodUid,
         int? ContainerPid,
-        long? CgroupMemoryUsageBytes);
+        long? CgroupMemoryUsageBytes,
+        IReadOnlyList<PsWorker>? Workers,
+        string? WorkersError);
+
+    /// <summary>A worker thread: its id (Node's <c>threadId</c>, what <c>--worker</c> takes), its title and its script's URL.</summary>
+    public sealed record PsWorker(string Id, string Title, string Url);
 
     public static PsResult Build(IReadOnlyList<ProcessListEntry> rows, DateTimeOffset now) =>
         new(1, [.. rows.Select(r => new PsProcess(
@@ -45,5 +52,7 @@ public sealed record PsResult(int SchemaVersion, IReadOnlyList<PsResult.PsProces
             r.Container?.PodNamespace,
             r.Container?.PodUid,
             r.Container?.NamespacePid,
-            r.CgroupUsageBytes))]);
+            r.CgroupUsageBytes,
+            r.Workers,
+            r.WorkersError))]);
 }
