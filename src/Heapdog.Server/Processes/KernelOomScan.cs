@@ -33,7 +33,8 @@ public static class KernelOomScan
 
     public static async Task ScanAsync(DashboardStore store, CancellationToken ct)
     {
-        var processes = store.Processes();
+        // This host's kernel logs name this host's processes only: those agents report are theirs to scan.
+        var processes = store.Processes().Where(p => p.Host.Length == 0).ToList();
         if (processes.Count == 0) return;
         long since = processes.Min(p => p.FirstSeenMs);
         var reads = await OomSources.ReadKernelAsync(DateTimeOffset.FromUnixTimeMilliseconds(since), ct);
