@@ -5,6 +5,7 @@ using System.Text.Json.Serialization;
 using Heapdog.Monitoring.Store;
 using Heapdog.Server.Actions;
 using Heapdog.Server.Agents;
+using Heapdog.Server.Fleet;
 using Heapdog.Server.Jobs;
 using Heapdog.Server.Metrics;
 using Heapdog.Server.Processes;
@@ -46,7 +47,7 @@ public static class DashboardServer
     }
 
     internal static WebApplication Build(ServeOptions options, DashboardStore store, LiveProcesses live, SnapshotLibrary library, JobBoard jobs,
-        InspectorSessions sessions, StoreWriteState storeState, long startedMs)
+        InspectorSessions sessions, StoreWriteState storeState, long startedMs, FleetState fleet)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "heapdog", ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
@@ -61,6 +62,7 @@ public static class DashboardServer
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton(live);
         builder.Services.AddSingleton(library);
+        builder.Services.AddSingleton(fleet);
         builder.Services.Configure<RouteOptions>(o => o.SetParameterPolicy<DigitsRouteConstraint>(DigitsRouteConstraint.Name));
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c => Problems.Complete(c.ProblemDetails, c.HttpContext));
         // A query value that does not bind (top=abc) is thrown, so that its message, which names the parameter, reaches
@@ -99,6 +101,8 @@ public static class DashboardServer
         });
         var requestGate = new RequestGate(options.Urls, options.AllowedHosts);
         app.Use((context, next) => requestGate.InvokeAsync(context, () => next(context)));
+        var agentGate = new AgentGate(fleet.Tokens);
+        app.Use((context, next) => agentGate.InvokeAsync(context, () => next(context)));
         if (options.Token is { } token)
         {
             var gate = new TokenGate(token);
@@ -121,11 +125,12 @@ public static class DashboardServer
             return TypedResults.Ok(new Health(Version, startedMs, options.DbPath, library.Directory, live.Current.Values.Count(p => !p.Exited),
                 new StoreHealth(s.Writable, s.Reason, s.SinceMs, s.Message)));
         }).WithTags("health").WithSummary("Whether the server runs, and whether its store takes the samples; never needs the token");
-        app.MapProcesses(store, live);
+        app.MapProcesses(store, live, fleet);
         app.MapSnapshots(library, options.MaxUploadBytes);
-        app.MapActions(store, live, library, jobs, sessions);
+        app.MapActions(store, live, library, jobs, sessions, fleet);
         app.MapJobs(jobs);
-        app.MapMetrics(store, live);
+        app.MapMetrics(store, live, fleet);
+        app.MapFleet(fleet, live, library);
         app.MapAgents();
         WebUiFiles.Map(app);
         return app;
