@@ -24,9 +24,9 @@ public sealed partial class SampleStore
     public long LostSamples => AgentNumber("lost_samples");
 
     /// <summary>The batch in flight (sent, not yet acknowledged), or a new one over at most about
-    /// <paramref name="maxRows"/> raw samples (whole rounds), recorded as in flight before it is returned.
-    /// Null when the buffer holds nothing to send.</summary>
-    public OutboxBounds? NextBatch(int maxRows) => Writing(() =>
+    /// <paramref name="maxRows"/> raw samples (whole rounds), recorded as in flight before it is returned. A buffer with
+    /// nothing new gives an empty batch: it still tells the server the host is there, with its verdicts.</summary>
+    public OutboxBounds NextBatch(int maxRows) => Writing(() =>
     {
         if (AgentState(PendingKey) is { } pending)
         {
@@ -37,7 +37,6 @@ public sealed partial class SampleStore
             ("$n", Math.Max(0, maxRows - 1))), CultureInfo.InvariantCulture);
         long minutesTo = Convert.ToInt64(Scalar("SELECT COALESCE(MAX(minute_ms), -1) FROM samples_minute"), CultureInfo.InvariantCulture);
         long eventsTo = Convert.ToInt64(Scalar("SELECT COALESCE(MAX(id), -1) FROM events"), CultureInfo.InvariantCulture);
-        if (samplesTo < 0 && minutesTo < 0 && eventsTo < 0) return null;
         var bounds = new OutboxBounds(AgentNumber("next_sequence") + 1, samplesTo, minutesTo, eventsTo);
         SetAgentState(PendingKey, string.Join(' ', new[] { bounds.Sequence, bounds.SamplesToMs, bounds.MinutesToMs, bounds.EventsToId }
             .Select(x => x.ToString(CultureInfo.InvariantCulture))));

@@ -7,6 +7,7 @@ using Heapdog.Server.Fleet;
 using Heapdog.Server.Jobs;
 using Heapdog.Server.Processes;
 using Heapdog.Server.Snapshots;
+using Heapdog.Workflows.Oom;
 using Heapdog.Workflows.Errors;
 using Heapdog.Workflows.Files;
 using Heapdog.Workflows.Monitoring;

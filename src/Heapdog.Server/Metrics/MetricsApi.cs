@@ -48,12 +48,16 @@ public static class MetricsApi
             .Produces<string>(StatusCodes.Status200OK, "text/plain")
             .WithTags("metrics").WithSummary("Prometheus text format");
 
+    /// <summary>The processes a watcher of <paramref name="host"/> samples itself.</summary>
+    private static List<Row> LocalRows(LiveProcesses live, string host) =>
+        [.. live.Current.Values.OrderBy(p => p.Process.Id).Select(p => new Row(p.Process.Id, p.Process.Identity.Pid, p.Process.Pm2Name ?? p.Process.Name,
+            host, p.Last, p.Exited,
+            p.Verdict is { } v ? [.. v.Series.Where(s => s.Trend is not null).Select(s => (s.Series, s.SlopeBytesPerHour))] : []))];
+
     /// <summary>The server's own processes, then those its agents reported running.</summary>
     private static List<Row> Rows(DashboardStore store, LiveProcesses live, FleetState fleet)
     {
-        var rows = live.Current.Values.OrderBy(p => p.Process.Id).Select(p => new Row(p.Process.Id, p.Process.Identity.Pid, p.Process.Pm2Name ?? p.Process.Name,
-            fleet.LocalHost, p.Last, p.Exited,
-            p.Verdict is { } v ? [.. v.Series.Where(s => s.Trend is not null).Select(s => (s.Series, s.SlopeBytesPerHour))] : [])).ToList();
+        var rows = LocalRows(live, fleet.LocalHost);
         var verdicts = fleet.Store.Verdicts();
         long since = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - (long)FleetState.RunningFor.TotalMilliseconds;
         foreach (var p in store.Processes().Where(p => p.Host.Length > 0 && p.LastSeenMs >= since).OrderBy(p => p.Process.Id))
@@ -67,9 +71,16 @@ public static class MetricsApi
         return rows;
     }
 
-    public static string Render(DashboardStore store, LiveProcesses live, FleetState fleet)
+    public static string Render(DashboardStore store, LiveProcesses live, FleetState fleet) =>
+        Render(Rows(store, live, fleet), store.Events(null, 0, long.MaxValue, ProcessesApi.OomKinds)
+            .Where(e => e.ProcessId is not null).GroupBy(e => e.ProcessId!.Value).ToDictionary(g => g.Key, g => g.Count()));
+
+    /// <summary>An agent's own metrics (<c>heapdog agent --metrics-port</c>): its host's processes, without the OOM kill
+    /// counter, which the agent cannot keep (its events leave the buffer once shipped; the server's /metrics has it).</summary>
+    public static string Render(LiveProcesses live, string host) => Render(LocalRows(live, host), kills: null);
+
+    private static string Render(List<Row> processes, Dictionary<long, int>? kills)
     {
-        var processes = Rows(store, live, fleet);
         var text = new StringBuilder();
         foreach (var metric in PerSample)
         {
@@ -87,10 +98,11 @@ public static class MetricsApi
                 foreach (var (series, slope) in p.Growth)
                     Line(text, "heapdog_memory_growth_bytes_per_hour", p, slope, ("series", series));
 
-        Header(text, "heapdog_oom_kills_total", "counter", "Deaths of the process for lack of memory: the kernel's OOM killer or V8's heap limit.");
-        var kills = store.Events(null, 0, long.MaxValue, ProcessesApi.OomKinds)
-            .Where(e => e.ProcessId is not null).GroupBy(e => e.ProcessId!.Value).ToDictionary(g => g.Key, g => g.Count());
-        foreach (var p in processes) Line(text, "heapdog_oom_kills_total", p, kills.GetValueOrDefault(p.Id));
+        if (kills is not null)
+        {
+            Header(text, "heapdog_oom_kills_total", "counter", "Deaths of the process for lack of memory: the kernel's OOM killer or V8's heap limit.");
+            foreach (var p in processes) Line(text, "heapdog_oom_kills_total", p, kills.GetValueOrDefault(p.Id));
+        }
 
         Header(text, "heapdog_watched_processes", "gauge", "Processes the server samples now.");
         text.Append("heapdog_watched_processes ").Append(processes.Count(p => !p.Exited).ToString(CultureInfo.InvariantCulture)).Append('\n');

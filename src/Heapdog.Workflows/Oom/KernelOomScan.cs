@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using Heapdog.Monitoring.Oom;
 using Heapdog.Monitoring.Store;
 
-namespace Heapdog.Server.Processes;
+namespace Heapdog.Workflows.Oom;
 
 /// <summary>
 /// Reads the kernel's logs (dmesg, the journal, syslog files) every <see cref="Every"/> for OOM kills of processes in
@@ -47,7 +47,7 @@ public static class KernelOomScan
             if (at < since) continue;
             var victim = processes.FirstOrDefault(p => p.Process.Identity.Pid == pid && p.Process.StartTimeMs <= at + 2000 && p.LastSeenMs >= at - slack);
             if (victim is null) continue;
-            if (store.Events(victim.Process.Id, at - slack, at + slack, ProcessesApi.OomKinds).Count > 0) continue;
+            if (store.Events(victim.Process.Id, at - slack, at + slack, EventKind.OutOfMemory).Count > 0) continue;
             string detail = new JsonObject
             {
                 ["kind"] = e.Kind.ToString(),
