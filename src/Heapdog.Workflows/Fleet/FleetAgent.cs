@@ -84,7 +84,7 @@ public sealed class FleetAgent : IAsyncDisposable
     private async Task WatchAsync(CancellationToken ct)
     {
         await Watcher.RunAsync(ct);
-        _log("every watched process has exited; still shipping what the buffer holds");
+        _log($"every watched process has exited, after {Watcher.Tracks.Sum(t => t.SamplesWritten)} samples; still shipping what the buffer holds");
         await Task.Delay(Timeout.Infinite, ct);
     }
 
