@@ -76,7 +76,7 @@ public sealed class FleetStore(string path)
     /// a lost answer (or a server killed between commit and answer) is never applied twice.
     /// </summary>
     /// <exception cref="InvalidDataException">A row refers to a process the batch does not describe.</exception>
-    /// <exception cref="UnauthorizedAccessException">The host reports with another agent token.</exception>
+    /// <exception cref="HostClaimedException">The host reports with another agent token.</exception>
     public BatchOutcome ApplyBatch(string agent, AgentBatch batch, long nowMs) => Writing(() =>
     {
         using var c = Open();
@@ -87,7 +87,7 @@ public sealed class FleetStore(string path)
         // A host reports with one agent token: another token cannot write in its name (a revoked token made again under
         // the same name can).
         if (Scalar(c, t, "SELECT agent FROM hosts WHERE name = $n", ("$n", batch.Host)) is string owner && owner != agent)
-            throw new UnauthorizedAccessException($"host '{batch.Host}' reports with agent token '{owner}', not '{agent}'");
+            throw new HostClaimedException($"host '{batch.Host}' reports with agent token '{owner}', not '{agent}'");
 
         Exec(c, t, """
             INSERT INTO hosts (name, agent, agent_version, first_seen_ms, last_seen_ms, lost_samples) VALUES ($n, $a, $v, $t, $t, $lost)

@@ -57,7 +57,7 @@ public static class FleetApi
                 return TypedResults.Ok(fleet.Store.ApplyBatch(AgentGate.AgentOf(context), batch, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
             }
             catch (InvalidDataException e) { return Problems.BadRequest(e.Message); }
-            catch (UnauthorizedAccessException e) { return Problems.Of(StatusCodes.Status403Forbidden, e.Message); }
+            catch (HostClaimedException e) { return Problems.Of(StatusCodes.Status403Forbidden, e.Message); }
         }).WithSummary("An agent's batch of samples, rollups, events and verdicts; applied once whatever the retries");
 
         agent.MapGet("/jobs", async Task<Results<Ok<AgentJob>, NoContent, ProblemHttpResult>> (HttpContext context, string host, int? wait, CancellationToken ct) =>
