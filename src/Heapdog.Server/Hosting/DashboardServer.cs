@@ -52,10 +52,17 @@ public static class DashboardServer
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "heapdog", ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls([.. options.Urls]);
+        // The slim builder leaves HTTPS out; https:// URLs need it, with the certificate below.
+        if (options.CertificatePath is not null) builder.WebHost.UseKestrelHttpsConfiguration();
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Limits.MaxRequestBodySize = options.MaxUploadBytes;
             k.AddServerHeader = false;
+            if (options.CertificatePath is { } cert)
+            {
+                var certificate = Certificates.Load(cert, options.KeyPath);
+                k.ConfigureHttpsDefaults(https => https.ServerCertificate = certificate);
+            }
         });
         builder.Services.AddSingleton(jobs);
         // For the agent tools at /mcp, which read the dashboard's state as the API does.
