@@ -43,7 +43,7 @@ public sealed partial class SampleStore
         return bounds;
     });
 
-    /// <summary>The rows within <paramref name="bounds"/>, with every process of the buffer, as a batch's parts.</summary>
+    /// <summary>The rows within <paramref name="bounds"/>, with the processes they name, as a batch's parts.</summary>
     public (IReadOnlyList<BatchProcess> Processes, IReadOnlyList<BatchRow> Samples, IReadOnlyList<BatchRow> Minutes, IReadOnlyList<BatchEvent> Events)
         ReadBatch(OutboxBounds bounds)
     {
@@ -65,7 +65,12 @@ public sealed partial class SampleStore
             using var r = cmd.ExecuteReader();
             while (r.Read()) events.Add(new BatchEvent(r.IsDBNull(0) ? null : r.GetInt64(0), r.GetInt64(1), r.GetString(2), r.GetString(3)));
         }
-        return (processes, ReadRows("samples", "time_ms", "1", bounds.SamplesToMs), ReadRows("samples_minute", "minute_ms", "n", bounds.MinutesToMs), events);
+        var samples = ReadRows("samples", "time_ms", "1", bounds.SamplesToMs);
+        var minutes = ReadRows("samples_minute", "minute_ms", "n", bounds.MinutesToMs);
+        // Only the processes the rows name: a host's buffer keeps every process it ever saw, and a batch need not.
+        var named = samples.Select(r => r.ProcessId).Concat(minutes.Select(r => r.ProcessId))
+            .Concat(events.Where(e => e.ProcessId is not null).Select(e => e.ProcessId!.Value)).ToHashSet();
+        return ([.. processes.Where(p => named.Contains(p.Id))], samples, minutes, events);
     }
 
     private List<BatchRow> ReadRows(string table, string timeColumn, string count, long toMs)
