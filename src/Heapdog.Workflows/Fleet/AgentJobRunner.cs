@@ -80,6 +80,11 @@ public sealed class AgentJobRunner(AgentOptions options, SampleStore buffer, Fle
             var translated = ProcessAttach.Translate(e);
             end = new AgentJobUpdate("failed", null, Done: true, Error: translated.Message, ErrorKind: translated.Kind.ToString());
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            // The host's own trouble (a full disk, a file it may not read): the job fails with it, the agent goes on.
+            end = new AgentJobUpdate("failed", null, Done: true, Error: $"{e.GetType().Name}: {e.Message}", ErrorKind: ErrorKind.OutputFailed.ToString());
+        }
         log($"job {job.Id}: {end.Error ?? "done"}");
         await SendEndAsync(job.Id, end, ct);
     }
