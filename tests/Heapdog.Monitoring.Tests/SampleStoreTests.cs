@@ -16,7 +16,7 @@ public class SampleStoreTests
     {
         using var dir = new TempDirectory();
         using (var store = SampleStore.Open(dir.File("sub/dir/h.db")))
-            store.SchemaVersion.ShouldBe(3);
+            store.SchemaVersion.ShouldBe(StoreMigrations.Latest);
         using var c = new SqliteConnection($"Data Source={dir.File("sub/dir/h.db")}");
         c.Open();
         using var cmd = c.CreateCommand();
@@ -43,7 +43,7 @@ public class SampleStoreTests
             t.Commit();
         }
         using var store = SampleStore.Open(path);
-        store.SchemaVersion.ShouldBe(3);
+        store.SchemaVersion.ShouldBe(StoreMigrations.Latest);
         store.ReadSamples(1).ShouldHaveSingleItem().Rss.ShouldBe(123);
         store.AddEvent(1, 3000, "exited", "{}"); // table from step 2
         store.ReadEvents(1).ShouldHaveSingleItem();

@@ -48,6 +48,7 @@ export type HeapEvent = Omit<Schemas['ProcessEvent'], 'detail'> & { detail: Reco
 export type Sample = Schemas['ProcessSample'];
 export type Process = Omit<Schemas['ProcessView'], 'lastOom'> & { lastOom: HeapEvent | null };
 export type Series = Schemas['ProcessSeries'];
+export type Host = Schemas['HostView'];
 export type Snapshot = Schemas['SnapshotView'];
 export type Job = Schemas['JobView'];
 export type JobAccepted = Schemas['JobAccepted'];

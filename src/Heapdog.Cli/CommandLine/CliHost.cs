@@ -31,6 +31,8 @@ public static class CliHost
         root.Subcommands.Add(AnalyzeCommand.Create(context));
         root.Subcommands.Add(WatchCommand.Create(context));
         root.Subcommands.Add(ServeCommand.Create(context));
+        root.Subcommands.Add(AgentCommand.Create(context));
+        root.Subcommands.Add(TokensCommand.Create(context));
         root.Subcommands.Add(OomCommand.Create(context));
         root.Subcommands.Add(ImportCommand.Create(context));
         root.Subcommands.Add(SnapshotCommand.Create(context));

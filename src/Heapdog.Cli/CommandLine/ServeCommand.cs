@@ -41,10 +41,12 @@ public static class ServeCommand
         {
             Description = "Serve without a token: any program and user of this machine may then read the dashboard (loopback addresses only)",
         };
+        var cert = new Option<string?>("--cert") { Description = "TLS certificate (PEM) for https:// URLs, e.g. --urls https://0.0.0.0:7443 (with --key)" };
+        var key = new Option<string?>("--key") { Description = "The private key (PEM) of --cert" };
         var loaded = new Option<int>("--loaded") { Description = "Analysed snapshots kept in memory at once", DefaultValueFactory = _ => 2 }.InRange(1, 64);
 
         var command = new Command("serve", "The dashboard: watch Node processes and analyse snapshots, with a web UI, a JSON API and /metrics");
-        foreach (var o in new Option[] { urls, db, store, pids, pm2, interval, snapshots, maxUpload, loaded, runtime, allowedHosts, noToken }) command.Options.Add(o);
+        foreach (var o in new Option[] { urls, db, store, pids, pm2, interval, snapshots, maxUpload, loaded, runtime, allowedHosts, noToken, cert, key }) command.Options.Add(o);
         command.SetAction((parse, ct) =>
         {
             var urlList = parse.GetValue(urls) is { Length: > 0 } given ? given : [DefaultUrl];
@@ -67,6 +69,10 @@ public static class ServeCommand
                 token = TokenGate.NewToken();
                 generated = true;
             }
+            if ((parse.GetValue(cert) is null) != (parse.GetValue(key) is null))
+                throw new HeapdogException(ErrorKind.BadRequest, "--cert and --key go together: the certificate and its private key");
+            if (parse.GetValue(cert) is null && urlList.Any(u => u.StartsWith("https:", StringComparison.OrdinalIgnoreCase)))
+                throw new HeapdogException(ErrorKind.BadRequest, "an https:// URL needs --cert and --key");
             var pidList = parse.GetValue(pids) ?? [];
             bool onlyPm2 = parse.GetValue(pm2);
             if (pidList.Length > 0 && onlyPm2) throw new HeapdogException(ErrorKind.BadRequest, "--pid and --pm2 exclude each other");
@@ -88,6 +94,8 @@ public static class ServeCommand
                 Token = token,
                 TokenGenerated = generated,
                 AllowedHosts = parse.GetValue(allowedHosts) ?? [],
+                CertificatePath = parse.GetValue(cert),
+                KeyPath = parse.GetValue(key),
                 Watch = new WatchOptions
                 {
                     Mode = pidList.Length > 0 ? TargetMode.Pids : onlyPm2 ? TargetMode.Pm2 : TargetMode.All,

@@ -44,7 +44,7 @@ public sealed class DashboardStore(string path) : IDashboardStore
     {
         using var c = Open();
         using var cmd = c.CreateCommand();
-        cmd.CommandText = "SELECT id, pid, start_ticks, name, command_line, start_time_ms, pm2_name, first_seen_ms, last_seen_ms FROM processes"
+        cmd.CommandText = "SELECT id, pid, start_ticks, name, command_line, start_time_ms, pm2_name, first_seen_ms, last_seen_ms, host, container, pod FROM processes"
             + (id is null ? "" : " WHERE id = $id") + " ORDER BY last_seen_ms DESC";
         if (id is not null) cmd.Parameters.AddWithValue("$id", id.Value);
         using var r = cmd.ExecuteReader();
@@ -53,7 +53,7 @@ public sealed class DashboardStore(string path) : IDashboardStore
             list.Add(new StoredProcess(
                 new WatchedProcess(r.GetInt64(0), new Processes.ProcessIdentity(r.GetInt32(1), r.GetInt64(2)), r.GetString(3), r.GetString(4),
                     r.GetInt64(5), r.IsDBNull(6) ? null : r.GetString(6)),
-                r.GetInt64(7), r.GetInt64(8)));
+                r.GetInt64(7), r.GetInt64(8), r.GetString(9), r.IsDBNull(10) ? null : r.GetString(10), r.IsDBNull(11) ? null : r.GetString(11)));
         return list;
     }
 

@@ -12,7 +12,7 @@ namespace Heapdog.Monitoring.Store;
 /// which at one batch per sampling interval is nothing, and makes "written" mean written.
 /// One store may be read by other processes (e.g. <c>heapdog oom</c>) while a watcher writes it.
 /// </summary>
-public sealed class SampleStore : ISampleStore
+public sealed partial class SampleStore : ISampleStore
 {
     private readonly SqliteConnection _connection;
     private readonly SqliteCommand _insert;
@@ -191,8 +191,11 @@ public sealed class SampleStore : ISampleStore
         foreach (var step in StoreMigrations.Steps)
         {
             if (step.Version <= current) continue;
+            // PRAGMA foreign_keys is a no-op inside a transaction: set before it, and back after.
+            if (step.RebuildsTables) Execute(c, "PRAGMA foreign_keys=OFF");
             using var t = c.BeginTransaction();
             step.Apply(c, t);
+            if (step.RebuildsTables) CheckForeignKeys(c, t, path, step.Version);
             using var mark = c.CreateCommand();
             mark.Transaction = t;
             mark.CommandText = "INSERT INTO schema_version (version, applied_ms, description) VALUES ($v, $t, $d)";
@@ -201,7 +204,18 @@ public sealed class SampleStore : ISampleStore
             mark.Parameters.AddWithValue("$d", step.Description);
             mark.ExecuteNonQuery();
             t.Commit();
+            if (step.RebuildsTables) Execute(c, "PRAGMA foreign_keys=ON");
         }
+    }
+
+    private static void CheckForeignKeys(SqliteConnection c, SqliteTransaction t, string path, int version)
+    {
+        using var check = c.CreateCommand();
+        check.Transaction = t;
+        check.CommandText = "PRAGMA foreign_key_check";
+        using var r = check.ExecuteReader();
+        if (r.Read())
+            throw new StoreException($"store {path}: schema step {version} would leave rows of '{r.GetString(0)}' pointing at nothing; the store was left as it was");
     }
 
     /// <summary>Finds or adds the process row for this identity and marks it seen at <paramref name="nowMs"/>.</summary>
@@ -214,7 +228,7 @@ public sealed class SampleStore : ISampleStore
         cmd.CommandText = """
             INSERT INTO processes (pid, start_ticks, start_time_ms, name, command_line, pm2_name, first_seen_ms, last_seen_ms)
             VALUES ($pid, $ticks, $start, $name, $cmd, $pm2, $now, $now)
-            ON CONFLICT (pid, start_time_ms) DO UPDATE SET last_seen_ms = MAX(last_seen_ms, $now), name = $name,
+            ON CONFLICT (host, pid, start_time_ms) DO UPDATE SET last_seen_ms = MAX(last_seen_ms, $now), name = $name,
                 pm2_name = COALESCE($pm2, pm2_name)
             RETURNING id
             """;
@@ -317,16 +331,17 @@ public sealed class SampleStore : ISampleStore
         return Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture);
     }
 
-    /// <summary>The processes with this pid, most recently seen first.</summary>
-    public IReadOnlyList<WatchedProcess> FindByPid(int pid) => QueryProcesses("WHERE pid = $pid ORDER BY last_seen_ms DESC", ("$pid", pid));
+    /// <summary>The processes of this host with this pid, most recently seen first (a pid names a process of one host: those
+    /// agents reported from other hosts are left out).</summary>
+    public IReadOnlyList<WatchedProcess> FindByPid(int pid) => QueryProcesses("WHERE host = '' AND pid = $pid ORDER BY last_seen_ms DESC", ("$pid", pid));
 
     /// <summary>Every process in the store, most recently seen first.</summary>
     public IReadOnlyList<WatchedProcess> AllProcesses() => QueryProcesses("ORDER BY last_seen_ms DESC");
 
-    /// <summary>The process with this pid that was alive at <paramref name="timeMs"/>: started before it and last seen no
+    /// <summary>The process of this host with this pid that was alive at <paramref name="timeMs"/>: started before it and last seen no
     /// more than <paramref name="slackMs"/> before it. Null when no watched process fits.</summary>
     public WatchedProcess? FindAlive(int pid, long timeMs, long slackMs) =>
-        QueryProcesses("WHERE pid = $pid AND start_time_ms <= $t + 2000 AND last_seen_ms >= $t - $slack ORDER BY start_time_ms DESC LIMIT 1",
+        QueryProcesses("WHERE host = '' AND pid = $pid AND start_time_ms <= $t + 2000 AND last_seen_ms >= $t - $slack ORDER BY start_time_ms DESC LIMIT 1",
             ("$pid", pid), ("$t", timeMs), ("$slack", slackMs)).FirstOrDefault();
 
     public long LastSeenMs(long processId) =>

@@ -61,6 +61,54 @@ internal static class StoreMigrations
                 total_size INTEGER);
             CREATE INDEX events_process ON events (process_id, time_ms);
             """)),
+        new(4, "fleet: processes keyed by host, agent tokens, applied batches, shipped verdicts", (c, t) => Exec(c, t, """
+            CREATE TABLE processes_v4 (
+                id INTEGER PRIMARY KEY,
+                host TEXT NOT NULL DEFAULT '',
+                pid INTEGER NOT NULL,
+                start_ticks INTEGER NOT NULL,
+                start_time_ms INTEGER NOT NULL,
+                name TEXT NOT NULL,
+                command_line TEXT NOT NULL,
+                pm2_name TEXT,
+                container TEXT,
+                pod TEXT,
+                first_seen_ms INTEGER NOT NULL,
+                last_seen_ms INTEGER NOT NULL,
+                UNIQUE (host, pid, start_time_ms));
+            INSERT INTO processes_v4 (id, pid, start_ticks, start_time_ms, name, command_line, pm2_name, first_seen_ms, last_seen_ms)
+                SELECT id, pid, start_ticks, start_time_ms, name, command_line, pm2_name, first_seen_ms, last_seen_ms FROM processes;
+            DROP TABLE processes;
+            ALTER TABLE processes_v4 RENAME TO processes;
+            CREATE INDEX processes_pid ON processes (pid, last_seen_ms);
+            CREATE INDEX processes_host ON processes (host, last_seen_ms);
+            CREATE TABLE hosts (
+                name TEXT PRIMARY KEY,
+                agent TEXT NOT NULL,
+                agent_version TEXT NOT NULL,
+                first_seen_ms INTEGER NOT NULL,
+                last_seen_ms INTEGER NOT NULL,
+                lost_samples INTEGER NOT NULL DEFAULT 0);
+            CREATE TABLE agent_tokens (
+                name TEXT PRIMARY KEY,
+                hash BLOB NOT NULL,
+                created_ms INTEGER NOT NULL,
+                revoked_ms INTEGER,
+                last_used_ms INTEGER);
+            CREATE TABLE agent_batches (
+                agent_id TEXT PRIMARY KEY,
+                last_sequence INTEGER NOT NULL,
+                applied_ms INTEGER NOT NULL);
+            CREATE TABLE verdicts (
+                process_id INTEGER PRIMARY KEY REFERENCES processes (id) ON DELETE CASCADE,
+                time_ms INTEGER NOT NULL,
+                detail TEXT NOT NULL);
+            """), RebuildsTables: true),
+        new(5, "an agent's shipping state", (c, t) => Exec(c, t, """
+            CREATE TABLE agent_state (
+                key TEXT PRIMARY KEY,
+                value TEXT NOT NULL);
+            """)),
     ];
 
     public static int Latest => Steps[^1].Version;

@@ -11,4 +11,11 @@ public static class Stores
         PostgresStore database => database,
         _ => throw new ArgumentException($"no dashboard view of a {store.Kind} store", nameof(store)),
     };
+
+    /// <summary>The fleet's operations on <paramref name="store"/> (agent tokens, hosts, agents' batches).</summary>
+    public static IFleetStore FleetOf(ISampleStore store) => store switch
+    {
+        SampleStore file => new FleetStore(file.Path),
+        _ => throw new ArgumentException($"no fleet operations on a {store.Kind} store", nameof(store)),
+    };
 }

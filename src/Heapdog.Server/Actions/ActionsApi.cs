@@ -3,12 +3,14 @@ using System.Text.Json.Nodes;
 using Heapdog.Inspector;
 using Heapdog.Monitoring.Store;
 using Heapdog.Processes;
+using Heapdog.Server.Fleet;
 using Heapdog.Server.Hosting;
 using Heapdog.Server.Jobs;
 using Heapdog.Server.Processes;
 using Heapdog.Server.Snapshots;
 using Heapdog.Workflows.Capture;
 using Heapdog.Workflows.Errors;
+using Heapdog.Workflows.Fleet;
 using Heapdog.Workflows.Formatting;
 using Heapdog.Workflows.Hunting;
 using Heapdog.Workflows.Json;
@@ -30,11 +32,20 @@ public static class ActionsApi
     private static readonly TimeSpan MaxSampling = TimeSpan.FromMinutes(10), MaxHuntInterval = TimeSpan.FromHours(1), MinDuration = TimeSpan.FromMilliseconds(100);
 
     public static void MapActions(this IEndpointRouteBuilder app, IDashboardStore store, LiveProcesses live, SnapshotLibrary library, JobBoard jobs,
-        InspectorSessions sessions)
+        InspectorSessions sessions, Fleet.FleetState fleet)
     {
+        // A process another host's agent reports is acted on there (docs/fleet.md); null for one of this host.
+        Results<Accepted<JobAccepted>, ProblemHttpResult>? Remote(long id, string kind, Func<long, int, long, AgentJob> request)
+        {
+            if (live.Current.ContainsKey(id) || store.Processes(id).FirstOrDefault() is not { Host.Length: > 0 } target) return null;
+            return JobsApi.Accepted(RemoteActions.Start(fleet, jobs, library, store, target, kind,
+                jobId => request(jobId, target.Process.Identity.Pid, target.Process.StartTimeMs)));
+        }
+
         var api = app.MapGroup("/api").WithTags("actions").WithProblems();
 
-        api.MapPost("/processes/{id:digits}/snapshot", (long id) => WithLiveProcess(live, id, (identity, processId) =>
+        api.MapPost("/processes/{id:digits}/snapshot", Results<Accepted<JobAccepted>, ProblemHttpResult> (long id) => Remote(id, "capture", (job, pid, start) => new AgentJob(job, "capture", pid, start, 0, 0, false, 0))
+            ?? WithLiveProcess(live, id, (identity, processId) =>
             jobs.Start("capture", processId, async (job, ct) =>
             {
                 var record = await sessions.UseAsync(processId, identity, new JobProgress(job), target =>
@@ -43,13 +54,14 @@ public static class ActionsApi
                 return JsonSerializer.Serialize(new CaptureResult(record.Id), ServerJsonContext.Default.CaptureResult);
             }))).WithSummary("Take a heap snapshot of a live process, then analyse it");
 
-        api.MapPost("/processes/{id:digits}/hunt", (long id, int? count, string? interval, bool? allocations) =>
+        api.MapPost("/processes/{id:digits}/hunt", Results<Accepted<JobAccepted>, ProblemHttpResult> (long id, int? count, string? interval, bool? allocations) =>
         {
             int n = count ?? 3;
             TimeSpan every;
             try { every = DurationText.Parse(interval ?? "10s", "interval"); }
             catch (HeapdogException e) { return Problems.Of(e); }
-            return WithLiveProcess(live, id, (identity, processId) => jobs.Start("hunt", processId, async (job, ct) =>
+            return Remote(id, "hunt", (job, pid, start) => new AgentJob(job, "hunt", pid, start, n, (long)every.TotalMilliseconds, allocations ?? false, 0))
+                ?? WithLiveProcess(live, id, (identity, processId) => jobs.Start("hunt", processId, async (job, ct) =>
             {
                 double share = 0.6 / n;
                 var records = await sessions.UseAsync(processId, identity, new JobProgress(job), target =>
@@ -62,12 +74,13 @@ public static class ActionsApi
         }).InRange("count", HuntSeries.MinSnapshots, HuntSeries.MaxSnapshots).DurationInRange("interval", MinDuration, MaxHuntInterval)
           .WithSummary("Take `count` snapshots `interval` apart and report what leaks (heapdog hunt --json); `allocations=true` tracks allocations meanwhile (heapdog hunt --allocations)");
 
-        api.MapPost("/processes/{id:digits}/sample", (long id, string? duration) =>
+        api.MapPost("/processes/{id:digits}/sample", Results<Accepted<JobAccepted>, ProblemHttpResult> (long id, string? duration) =>
         {
             TimeSpan length;
             try { length = DurationText.Parse(duration ?? "10s", "duration"); }
             catch (HeapdogException e) { return Problems.Of(e); }
-            return WithLiveProcess(live, id, (identity, processId) => jobs.Start("sample", processId, async (job, ct) =>
+            return Remote(id, "sample", (job, pid, start) => new AgentJob(job, "sample", pid, start, 0, 0, false, (long)length.TotalMilliseconds))
+                ?? WithLiveProcess(live, id, (identity, processId) => jobs.Start("sample", processId, async (job, ct) =>
             {
                 string path = Path.ChangeExtension(library.NewPath($"pid{identity.Pid}"), ".heapprofile");
                 var sampled = await sessions.UseAsync(processId, identity, new JobProgress(job), target =>

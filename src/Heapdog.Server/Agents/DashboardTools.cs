@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Text.Json;
 using ModelContextProtocol.Server;
 using Heapdog.Monitoring.Store;
+using Heapdog.Server.Fleet;
 using Heapdog.Server.Hosting;
 using Heapdog.Server.Jobs;
 using Heapdog.Server.Processes;
@@ -15,13 +16,13 @@ namespace Heapdog.Server.Agents;
 /// Same shapes as the JSON API (docs/api.md), on one line.
 /// </summary>
 [McpServerToolType]
-public sealed class DashboardTools(IDashboardStore store, LiveProcesses live, SnapshotLibrary library, JobBoard jobs)
+public sealed class DashboardTools(IDashboardStore store, LiveProcesses live, SnapshotLibrary library, JobBoard jobs, FleetState fleet)
 {
     private static readonly JsonSerializerOptions Compact = new(ServerJsonContext.Default.Options) { WriteIndented = false };
 
     [McpServerTool(Name = "dashboard_processes", ReadOnly = true, Idempotent = true, OpenWorld = false)]
-    [Description("The processes this dashboard watches, alive first: last sample (RSS, heap, native, cgroup), nearest memory limit, the verdict (growing JS heap, off-heap growth, steady) and the last OOM death. Same JSON as GET /api/processes.")]
-    public string Processes() => JsonSerializer.Serialize(ProcessesApi.All(store, live), Compact.GetTypeInfo(typeof(List<ProcessView>)));
+    [Description("The processes this dashboard watches, its own and its agents' hosts', alive first, each with its host: last sample (RSS, heap, native, cgroup), nearest memory limit, the verdict (growing JS heap, off-heap growth, steady) and the last OOM death. Same JSON as GET /api/processes.")]
+    public string Processes() => JsonSerializer.Serialize(ProcessesApi.All(store, live, fleet), Compact.GetTypeInfo(typeof(List<ProcessView>)));
 
     [McpServerTool(Name = "dashboard_snapshots", ReadOnly = true, Idempotent = true, OpenWorld = false)]
     [Description("The snapshots the dashboard keeps, newest first, with the path of each file: open them with analyze, leaks (oldest first), inspect or paths.")]

@@ -3,9 +3,11 @@ using Heapdog.Inspector;
 using Heapdog.Monitoring.Sampling;
 using Heapdog.Monitoring.Store;
 using Heapdog.Server.Actions;
+using Heapdog.Server.Fleet;
 using Heapdog.Server.Jobs;
 using Heapdog.Server.Processes;
 using Heapdog.Server.Snapshots;
+using Heapdog.Workflows.Oom;
 using Heapdog.Workflows.Errors;
 using Heapdog.Workflows.Files;
 using Heapdog.Workflows.Monitoring;
@@ -98,7 +100,8 @@ public sealed class DashboardHost : IAsyncDisposable
             }
 
             sessions = new InspectorSessions(probe);
-            var app = DashboardServer.Build(options, store, live, library, jobs, sessions, watcher.StoreState, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+            var fleet = new FleetState(Stores.FleetOf(sampleStore), library.Directory);
+            var app = DashboardServer.Build(options, store, live, library, jobs, sessions, watcher.StoreState, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), fleet);
             try
             {
                 await app.StartAsync(ct);

@@ -5,6 +5,7 @@ using System.Text.Json.Serialization;
 using Heapdog.Monitoring.Store;
 using Heapdog.Server.Actions;
 using Heapdog.Server.Agents;
+using Heapdog.Server.Fleet;
 using Heapdog.Server.Jobs;
 using Heapdog.Server.Metrics;
 using Heapdog.Server.Processes;
@@ -46,21 +47,29 @@ public static class DashboardServer
     }
 
     internal static WebApplication Build(ServeOptions options, IDashboardStore store, LiveProcesses live, SnapshotLibrary library, JobBoard jobs,
-        InspectorSessions sessions, StoreWriteState storeState, long startedMs)
+        InspectorSessions sessions, StoreWriteState storeState, long startedMs, FleetState fleet)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "heapdog", ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls([.. options.Urls]);
+        // The slim builder leaves HTTPS out; https:// URLs need it, with the certificate below.
+        if (options.CertificatePath is not null) builder.WebHost.UseKestrelHttpsConfiguration();
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Limits.MaxRequestBodySize = options.MaxUploadBytes;
             k.AddServerHeader = false;
+            if (options.CertificatePath is { } cert)
+            {
+                var certificate = Certificates.Load(cert, options.KeyPath);
+                k.ConfigureHttpsDefaults(https => https.ServerCertificate = certificate);
+            }
         });
         builder.Services.AddSingleton(jobs);
         // For the agent tools at /mcp, which read the dashboard's state as the API does.
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton(live);
         builder.Services.AddSingleton(library);
+        builder.Services.AddSingleton(fleet);
         builder.Services.Configure<RouteOptions>(o => o.SetParameterPolicy<DigitsRouteConstraint>(DigitsRouteConstraint.Name));
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c => Problems.Complete(c.ProblemDetails, c.HttpContext));
         // A query value that does not bind (top=abc) is thrown, so that its message, which names the parameter, reaches
@@ -99,6 +108,8 @@ public static class DashboardServer
         });
         var requestGate = new RequestGate(options.Urls, options.AllowedHosts);
         app.Use((context, next) => requestGate.InvokeAsync(context, () => next(context)));
+        var agentGate = new AgentGate(fleet.Tokens);
+        app.Use((context, next) => agentGate.InvokeAsync(context, () => next(context)));
         if (options.Token is { } token)
         {
             var gate = new TokenGate(token);
@@ -121,11 +132,12 @@ public static class DashboardServer
             return TypedResults.Ok(new Health(Version, startedMs, options.StoreOrFile.Display, library.Directory, live.Current.Values.Count(p => !p.Exited),
                 new StoreHealth(s.Writable, s.Reason, s.SinceMs, s.Message, store.Kind)));
         }).WithTags("health").WithSummary("Whether the server runs, and whether its store takes the samples; never needs the token");
-        app.MapProcesses(store, live);
+        app.MapProcesses(store, live, fleet);
         app.MapSnapshots(library, options.MaxUploadBytes);
-        app.MapActions(store, live, library, jobs, sessions);
+        app.MapActions(store, live, library, jobs, sessions, fleet);
         app.MapJobs(jobs);
-        app.MapMetrics(store, live);
+        app.MapMetrics(store, live, fleet);
+        app.MapFleet(fleet, live, library);
         app.MapAgents();
         WebUiFiles.Map(app);
         return app;

@@ -33,4 +33,8 @@ public sealed record ServeOptions
     /// <summary>Make the store, the snapshot directory and the files in it owner-only when others may read them
     /// (<c>--fix-modes</c>), instead of warning.</summary>
     public bool FixModes { get; init; }
+    /// <summary>The TLS certificate (PEM) for <c>https://</c> URLs (<c>--cert</c>), with its private key (<c>--key</c>,
+    /// PEM); null for none.</summary>
+    public string? CertificatePath { get; init; }
+    public string? KeyPath { get; init; }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Heapdog.Server.Actions;
 using Heapdog.Server.Agents;
+using Heapdog.Server.Fleet;
 using Heapdog.Server.Jobs;
 using Heapdog.Server.Processes;
 using Heapdog.Server.Snapshots;
@@ -25,5 +26,10 @@ namespace Heapdog.Server.Hosting;
 [JsonSerializable(typeof(ProcessSeries))]
 [JsonSerializable(typeof(ProcessEvent))]
 [JsonSerializable(typeof(List<ProcessEvent>))]
+[JsonSerializable(typeof(TokenRequest))]
+[JsonSerializable(typeof(TokenCreated))]
+[JsonSerializable(typeof(List<TokenView>))]
+[JsonSerializable(typeof(List<HostView>))]
+[JsonSerializable(typeof(RemoteCaptureResult))]
 [JsonSerializable(typeof(string))]
 public sealed partial class ServerJsonContext : JsonSerializerContext;

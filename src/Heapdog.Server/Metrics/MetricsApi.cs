@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Heapdog.Monitoring.Store;
 using Heapdog.Monitoring;
+using Heapdog.Server.Fleet;
 using Heapdog.Server.Processes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -12,7 +13,8 @@ namespace Heapdog.Server.Metrics;
 /// <summary>
 /// <c>/metrics</c> in Prometheus' text format (0.0.4), with the names prom-client and the Node exporters already use
 /// for the same figures, so existing dashboards and alerts work unchanged, and <c>heapdog_*</c> names for what those
-/// lack. One series per watched process, labelled <c>pid</c> and <c>app</c> (the pm2 name, else the process name).
+/// lack. One series per watched process, labelled <c>pid</c>, <c>app</c> (the pm2 name, else the process name) and
+/// <c>host</c> (the server's own name for its processes, the agent's for those of the fleet, docs/fleet.md).
 /// A figure that was not measured is left out rather than reported as 0. docs/serve.md lists every metric.
 /// </summary>
 public static class MetricsApi
@@ -38,14 +40,47 @@ public static class MetricsApi
         new("heapdog_cpu_percent", "gauge", "CPU use over the last sampling interval, percent of one core.", s => s.CpuPercent >= 0 ? s.CpuPercent : null),
     ];
 
-    public static void MapMetrics(this IEndpointRouteBuilder app, IDashboardStore store, LiveProcesses live) =>
-        app.MapGet("/metrics", () => TypedResults.Text(Render(store, live), "text/plain; version=0.0.4; charset=utf-8"))
+    /// <summary>One process as its series show it: its labels, last sample, whether it exited, and its growth trends.</summary>
+    private sealed record Row(long Id, int Pid, string App, string Host, Sample? Last, bool Exited, IReadOnlyList<(string Series, double Slope)> Growth);
+
+    public static void MapMetrics(this IEndpointRouteBuilder app, IDashboardStore store, LiveProcesses live, FleetState fleet) =>
+        app.MapGet("/metrics", () => TypedResults.Text(Render(store, live, fleet), "text/plain; version=0.0.4; charset=utf-8"))
             .Produces<string>(StatusCodes.Status200OK, "text/plain")
             .WithTags("metrics").WithSummary("Prometheus text format");
 
-    public static string Render(IDashboardStore store, LiveProcesses live)
+    /// <summary>The processes a watcher of <paramref name="host"/> samples itself.</summary>
+    private static List<Row> LocalRows(LiveProcesses live, string host) =>
+        [.. live.Current.Values.OrderBy(p => p.Process.Id).Select(p => new Row(p.Process.Id, p.Process.Identity.Pid, p.Process.Pm2Name ?? p.Process.Name,
+            host, p.Last, p.Exited,
+            p.Verdict is { } v ? [.. v.Series.Where(s => s.Trend is not null).Select(s => (s.Series, s.SlopeBytesPerHour))] : []))];
+
+    /// <summary>The server's own processes, then those its agents reported running.</summary>
+    private static List<Row> Rows(IDashboardStore store, LiveProcesses live, FleetState fleet)
     {
-        var processes = live.Current.Values.OrderBy(p => p.Process.Id).ToList();
+        var rows = LocalRows(live, fleet.LocalHost);
+        var verdicts = fleet.Store.Verdicts();
+        long since = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - (long)FleetState.RunningFor.TotalMilliseconds;
+        foreach (var p in store.Processes().Where(p => p.Host.Length > 0 && p.LastSeenMs >= since).OrderBy(p => p.Process.Id))
+        {
+            var growth = verdicts.TryGetValue(p.Process.Id, out string? json) && FleetApi.VerdictOf(json) is { } shipped
+                ? shipped.Series.Where(s => s.SlopeBytesPerHour is not null).Select(s => (s.Name, s.SlopeBytesPerHour!.Value)).ToList()
+                : [];
+            bool exited = store.Events(p.Process.Id, 0, long.MaxValue, [EventKind.Exited, EventKind.ExitedOomKill]).Count > 0;
+            rows.Add(new Row(p.Process.Id, p.Process.Identity.Pid, p.Process.Pm2Name ?? p.Process.Name, p.Host, store.LatestSample(p.Process.Id), exited, growth));
+        }
+        return rows;
+    }
+
+    public static string Render(IDashboardStore store, LiveProcesses live, FleetState fleet) =>
+        Render(Rows(store, live, fleet), store.Events(null, 0, long.MaxValue, ProcessesApi.OomKinds)
+            .Where(e => e.ProcessId is not null).GroupBy(e => e.ProcessId!.Value).ToDictionary(g => g.Key, g => g.Count()));
+
+    /// <summary>An agent's own metrics (<c>heapdog agent --metrics-port</c>): its host's processes, without the OOM kill
+    /// counter, which the agent cannot keep (its events leave the buffer once shipped; the server's /metrics has it).</summary>
+    public static string Render(LiveProcesses live, string host) => Render(LocalRows(live, host), kills: null);
+
+    private static string Render(List<Row> processes, Dictionary<long, int>? kills)
+    {
         var text = new StringBuilder();
         foreach (var metric in PerSample)
         {
@@ -59,14 +94,15 @@ public static class MetricsApi
 
         Header(text, "heapdog_memory_growth_bytes_per_hour", "gauge", "Trend of a memory series over the verdict window (Theil-Sen slope), bytes per hour.");
         foreach (var p in processes)
-            if (!p.Exited && p.Verdict is { } verdict)
-                foreach (var series in verdict.Series.Where(s => s.Trend is not null))
-                    Line(text, "heapdog_memory_growth_bytes_per_hour", p, series.SlopeBytesPerHour, ("series", series.Series));
+            if (!p.Exited)
+                foreach (var (series, slope) in p.Growth)
+                    Line(text, "heapdog_memory_growth_bytes_per_hour", p, slope, ("series", series));
 
-        Header(text, "heapdog_oom_kills_total", "counter", "Deaths of the process for lack of memory: the kernel's OOM killer or V8's heap limit.");
-        var kills = store.Events(null, 0, long.MaxValue, ProcessesApi.OomKinds)
-            .Where(e => e.ProcessId is not null).GroupBy(e => e.ProcessId!.Value).ToDictionary(g => g.Key, g => g.Count());
-        foreach (var p in processes) Line(text, "heapdog_oom_kills_total", p, kills.GetValueOrDefault(p.Process.Id));
+        if (kills is not null)
+        {
+            Header(text, "heapdog_oom_kills_total", "counter", "Deaths of the process for lack of memory: the kernel's OOM killer or V8's heap limit.");
+            foreach (var p in processes) Line(text, "heapdog_oom_kills_total", p, kills.GetValueOrDefault(p.Id));
+        }
 
         Header(text, "heapdog_watched_processes", "gauge", "Processes the server samples now.");
         text.Append("heapdog_watched_processes ").Append(processes.Count(p => !p.Exited).ToString(CultureInfo.InvariantCulture)).Append('\n');
@@ -79,10 +115,10 @@ public static class MetricsApi
         text.Append("# HELP ").Append(name).Append(' ').Append(help).Append('\n')
             .Append("# TYPE ").Append(name).Append(' ').Append(type).Append('\n');
 
-    private static void Line(StringBuilder text, string name, LiveProcess p, double value, (string Name, string Value)? extra = null)
+    private static void Line(StringBuilder text, string name, Row p, double value, (string Name, string Value)? extra = null)
     {
-        text.Append(name).Append("{pid=\"").Append(p.Process.Identity.Pid.ToString(CultureInfo.InvariantCulture))
-            .Append("\",app=\"").Append(Escape(p.Process.Pm2Name ?? p.Process.Name)).Append('"');
+        text.Append(name).Append("{pid=\"").Append(p.Pid.ToString(CultureInfo.InvariantCulture))
+            .Append("\",app=\"").Append(Escape(p.App)).Append("\",host=\"").Append(Escape(p.Host)).Append('"');
         if (extra is { } e) text.Append(',').Append(e.Name).Append("=\"").Append(Escape(e.Value)).Append('"');
         text.Append("} ").Append(value.ToString("R", CultureInfo.InvariantCulture)).Append('\n');
     }

@@ -3,7 +3,8 @@ using Heapdog.Workflows.Reports.Watch;
 namespace Heapdog.Server.Processes;
 
 /// <summary>A watched process as <c>GET /api/processes</c> shows it: who it is, whether it is alive, its last sample,
-/// the limit it meets first, its verdict and its last death for lack of memory (docs/api.md).</summary>
+/// the limit it meets first, its verdict and its last death for lack of memory (docs/api.md); the host it runs on (the
+/// server's own name for the processes it watches itself), and its container and pod where known.</summary>
 public sealed record ProcessView(
     long Id,
     int Pid,
@@ -19,4 +20,7 @@ public sealed record ProcessView(
     ProcessSample? Last,
     ProcessLimit? Limit,
     WatchVerdict? Verdict,
-    ProcessEvent? LastOom);
+    ProcessEvent? LastOom,
+    string Host,
+    string? Container,
+    string? Pod);

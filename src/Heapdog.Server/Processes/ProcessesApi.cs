@@ -21,15 +21,18 @@ public static class ProcessesApi
     /// <summary>The last millisecond of year 9999: times beyond it are no time (and would overflow the arithmetic on them).</summary>
     private static readonly long MaxTimeMs = DateTimeOffset.MaxValue.ToUnixTimeMilliseconds();
 
-    public static void MapProcesses(this IEndpointRouteBuilder app, IDashboardStore store, LiveProcesses live)
+    public static void MapProcesses(this IEndpointRouteBuilder app, IDashboardStore store, LiveProcesses live, Fleet.FleetState fleet)
     {
         var api = app.MapGroup("/api").WithTags("processes");
-        api.MapGet("/processes", Ok<List<ProcessView>> () => TypedResults.Ok(All(store, live))).WithSummary("Every watched process, alive first");
+        api.MapGet("/processes", Ok<List<ProcessView>> (string? host, string? container, string? pod, string? app, string? verdict, bool? alive) =>
+            TypedResults.Ok(All(store, live, fleet, new ProcessFilter(host, container, pod, app, verdict, alive))))
+            .WithSummary("Every watched process of every host, alive first; `host`, `container`, `pod`, `app` (pm2 or process name), " +
+                         "`verdict` (growing, steady, noisy, collecting) and `alive` filter (`verdict=growing&alive=true`: what leaks right now)");
 
         api.MapGet("/processes/{id:digits}", Results<Ok<ProcessView>, ProblemHttpResult> (long id) =>
         {
             var p = store.Processes(id).FirstOrDefault();
-            return p is null ? NoProcess(id) : TypedResults.Ok(ViewOf(store, live, p));
+            return p is null ? NoProcess(id) : TypedResults.Ok(ViewOf(store, live, fleet, fleet.Store.Verdicts(), p));
         }).WithSummary("One process");
 
         api.MapGet("/processes/{id:digits}/samples", Results<Ok<ProcessSeries>, ProblemHttpResult> (long id, long? from, long? to, int? points) =>
@@ -54,30 +57,55 @@ public static class ProcessesApi
 
     public static ProblemHttpResult NoProcess(long id) => Problems.NotFound($"no process {id} in the store");
 
-    /// <summary>Every watched process, alive first, then the most recently seen.</summary>
-    public static List<ProcessView> All(IDashboardStore store, LiveProcesses live)
+    /// <summary>Every watched process of every host that passes <paramref name="filter"/>, alive first, then the most
+    /// recently seen.</summary>
+    public static List<ProcessView> All(IDashboardStore store, LiveProcesses live, Fleet.FleetState fleet, ProcessFilter? filter = null)
     {
-        var current = live.Current;
+        var verdicts = fleet.Store.Verdicts();
         return [.. store.Processes()
-            .OrderByDescending(p => IsAlive(current, p.Process.Id)).ThenByDescending(p => p.LastSeenMs)
-            .Select(p => ViewOf(store, live, p))];
+            .Where(p => filter is null || filter.Keeps(fleet.HostOf(p), p))
+            .Select(p => ViewOf(store, live, fleet, verdicts, p))
+            .Where(v => filter is null || filter.Keeps(v))
+            .OrderByDescending(v => v.Alive).ThenByDescending(v => v.LastSeenMs)];
     }
 
-    private static bool IsAlive(IReadOnlyDictionary<long, LiveProcess> current, long id) => current.TryGetValue(id, out var l) && !l.Exited;
-
-    private static ProcessView ViewOf(IDashboardStore store, LiveProcesses watcher, StoredProcess stored)
+    private static ProcessView ViewOf(IDashboardStore store, LiveProcesses watcher, Fleet.FleetState fleet, IReadOnlyDictionary<long, string> shipped,
+        StoredProcess stored)
     {
         var p = stored.Process;
+        var oom = store.Events(p.Id, 0, long.MaxValue, OomKinds);
+        if (stored.Host.Length > 0) return RemoteViewOf(store, fleet, shipped, stored, oom);
         var live = watcher.Current.GetValueOrDefault(p.Id);
         var verdict = live is null ? watcher.PastVerdict(store, stored) : live.Verdict;
         var last = live?.Last ?? store.LatestSample(p.Id);
-        var oom = store.Events(p.Id, 0, long.MaxValue, OomKinds);
         return new ProcessView(p.Id, p.Identity.Pid, p.Name, p.Pm2Name, p.CommandLine, p.StartTimeMs, stored.FirstSeenMs, stored.LastSeenMs,
             live is { Exited: false }, live is { Exited: true } ? live.ExitedAtMs : null, live?.OomKillSuspected ?? false,
             last is null ? null : ProcessSample.Of(last),
             LimitOf(last) is { } limit ? new ProcessLimit(limit.Bytes, limit.Kind) : null,
             verdict is null ? null : WatchVerdict.From(verdict),
-            oom.Count > 0 ? ProcessEvent.Of(oom[^1]) : null);
+            oom.Count > 0 ? ProcessEvent.Of(oom[^1]) : null,
+            fleet.LocalHost, stored.Container, stored.Pod);
+    }
+
+    /// <summary>A process an agent reports: running while its agent sent a sample of it within <see cref="Fleet.FleetState.RunningFor"/>
+    /// and no exit; its verdict the one the agent shipped; its limit from its own sample (the server does not know its
+    /// host's memory).</summary>
+    private static ProcessView RemoteViewOf(IDashboardStore store, Fleet.FleetState fleet, IReadOnlyDictionary<long, string> shipped, StoredProcess stored,
+        IReadOnlyList<StoredEvent> oom)
+    {
+        var p = stored.Process;
+        var exit = store.Events(p.Id, 0, long.MaxValue, [EventKind.Exited, EventKind.ExitedOomKill]);
+        long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        bool alive = exit.Count == 0 && stored.LastSeenMs >= now - (long)Fleet.FleetState.RunningFor.TotalMilliseconds;
+        var last = store.LatestSample(p.Id);
+        (long Bytes, string Kind)? limit = last is { HeapLimit: > 0 } ? (last.HeapLimit, "heap") : last is { CgroupLimit: > 0 } ? (last.CgroupLimit, "cgroup") : null;
+        return new ProcessView(p.Id, p.Identity.Pid, p.Name, p.Pm2Name, p.CommandLine, p.StartTimeMs, stored.FirstSeenMs, stored.LastSeenMs,
+            alive, exit.Count > 0 ? exit[^1].TimeMs : null, exit.Count > 0 && exit[^1].Kind == EventKind.ExitedOomKill,
+            last is null ? null : ProcessSample.Of(last),
+            limit is { } l ? new ProcessLimit(l.Bytes, l.Kind) : null,
+            shipped.TryGetValue(p.Id, out string? json) ? Fleet.FleetApi.VerdictOf(json) : null,
+            oom.Count > 0 ? ProcessEvent.Of(oom[^1]) : null,
+            stored.Host, stored.Container, stored.Pod);
     }
 
     private static List<ProcessEvent> EventsOf(IReadOnlyList<StoredEvent> events) => [.. events.Select(ProcessEvent.Of)];

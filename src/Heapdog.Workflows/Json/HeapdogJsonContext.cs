@@ -1,4 +1,6 @@
 using System.Text.Json.Serialization;
+using Heapdog.Monitoring.Fleet;
+using Heapdog.Workflows.Fleet;
 using Heapdog.Workflows.Reports.Analyze;
 using Heapdog.Workflows.Reports.Diff;
 using Heapdog.Workflows.Reports.Dominators;
@@ -42,4 +44,9 @@ namespace Heapdog.Workflows.Json;
 [JsonSerializable(typeof(WatchResult))]
 [JsonSerializable(typeof(WatchVerdict))]
 [JsonSerializable(typeof(WatchStatusResult))]
+[JsonSerializable(typeof(AgentBatch))]
+[JsonSerializable(typeof(BatchOutcome))]
+[JsonSerializable(typeof(AgentJob))]
+[JsonSerializable(typeof(AgentJobUpdate))]
+[JsonSerializable(typeof(UploadState))]
 public sealed partial class HeapdogJsonContext : JsonSerializerContext;

@@ -101,8 +101,8 @@ public sealed class ActionsApiTests
         process.GetProperty("limit").GetProperty("kind").GetString().ShouldBe("heap");
         process.GetProperty("limit").GetProperty("bytes").GetInt64().ShouldBe(figures.GetProperty("heapLimit").GetInt64());
         string metrics = await server.Http.GetStringAsync("metrics");
-        metrics.ShouldMatch($"nodejs_heap_size_used_bytes\\{{pid=\"{target.Pid}\",app=\"node\"\\}} [1-9][0-9]*\n");
-        metrics.ShouldMatch($"heapdog_heap_used_ratio\\{{pid=\"{target.Pid}\",app=\"node\"\\}} 0\\.[0-9]+");
+        metrics.ShouldMatch($"nodejs_heap_size_used_bytes\\{{pid=\"{target.Pid}\",app=\"node\",host=\"{Environment.MachineName}\"\\}} [1-9][0-9]*\n");
+        metrics.ShouldMatch($"heapdog_heap_used_ratio\\{{pid=\"{target.Pid}\",app=\"node\",host=\"{Environment.MachineName}\"\\}} 0\\.[0-9]+");
 
         long id = process.GetProperty("id").GetInt64();
         var job = await server.WaitForJobAsync((await server.PostJsonAsync($"api/processes/{id}/snapshot")).GetProperty("job").GetProperty("id").GetInt64());

@@ -37,9 +37,9 @@ public sealed partial class DashboardHostTests
         times.ShouldBe(times.Order().ToList());
 
         string metrics = await server.Http.GetStringAsync("metrics");
-        metrics.ShouldMatch($"process_resident_memory_bytes\\{{pid=\"{target.Pid}\",app=\"node\"\\}} [1-9][0-9]*\n");
-        metrics.ShouldContain($"heapdog_process_up{{pid=\"{target.Pid}\",app=\"node\"}} 1");
-        metrics.ShouldContain($"heapdog_oom_kills_total{{pid=\"{target.Pid}\",app=\"node\"}} 0");
+        metrics.ShouldMatch($"process_resident_memory_bytes\\{{pid=\"{target.Pid}\",app=\"node\",host=\"{Environment.MachineName}\"\\}} [1-9][0-9]*\n");
+        metrics.ShouldContain($"heapdog_process_up{{pid=\"{target.Pid}\",app=\"node\",host=\"{Environment.MachineName}\"}} 1");
+        metrics.ShouldContain($"heapdog_oom_kills_total{{pid=\"{target.Pid}\",app=\"node\",host=\"{Environment.MachineName}\"}} 0");
         foreach (var line in metrics.Split('\n', StringSplitOptions.RemoveEmptyEntries))
             ExpositionLine().IsMatch(line).ShouldBeTrue($"not Prometheus text: {line}");
 

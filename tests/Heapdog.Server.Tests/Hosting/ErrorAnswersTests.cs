@@ -63,7 +63,9 @@ public sealed partial class ErrorAnswersTests
         var document = JsonNode.Parse(await server.Http.GetStringAsync("openapi/v1.json"))!;
         var checkedParameters = new List<string>();
 
-        foreach (var (template, pathItem) in document["paths"]!.AsObject())
+        // The agents' routes answer 401 to a request without an agent token before any parameter is read (their own
+        // gate, tested in the fleet's tests); their ranges are the same filters as these.
+        foreach (var (template, pathItem) in document["paths"]!.AsObject().Where(p => !p.Key.StartsWith("/api/agent/", StringComparison.Ordinal)))
         foreach (var (method, operation) in pathItem!.AsObject())
         {
             var query = (operation!["parameters"]?.AsArray() ?? []).Where(p => (string?)p!["in"] == "query").Select(p => p!).ToList();

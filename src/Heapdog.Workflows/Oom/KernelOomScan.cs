@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using Heapdog.Monitoring.Oom;
 using Heapdog.Monitoring.Store;
 
-namespace Heapdog.Server.Processes;
+namespace Heapdog.Workflows.Oom;
 
 /// <summary>
 /// Reads the kernel's logs (dmesg, the journal, syslog files) every <see cref="Every"/> for OOM kills of processes in
@@ -33,7 +33,8 @@ public static class KernelOomScan
 
     public static async Task ScanAsync(IDashboardStore store, CancellationToken ct)
     {
-        var processes = store.Processes();
+        // This host's kernel logs name this host's processes only: those agents report are theirs to scan.
+        var processes = store.Processes().Where(p => p.Host.Length == 0).ToList();
         if (processes.Count == 0) return;
         long since = processes.Min(p => p.FirstSeenMs);
         var reads = await OomSources.ReadKernelAsync(DateTimeOffset.FromUnixTimeMilliseconds(since), ct);
@@ -46,7 +47,7 @@ public static class KernelOomScan
             if (at < since) continue;
             var victim = processes.FirstOrDefault(p => p.Process.Identity.Pid == pid && p.Process.StartTimeMs <= at + 2000 && p.LastSeenMs >= at - slack);
             if (victim is null) continue;
-            if (store.Events(victim.Process.Id, at - slack, at + slack, ProcessesApi.OomKinds).Count > 0) continue;
+            if (store.Events(victim.Process.Id, at - slack, at + slack, EventKind.OutOfMemory).Count > 0) continue;
             string detail = new JsonObject
             {
                 ["kind"] = e.Kind.ToString(),
