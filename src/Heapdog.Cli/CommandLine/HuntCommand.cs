@@ -29,7 +29,7 @@ public static class HuntCommand
         var interval = new Option<string>("--interval", "-i") { Description = "Time between snapshots (30s, 2m)", DefaultValueFactory = _ => "30s" }.DurationInRange(TimeSpan.FromMilliseconds(100), TimeSpan.FromDays(1));
         var json = new Option<bool>("--json") { Description = "Print the report as JSON (same shape as heapdog leaks --json)" };
         var keep = new Option<string?>("--keep") { Description = "Keep the snapshots in this directory (created if missing)" };
-        var force = new Option<bool>("--force") { Description = "Take the snapshots even if the target's memory headroom or the disk looks too small" };
+        var force = new Option<bool>(SnapshotCapture.IgnoreHeadroom, "--force") { Description = "Take the snapshots even if the target's memory headroom or the disk looks too small (--force: its old name)" };
         command.Options.Add(snapshots);
         command.Options.Add(interval);
         command.Options.Add(json);
@@ -41,9 +41,15 @@ public static class HuntCommand
         };
         command.Options.Add(allocations);
 
-        command.SetAction((parse, ct) => RunAsync(target.Read(parse), parse.GetValue(snapshots),
-            DurationText.Parse(parse.GetValue(interval)!, "--interval"), parse.GetValue(json), parse.GetValue(keep), parse.GetValue(force),
-            context, ct, parse.GetValue(allocations)));
+        command.SetAction((parse, ct) =>
+        {
+            // The old spelling still works: --force is "overwrite" everywhere else (docs/cli.md, "--force").
+            if (parse.GetResult(force)?.IdentifierToken?.Value == "--force")
+                context.Notice($"warning: hunt --force is deprecated, use {SnapshotCapture.IgnoreHeadroom} (it means the same)");
+            return RunAsync(target.Read(parse), parse.GetValue(snapshots),
+                DurationText.Parse(parse.GetValue(interval)!, "--interval"), parse.GetValue(json), parse.GetValue(keep), parse.GetValue(force),
+                context, ct, parse.GetValue(allocations));
+        });
         return command;
     }
 
@@ -67,7 +73,7 @@ public static class HuntCommand
         }
 
         if (allocations)
-            await context.Error.WriteLineAsync("heapdog: allocation tracking slows the target's every allocation until the last snapshot (docs/hunt.md)");
+            context.Notice("allocation tracking slows the target's every allocation until the last snapshot (docs/hunt.md)");
         try
         {
             var paths = await HuntSeries.CaptureFilesAsync(options, count, interval, directory, force, context, cancellationToken, allocations);
@@ -78,7 +84,7 @@ public static class HuntCommand
             // The target's scripts, and their maps, are read through its /proc/PID/root: a container's own files.
             var maps = SourceMapResolver.ForProcess(ProcessAttach.LocalPid(options));
             if (json) ReportJson.Write(context.Out, LeaksResult.Build(report, 10, clock.Elapsed, maps), HeapdogJsonContext.Default.LeaksResult);
-            else new LeaksText(report, 10, clock.Elapsed, maps).Write(context.Out);
+            else new LeaksText(report, 10, clock.Elapsed, maps).Write(context.Out, context.Colours);
             return ExitCodes.Success;
         }
         finally

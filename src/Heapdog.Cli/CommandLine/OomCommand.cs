@@ -25,7 +25,7 @@ public static class OomCommand
             DateTimeOffset? from = parse.GetValue(since) is { } s ? OomSearch.ParseSince(s) : null;
             var (reads, findings, skipped) = await OomSearch.RunAsync(parse.GetValue(logs) ?? [], parse.GetValue(db), from, ct);
             foreach (var r in reads)
-                if (r.Note is { } note) context.Error.WriteLine("heapdog: " + note);
+                if (r.Note is { } note) context.Notice(note);
 
             if (parse.GetValue(json)) ReportJson.Write(context.Out, OomResult.Build(reads, findings, skipped), HeapdogJsonContext.Default.OomResult);
             else WriteText(context.Out, reads, findings, skipped);

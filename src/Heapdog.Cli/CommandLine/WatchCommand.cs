@@ -96,11 +96,11 @@ public static class WatchCommand
         if (missing.Count > 0)
             throw new HeapdogException(ErrorKind.ProcessUnavailable, $"no such process: {string.Join(", ", missing)} (not running, or not readable in /proc)");
         if (watcher.Tracks.Count == 0 && mode == TargetMode.Pm2)
-            context.Error.WriteLine("heapdog: pm2 lists no running app yet; waiting for one");
+            context.Notice("pm2 lists no running app yet; waiting for one");
         if (watcher.Tracks.Count == 0 && mode == TargetMode.All)
-            context.Error.WriteLine("heapdog: no Node process found yet; looking again every 30 s");
+            context.Notice("no Node process found yet; looking again every 30 s");
         if (asJson && options.Duration is null)
-            context.Error.WriteLine("heapdog: --json prints its report when the watch ends (Ctrl+C or --duration)");
+            context.Notice("--json prints its report when the watch ends (Ctrl+C or --duration)");
         if (!live) context.Progress.Report($"watching {watcher.Tracks.Count} process(es) every {Format.Duration(every)}, store {dbPath}", -1);
 
         try

@@ -13,13 +13,16 @@ public static class SnapshotCapture
     /// <summary>An empty Node process's snapshot is about 3 MB; below this much free space none fits.</summary>
     public const long MinimumSnapshotBytes = 1 << 20;
 
+    /// <summary>The option that takes a snapshot the cost check refuses (<c>snapshot</c>, <c>hunt</c>).</summary>
+    public const string IgnoreHeadroom = "--ignore-headroom";
+
     /// <summary>
     /// Refuses (<see cref="ErrorKind.Refused"/>) when the estimated peak growth of the target exceeds its headroom, or
     /// the estimated file exceeds the free space of <paramref name="directory"/>; <paramref name="force"/> turns the
-    /// refusal into a notice.
+    /// refusal into a warning that ends with <paramref name="forcedBy"/> (the override as the user gave it).
     /// </summary>
     public static async Task<SnapshotCostEstimate> CheckCostAsync(InspectedProcess process, int? localPid, string directory, bool force,
-        IWorkProgress progress, CancellationToken cancellationToken)
+        IWorkProgress progress, CancellationToken cancellationToken, string forcedBy = IgnoreHeadroom)
     {
         progress.Report("estimating the snapshot's cost", -1);
         SnapshotCostEstimate cost;
@@ -44,8 +47,8 @@ public static class SnapshotCapture
         }
         if (problem is not null)
         {
-            if (!force) throw new HeapdogException(ErrorKind.Refused, problem + "; pass --force to take it anyway");
-            progress.Notice($"warning: {problem[("refusing to snapshot ".Length)..]}; going ahead (--force)");
+            if (!force) throw new HeapdogException(ErrorKind.Refused, problem + $"; pass {IgnoreHeadroom} to take it anyway");
+            progress.Notice($"warning: {problem[("refusing to snapshot ".Length)..]}; going ahead ({forcedBy})");
         }
         else if (cost.HeadroomBytes is null)
         {

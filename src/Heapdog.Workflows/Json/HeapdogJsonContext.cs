@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Heapdog.Workflows.Reports.Analyze;
+using Heapdog.Workflows.Reports.Arm;
 using Heapdog.Workflows.Reports.Diff;
 using Heapdog.Workflows.Reports.Dominators;
 using Heapdog.Workflows.Reports.Inspect;
@@ -11,6 +12,7 @@ using Heapdog.Workflows.Reports.Oom;
 using Heapdog.Workflows.Reports.Paths;
 using Heapdog.Workflows.Reports.Ps;
 using Heapdog.Workflows.Reports.Sampling;
+using Heapdog.Workflows.Reports.Serve;
 using Heapdog.Workflows.Reports.Strings;
 using Heapdog.Workflows.Reports.Watch;
 
@@ -42,4 +44,6 @@ namespace Heapdog.Workflows.Json;
 [JsonSerializable(typeof(WatchResult))]
 [JsonSerializable(typeof(WatchVerdict))]
 [JsonSerializable(typeof(WatchStatusResult))]
+[JsonSerializable(typeof(ArmResult))]
+[JsonSerializable(typeof(ServeResult))]
 public sealed partial class HeapdogJsonContext : JsonSerializerContext;
