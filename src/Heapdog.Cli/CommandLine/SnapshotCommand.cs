@@ -40,9 +40,10 @@ public static class SnapshotCommand
             TimeSpan? stallTimeout = parse.GetValue(stall) is { } text ? DurationText.Parse(text, "--stall-timeout") : null;
             string path = OutputPath.Check(parse.GetValue(output) ?? OutputPath.Default(options.Pid, ".heapsnapshot"), replace);
             await using var process = await ProcessAttach.AttachAsync(options, context, ct);
-            await SnapshotCapture.CheckCostAsync(process, ProcessAttach.LocalPid(options), Path.GetDirectoryName(path)!,
+            var cost = await SnapshotCapture.CheckCostAsync(process, ProcessAttach.LocalPid(options), Path.GetDirectoryName(path)!,
                 parse.GetValue(ignoreHeadroom) || parse.GetValue(force), context, ct, OverwriteOption.HeadroomOverride(parse, ignoreHeadroom));
-            var result = await SnapshotCapture.TakeAsync(process, path, !parse.GetValue(noGc), replace, $"snapshot of pid {process.Pid}", context, ct, stallTimeout);
+            var result = await SnapshotCapture.TakeAsync(process, path, !parse.GetValue(noGc), replace, $"snapshot of pid {process.Pid}", context, ct, stallTimeout,
+                expectedBytes: cost.EstimatedFileBytes);
             context.Progress.Clear();
             if (parse.GetValue(json))
                 ReportJson.Write(context.Out, new SnapshotTaken(1, process.Pid, result.Path, result.Bytes, result.NodeCount, result.EdgeCount,

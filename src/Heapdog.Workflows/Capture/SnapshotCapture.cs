@@ -64,9 +64,11 @@ public static class SnapshotCapture
 
     /// <summary>Streams the snapshot to <paramref name="path"/> (through a temporary name), reporting its phases as
     /// "<paramref name="label"/>: …". A stream that stalls for <paramref name="stallTimeout"/>
-    /// (<see cref="HeapSnapshotCapture.DefaultStallTimeout"/> by default) fails as <see cref="ErrorKind.ProcessUnavailable"/>.</summary>
+    /// (<see cref="HeapSnapshotCapture.DefaultStallTimeout"/> by default) fails as <see cref="ErrorKind.ProcessUnavailable"/>.
+    /// The bytes written are reported against <paramref name="expectedBytes"/> (the cost estimate's file size; 0: unknown).</summary>
     public static async Task<SnapshotCaptureResult> TakeAsync(InspectedProcess process, string path, bool collectGarbage, bool overwrite,
-        string label, IWorkProgress progress, CancellationToken cancellationToken, TimeSpan? stallTimeout = null, bool stopTrackingAllocations = false)
+        string label, IWorkProgress progress, CancellationToken cancellationToken, TimeSpan? stallTimeout = null, bool stopTrackingAllocations = false,
+        long expectedBytes = 0)
     {
         var phases = new SyncProgress<SnapshotProgress>(value =>
         {
@@ -74,7 +76,7 @@ public static class SnapshotCapture
             {
                 case SnapshotPhase.CollectingGarbage: progress.Report($"{label}: collecting garbage", -1); break;
                 case SnapshotPhase.Building: progress.Report($"{label}: building (target paused)", value.Total > 0 ? (double)value.Done / value.Total : -1); break;
-                case SnapshotPhase.Writing: progress.Report($"{label}: writing", -1); break;
+                case SnapshotPhase.Writing: progress.ReportBytes($"{label}: writing", value.Done, expectedBytes); break;
             }
         });
         LeftoverPartials.Remove(Path.GetDirectoryName(Path.GetFullPath(path))!);

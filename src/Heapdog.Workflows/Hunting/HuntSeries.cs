@@ -33,7 +33,7 @@ public static class HuntSeries
         var taken = new List<T>(count);
         for (int i = 0; i < count; i++)
         {
-            if (i > 0) await WaitAsync(interval, $"waiting {Format.Duration(interval)} for snapshot {i + 1} of {count}", progress, cancellationToken);
+            if (i > 0) await WaitAsync(interval, $"waiting {DurationText.Format(interval)} for snapshot {i + 1} of {count}", progress, cancellationToken);
             taken.Add(await capture(i));
         }
         return taken;
@@ -84,10 +84,10 @@ public static class HuntSeries
         await using var process = await ProcessAttach.AttachAsync(target, progress, cancellationToken);
         return await CaptureTrackedAsync(process, allocations, count, interval, async (i, stopTracking) =>
         {
-            await SnapshotCapture.CheckCostAsync(process, ProcessAttach.LocalPid(target), directory, force, progress, cancellationToken);
+            var cost = await SnapshotCapture.CheckCostAsync(process, ProcessAttach.LocalPid(target), directory, force, progress, cancellationToken);
             string path = OutputPath.Check(Path.Combine(directory, $"hunt-{process.Pid}-{stamp}-{i + 1}.heapsnapshot"), overwrite: false);
             var taken = await SnapshotCapture.TakeAsync(process, path, collectGarbage: true, overwrite: false, $"snapshot {i + 1} of {count}",
-                progress, cancellationToken, stopTrackingAllocations: stopTracking);
+                progress, cancellationToken, stopTrackingAllocations: stopTracking, expectedBytes: cost.EstimatedFileBytes);
             return taken.Path;
         }, progress, cancellationToken);
     }
