@@ -66,7 +66,7 @@ public static class CliHost
         var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (HelpDefaults.IsHelp(parse)) return HelpDefaults.Write(parse, output);
         bool completing = root.Directives.OfType<SuggestDirective>().FirstOrDefault() is { } suggest && parse.Action == suggest.Action;
-        if (parse.Errors.Count > 0 && !completing)
+        if ((parse.Errors.Count > 0 || UsageError.StrayOption(parse) is not null) && !completing)
         {
             await error.WriteLineAsync($"heapdog: {UsageError.Describe(parse)}");
             return ExitCodes.Usage;

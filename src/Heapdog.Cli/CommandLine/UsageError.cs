@@ -15,8 +15,7 @@ public static class UsageError
     {
         var command = parse.CommandResult.Command;
         string where = command is RootCommand ? "heapdog" : $"heapdog {command.Name}";
-        // An unknown option may have been taken as an argument's value ("analyze --jsn FILE"): it names the mistake.
-        string? dashed = parse.Tokens.FirstOrDefault(t => t.Type == TokenType.Argument && t.Value.Length > 1 && t.Value[0] == '-' && !char.IsAsciiDigit(t.Value[1]))?.Value;
+        string? dashed = StrayOption(parse);
         if (dashed is not null || parse.UnmatchedTokens.Count > 0)
         {
             string token = dashed ?? parse.UnmatchedTokens[0];
@@ -47,6 +46,14 @@ public static class UsageError
             _ => OneLine(error.Message),
         };
     }
+
+    /// <summary>
+    /// An unknown option taken as a command argument ("analyze --jsn FILE", "leaks A B --tpo 3"): the mistake to name,
+    /// even when the arguments accept it as a file name. <c>-</c> alone (stdin) and negative numbers are not options.
+    /// </summary>
+    public static string? StrayOption(ParseResult parse) =>
+        parse.CommandResult.Children.OfType<ArgumentResult>().SelectMany(a => a.Tokens)
+            .FirstOrDefault(t => t.Value.Length > 1 && t.Value[0] == '-' && !char.IsAsciiDigit(t.Value[1]))?.Value;
 
     private static bool IsConversion(ParseError error) =>
         error.Message.StartsWith("Cannot parse argument", StringComparison.Ordinal) || error.Message.Contains("not recognized. Must be one of", StringComparison.Ordinal);
