@@ -135,7 +135,7 @@ public sealed class CaptureInterruptionTests
         HeapdogRun run;
         try
         {
-            run = await HeapdogCommand.RunAsync(dir.Path, ["snapshot", node.Pid.ToString(), "-o", "stalled.heapsnapshot", "--stall-timeout", "3s"],
+            run = await HeapdogCommand.RunAsync(dir.Path, ["snapshot", node.Pid.ToString(), "-o", "stalled.heapsnapshot", "--stall-timeout", "3s", "--verbose"],
                 line =>
                 {
                     if (stopped || !line.Contains("writing", StringComparison.Ordinal)) return;

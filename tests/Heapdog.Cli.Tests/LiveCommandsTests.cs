@@ -66,7 +66,7 @@ public sealed class LiveCommandsTests
         await node.PortAsync();
         using var dir = new TempDirectory();
 
-        var run = await HeapdogCommand.RunAsync(dir.Path, ["snapshot", node.Pid.ToString(), "-o", "killed.heapsnapshot"], line =>
+        var run = await HeapdogCommand.RunAsync(dir.Path, ["snapshot", node.Pid.ToString(), "-o", "killed.heapsnapshot", "--verbose"], line =>
         {
             if (line.Contains("writing", StringComparison.Ordinal)) node.Kill();
         });
