@@ -38,6 +38,10 @@ public sealed class Colours(bool enabled)
         _ => Dim,
     });
 
+    /// <summary>A verdict given by its status's name (<c>growing</c>, as reports write it).</summary>
+    public string ByVerdict(string status, string text) =>
+        Enum.TryParse<VerdictStatus>(status, ignoreCase: true, out var parsed) ? ByVerdict(parsed, text) : text;
+
     private const string Red = "\e[1;31m", Yellow = "\e[33m", Green = "\e[32m", Dim = "\e[2m", Reset = "\e[0m";
 
     private string Paint(string text, string code) => Enabled && text.Length > 0 ? code + text + Reset : text;
