@@ -148,7 +148,7 @@ public sealed class CaptureInterruptionTests
             Signal("CONT", node.Pid);
         }
 
-        stopped.ShouldBeTrue();
+        stopped.ShouldBeTrue(run.Stderr);
         run.ExitCode.ShouldBe(6, run.Stderr);
         run.Stderr.ShouldContain($"heapdog: pid {node.Pid} sent no snapshot data for 3 s (stopped or hung?); gave up, no snapshot was written");
         Directory.GetFileSystemEntries(dir.Path).ShouldBeEmpty();
