@@ -48,9 +48,9 @@ public sealed class LiveTools(McpWorkspace workspace)
             string file = Path.Combine(dir, $"heapdog-{pid}-{Stamp()}.heapsnapshot");
             string path = OutputPath.Check(worker is null ? file : WorkerThreads.FileFor(file, worker), overwrite: false);
             await using var process = await ProcessAttach.AttachAsync(new AttachOptions { Pid = pid }, work, cancellation);
-            var taken = (await ProcessSnapshots.TakeAsync(process, pid, path, worker, force: false, collectGarbage: true, overwrite: false, work, cancellation))[0];
+            var (heap, taken) = (await ProcessSnapshots.TakeAsync(process, pid, path, worker, force: false, collectGarbage: true, overwrite: false, work, cancellation))[0];
             return ReportJson.SerializeCompact(new SnapshotTaken(1, process.Pid, taken.Path, taken.Bytes, taken.NodeCount, taken.EdgeCount,
-                (long)taken.Elapsed.TotalMilliseconds));
+                (long)taken.Elapsed.TotalMilliseconds, heap));
         });
 
     [McpServerTool(Name = "hunt", Destructive = true, Idempotent = false, ReadOnly = false, OpenWorld = false)]

@@ -26,7 +26,7 @@ public sealed class CaptureInterruptionTests
         using var dir = new TempDirectory();
         var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        using (var heapdog = HeapdogProcess.Start(dir.Path, ["snapshot", node.Pid.ToString(), "-o", "first.heapsnapshot"],
+        using (var heapdog = HeapdogProcess.Start(dir.Path, ["snapshot", node.Pid.ToString(), "-o", "first.heapsnapshot", "--verbose"],
                    onStderrLine: line => { if (line.Contains(when, StringComparison.Ordinal)) reached.TrySetResult(); }))
         {
             await reached.Task.WaitAsync(RunLimit);
@@ -54,7 +54,7 @@ public sealed class CaptureInterruptionTests
         int httpPort = await node.PortAsync();
         using var dir = new TempDirectory();
         var writing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using (var heapdog = HeapdogProcess.Start(dir.Path, ["snapshot", node.Pid.ToString(), "-o", "first.heapsnapshot"],
+        using (var heapdog = HeapdogProcess.Start(dir.Path, ["snapshot", node.Pid.ToString(), "-o", "first.heapsnapshot", "--verbose"],
                    onStderrLine: line => { if (line.Contains("writing", StringComparison.Ordinal)) writing.TrySetResult(); }))
         {
             await writing.Task.WaitAsync(RunLimit);
@@ -135,7 +135,7 @@ public sealed class CaptureInterruptionTests
         HeapdogRun run;
         try
         {
-            run = await HeapdogCommand.RunAsync(dir.Path, ["snapshot", node.Pid.ToString(), "-o", "stalled.heapsnapshot", "--stall-timeout", "3s"],
+            run = await HeapdogCommand.RunAsync(dir.Path, ["snapshot", node.Pid.ToString(), "-o", "stalled.heapsnapshot", "--stall-timeout", "3s", "--verbose"],
                 line =>
                 {
                     if (stopped || !line.Contains("writing", StringComparison.Ordinal)) return;
@@ -148,7 +148,7 @@ public sealed class CaptureInterruptionTests
             Signal("CONT", node.Pid);
         }
 
-        stopped.ShouldBeTrue();
+        stopped.ShouldBeTrue(run.Stderr);
         run.ExitCode.ShouldBe(6, run.Stderr);
         run.Stderr.ShouldContain($"heapdog: pid {node.Pid} sent no snapshot data for 3 s (stopped or hung?); gave up, no snapshot was written");
         Directory.GetFileSystemEntries(dir.Path).ShouldBeEmpty();
@@ -175,7 +175,8 @@ public sealed class CaptureInterruptionTests
     private static async Task<HeapdogRun> RunAndSignalAsync(string directory, string[] args, string when, string signal, int? holdTarget = null)
     {
         var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var heapdog = HeapdogProcess.Start(directory, args, onStderrLine: line =>
+        // --verbose: redirected, only then does heapdog name each phase as it starts.
+        using var heapdog = HeapdogProcess.Start(directory, [.. args, "--verbose"], onStderrLine: line =>
         {
             if (!line.Contains(when, StringComparison.Ordinal) || reached.Task.IsCompleted) return;
             if (holdTarget is int held) Signal("STOP", held);

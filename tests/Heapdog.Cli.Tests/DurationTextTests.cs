@@ -28,4 +28,19 @@ public class DurationTextTests
     [InlineData("1..2s")]
     [InlineData("99999999999999999d")]
     public void TryParse_Invalid_ReturnsFalse(string text) => DurationText.TryParse(text, out _).ShouldBeFalse();
+
+    [Theory]
+    [InlineData(500, "500ms")]
+    [InlineData(5_000, "5s")]
+    [InlineData(600_000, "10m")]
+    [InlineData(3_600_000, "1h")]
+    [InlineData(5_400_000, "1h30m")]
+    [InlineData(86_400_000, "1d")]
+    [InlineData(0, "0s")]
+    public void Format_Duration_WritesWhatTryParseReadsBack(long ms, string text)
+    {
+        DurationText.Format(TimeSpan.FromMilliseconds(ms)).ShouldBe(text);
+        DurationText.TryParse(text, out var back).ShouldBeTrue();
+        back.TotalMilliseconds.ShouldBe(ms);
+    }
 }

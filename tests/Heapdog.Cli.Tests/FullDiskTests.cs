@@ -82,7 +82,7 @@ public sealed class FullDiskTests
     [TmpfsFact]
     public async Task Snapshot_DiskFillsDuringTheWrite_Exit8AndNoPartialFile()
     {
-        // Room for part of the snapshot only: --force lifts the refusal of the estimate, and the write itself runs out.
+        // Room for part of the snapshot only: --ignore-headroom lifts the refusal of the estimate, and the write itself runs out.
         using var node = NodeProgram.Inline("const keep = []; for (let i = 0; i < 50000; i++) keep.push({ i, s: 'item ' + i }); " + Idle,
             flags: ["--inspect-port=0"]);
         await node.ReadyAsync();
@@ -90,10 +90,31 @@ public sealed class FullDiskTests
         disk.Fill(leaveBytes: 3L << 19);
         string output = disk.File("app.heapsnapshot");
 
-        var run = await HeapdogCommand.RunAsync(disk.Path, ["snapshot", node.Pid.ToString(), "-o", output, "--force"], timeout: TimeSpan.FromSeconds(90));
+        var run = await HeapdogCommand.RunAsync(disk.Path, ["snapshot", node.Pid.ToString(), "-o", output, "--ignore-headroom"], timeout: TimeSpan.FromSeconds(90));
 
         run.ExitCode.ShouldBe(8, run.Stderr);
         OneErrorLine(run.Stderr).ShouldBe($"heapdog: cannot write {output}: disk full (no space left on the device)");
+        disk.EntriesBesideFiller().ShouldBeEmpty();
+    }
+
+    [TmpfsFact]
+    public async Task Snapshot_CostRefusal_NamesIgnoreHeadroomAndOldForceStillLiftsItWithADeprecation()
+    {
+        using var node = NodeProgram.Inline("const keep = []; for (let i = 0; i < 50000; i++) keep.push({ i, s: 'item ' + i }); " + Idle,
+            flags: ["--inspect-port=0"]);
+        await node.ReadyAsync();
+        using var disk = new SmallTmpfs(4);
+        disk.Fill(leaveBytes: 3L << 19);
+        string output = disk.File("app.heapsnapshot");
+
+        var refused = await HeapdogCommand.RunAsync(disk.Path, ["snapshot", node.Pid.ToString(), "-o", output], timeout: TimeSpan.FromSeconds(90));
+        var forced = await HeapdogCommand.RunAsync(disk.Path, ["snapshot", node.Pid.ToString(), "-o", output, "--force"], timeout: TimeSpan.FromSeconds(90));
+
+        refused.ExitCode.ShouldBe(7, refused.Stderr);
+        refused.Stderr.TrimEnd().ShouldEndWith("; pass --ignore-headroom to take it anyway");
+        // The old meaning still holds for now: the refusal is lifted, with the deprecation, and the write runs out of room.
+        forced.ExitCode.ShouldBe(8, forced.Stderr);
+        forced.Stderr.ShouldContain("going ahead (--force; deprecated for this: use --ignore-headroom, --force will only mean overwrite)");
         disk.EntriesBesideFiller().ShouldBeEmpty();
     }
 

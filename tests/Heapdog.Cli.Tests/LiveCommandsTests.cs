@@ -41,7 +41,7 @@ public sealed class LiveCommandsTests
         var run = await HeapdogCommand.RunAsync(dir.Path, "snapshot", "--pid", node.Pid.ToString(), "-o", "mine.heapsnapshot");
 
         run.ExitCode.ShouldBe(7);
-        run.Stderr.ShouldContain($"heapdog: {dir.File("mine.heapsnapshot")} already exists; choose another name or pass --overwrite");
+        run.Stderr.ShouldContain($"heapdog: {dir.File("mine.heapsnapshot")} already exists; choose another name or pass --force to replace it");
         File.ReadAllText(dir.File("mine.heapsnapshot")).ShouldBe("precious");
         (await node.GetAsync()).ShouldStartWith("ok");
     }
@@ -66,7 +66,7 @@ public sealed class LiveCommandsTests
         await node.PortAsync();
         using var dir = new TempDirectory();
 
-        var run = await HeapdogCommand.RunAsync(dir.Path, ["snapshot", node.Pid.ToString(), "-o", "killed.heapsnapshot"], line =>
+        var run = await HeapdogCommand.RunAsync(dir.Path, ["snapshot", node.Pid.ToString(), "-o", "killed.heapsnapshot", "--verbose"], line =>
         {
             if (line.Contains("writing", StringComparison.Ordinal)) node.Kill();
         });
@@ -183,7 +183,7 @@ public sealed class LiveCommandsTests
     {
         using var dir = new TempDirectory();
 
-        var run = await HeapdogCommand.RunAsync(dir.Path, "demo", "-n", "2", "-i", "1s");
+        var run = await HeapdogCommand.RunAsync(dir.Path, "demo", "--snapshots", "2", "-i", "1s");
 
         run.ExitCode.ShouldBe(0, run.Stderr);
         run.Stdout.ShouldContain("Leak suspects from 2 snapshots");

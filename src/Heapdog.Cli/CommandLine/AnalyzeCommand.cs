@@ -13,8 +13,8 @@ public static class AnalyzeCommand
 {
     public static Command Create(CliContext context)
     {
-        var file = new Argument<FileInfo>("FILE") { Description = "A .heapsnapshot file written by Node, Chrome or Heapdog" };
-        var top = new Option<int>("--top", "-n")
+        var file = new Argument<string>("FILE") { Description = "A heap snapshot written by Node, Chrome or Heapdog " + InputFile.Forms };
+        var top = new Option<int>("--top")
         {
             Description = "How many classes to list in the summary (0 = all)",
             DefaultValueFactory = _ => 25,
@@ -51,17 +51,18 @@ public static class AnalyzeCommand
         if (options.Top < 0) throw new HeapdogException(ErrorKind.BadRequest, "--top must be 0 or more");
         if (options.Objects < 0) throw new HeapdogException(ErrorKind.BadRequest, "--objects must be 0 or more");
         var clock = Stopwatch.StartNew();
-        var snapshot = SnapshotOpener.Read(options.File.FullName, context, cancellation);
+        string path = InputFile.Resolve(options.File);
+        var snapshot = SnapshotOpener.Read(path, context, cancellation);
         var readTime = clock.Elapsed;
         var analysis = SnapshotOpener.Analyze(snapshot, context, cancellation);
         var analyzeTime = clock.Elapsed - readTime;
         context.Progress.Clear();
 
-        var report = AnalyzeResult.Build(analysis, query, options.File.FullName, readTime, analyzeTime);
+        var report = AnalyzeResult.Build(analysis, query, path, readTime, analyzeTime);
         if (options.Json) ReportJson.Write(context.Out, report, HeapdogJsonContext.Default.AnalyzeResult);
         else AnalyzeText.Write(context.Out, report, query);
         return ExitCodes.Success;
     }
 }
 
-public sealed record AnalyzeOptions(FileInfo File, int Top, SummarySort Sort, string? Filter, int Objects, bool Json);
+public sealed record AnalyzeOptions(string File, int Top, SummarySort Sort, string? Filter, int Objects, bool Json);

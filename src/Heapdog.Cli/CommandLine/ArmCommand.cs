@@ -3,6 +3,8 @@ using Heapdog.Inspector;
 using Heapdog.Workflows.Capture;
 using Heapdog.Workflows.Errors;
 using Heapdog.Workflows.Formatting;
+using Heapdog.Workflows.Json;
+using Heapdog.Workflows.Reports.Arm;
 
 namespace Heapdog.Cli.CommandLine;
 
@@ -18,8 +20,10 @@ public static class ArmCommand
     {
         var command = new Command("arm", "Make a running Node process write a heap snapshot by itself when it nears its heap limit");
         var target = new TargetOptions(command);
-        var count = new Option<int>("--count", "-n") { Description = "How many snapshots the process may write (one per near-limit event)", DefaultValueFactory = _ => 1 }.InRange(1, 100);
+        var count = new Option<int>("--count") { Description = "How many snapshots the process may write (one per near-limit event)", DefaultValueFactory = _ => 1 }.InRange(1, 100);
+        var json = new Option<bool>("--json") { Description = "Print what the process was told as JSON (shape in docs/arm.md)" };
         command.Options.Add(count);
+        command.Options.Add(json);
 
         command.SetAction(async (parse, ct) =>
         {
@@ -42,6 +46,16 @@ public static class ArmCommand
             long limit = state.GetProperty("heapLimit").GetInt64();
             string dir = state.GetProperty("directory").GetString()!;
             bool fromFlag = state.GetProperty("diagnosticDir").GetBoolean();
+            // Near the limit the file is about twice the heap limit: warn while there is still time to make room.
+            string local = pid is int p && ProcessAttach.LocalPid(options) is not null ? $"/proc/{p}/root{dir}" : dir;
+            long? free = Directory.Exists(local) ? new DriveInfo(local).AvailableFreeSpace : null;
+            if (free is long f && f < 2 * limit * armedCount)
+                context.Notice($"warning: {dir} has {Format.Size(f)} free; a near-limit snapshot may need about {Format.Size(2 * limit)}");
+            if (parse.GetValue(json))
+            {
+                ReportJson.Write(context.Out, new ArmResult(1, pid, how, armedCount, limit, dir, fromFlag, free), HeapdogJsonContext.Default.ArmResult);
+                return ExitCodes.Success;
+            }
             await context.Out.WriteLineAsync(how switch
             {
                 "flag" => $"pid {pid} was already armed by --heapsnapshot-near-heap-limit={armedCount}; nothing changed.",
@@ -51,11 +65,6 @@ public static class ArmCommand
             await context.Out.WriteLineAsync(
                 $"Snapshots will be written to {dir} ({(fromFlag ? "its --diagnostic-dir" : "its working directory; Node cannot redirect them while it runs, start it with --diagnostic-dir=DIR to choose")}), " +
                 $"named Heap.<date>.<time>.{pid}.0.<seq>.heapsnapshot.");
-
-            // Near the limit the file is about twice the heap limit: warn while there is still time to make room.
-            string local = pid is int p && ProcessAttach.LocalPid(options) is not null ? $"/proc/{p}/root{dir}" : dir;
-            if (Directory.Exists(local) && new DriveInfo(local).AvailableFreeSpace is long free && free < 2 * limit * armedCount)
-                await context.Error.WriteLineAsync($"heapdog: warning: {dir} has {Format.Size(free)} free; a near-limit snapshot may need about {Format.Size(2 * limit)}");
             return ExitCodes.Success;
         });
         return command;

@@ -10,20 +10,48 @@ public sealed class CliContext : IWorkProgress
     {
         Out = output;
         Error = error;
+        // Progress is drawn only on a terminal: redirected, stderr carries warnings and errors alone.
         Progress = new StatusLine(error, interactive: ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected);
+        Colours = Colours.ForConsoleOutput(output);
     }
 
     public TextWriter Out { get; }
     public TextWriter Error { get; }
     public StatusLine Progress { get; }
 
+    /// <summary>Severity and verdict colours for <see cref="Out"/> (none when redirected or with NO_COLOR).</summary>
+    public Colours Colours { get; }
+
+    /// <summary>Set by <c>--quiet</c>: no progress, no notes; warnings and errors are still printed.</summary>
+    public bool Quiet
+    {
+        get;
+        set
+        {
+            field = value;
+            if (value) Progress.Enabled = false;
+        }
+    }
+
     void IWorkProgress.Report(string phase, double fraction) => Progress.Report(phase, fraction);
 
-    /// <summary>Warnings and notes go to stderr as <c>heapdog: LINE</c>, below a cleared status line.</summary>
+    void IWorkProgress.ReportBytes(string phase, long done, long total) => Progress.ReportBytes(phase, done, total);
+
+    /// <summary>Warnings and notes go to stderr as <c>heapdog: LINE</c>, below a cleared status line; with
+    /// <c>--quiet</c> only warnings do.</summary>
     public void Notice(string line)
     {
+        if (Quiet && !line.StartsWith("warning", StringComparison.Ordinal)) return;
         Progress.Clear();
         Error.WriteLine("heapdog: " + line);
+    }
+
+    /// <summary>A line for the user that is neither a result nor a warning (what a command is doing); not with <c>--quiet</c>.</summary>
+    public void Info(string line)
+    {
+        if (Quiet) return;
+        Progress.Clear();
+        Error.WriteLine(line);
     }
 
     public void Clear() => Progress.Clear();

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Completions;
 using System.Runtime.InteropServices;
 using Heapdog.Workflows.Errors;
 
@@ -16,6 +17,13 @@ public static class CliHost
         Recursive = true,
     };
 
+    /// <summary>Progress and notes off; warnings, errors and results still print.</summary>
+    public static readonly Option<bool> Quiet = new("--quiet", "-q")
+    {
+        Description = "Print no progress and no notes on stderr (warnings, errors and results still print)",
+        Recursive = true,
+    };
+
     /// <summary>Global, as the files it concerns are whatever the command opens (docs/cli.md, "File modes").</summary>
     public static readonly Option<bool> FixModes = new("--fix-modes")
     {
@@ -28,6 +36,7 @@ public static class CliHost
         var root = new RootCommand("Heapdog: find what keeps a Node.js process's memory growing.");
         root.Options.Add(Verbose);
         root.Options.Add(FixModes);
+        root.Options.Add(Quiet);
         root.Subcommands.Add(AnalyzeCommand.Create(context));
         root.Subcommands.Add(WatchCommand.Create(context));
         root.Subcommands.Add(ServeCommand.Create(context));
@@ -57,15 +66,16 @@ public static class CliHost
         var root = BuildRoot(context);
         // No response files: "@123" is how users write object ids.
         var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
-        if (parse.Errors.Count > 0)
+        if (HelpDefaults.IsHelp(parse)) return HelpDefaults.Write(parse, output);
+        bool completing = root.Directives.OfType<SuggestDirective>().FirstOrDefault() is { } suggest && parse.Action == suggest.Action;
+        if ((parse.Errors.Count > 0 || UsageError.StrayOption(parse) is not null) && !completing)
         {
-            foreach (var e in parse.Errors)
-                await error.WriteLineAsync($"heapdog: {e.Message}");
-            await error.WriteLineAsync("Run 'heapdog --help' for usage.");
+            await error.WriteLineAsync($"heapdog: {UsageError.Describe(parse)}");
             return ExitCodes.Usage;
         }
 
         context.Progress.LogPhaseTimes = parse.GetValue(Verbose);
+        context.Quiet = parse.GetValue(Quiet);
         // Not disposed: a signal handler already running when the command ends may still cancel it.
         var cts = new CancellationTokenSource();
         // SIGTERM (systemd, kill, a container stop) cancels exactly like Ctrl-C, so the partial file is removed and the

@@ -16,7 +16,7 @@ public static class DemoCommand
     public static Command Create(CliContext context)
     {
         var command = new Command("demo", "Start a small leaking Node service, hunt its leak, print the report and stop it");
-        var snapshots = new Option<int>("--snapshots", "-n") { Description = "How many snapshots", DefaultValueFactory = _ => 3 }.InRange(HuntSeries.MinSnapshots, HuntSeries.MaxSnapshots);
+        var snapshots = new Option<int>("--snapshots") { Description = "How many snapshots", DefaultValueFactory = _ => 3 }.InRange(HuntSeries.MinSnapshots, HuntSeries.MaxSnapshots);
         var interval = new Option<string>("--interval", "-i") { Description = "Time between snapshots", DefaultValueFactory = _ => "10s" }.DurationInRange(TimeSpan.FromMilliseconds(100), TimeSpan.FromDays(1));
         var json = new Option<bool>("--json") { Description = "Print the report as JSON" };
         var keep = new Option<string?>("--keep") { Description = "Keep the snapshots in this directory" };
@@ -79,7 +79,7 @@ public static class DemoCommand
             string? line = await service.StandardOutput.ReadLineAsync(ct).AsTask().WaitAsync(TimeSpan.FromSeconds(15), ct);
             if (line is null || !line.StartsWith("port ", StringComparison.Ordinal))
                 throw new HeapdogException(ErrorKind.ProcessUnavailable, "the demo service did not start");
-            await context.Error.WriteLineAsync($"Demo service running as pid {service.Id} on http://127.0.0.1:{line[5..]}/ (it sends itself requests and leaks).");
+            context.Info($"Demo service running as pid {service.Id} on http://127.0.0.1:{line[5..]}/ (it sends itself requests and leaks).");
             return await HuntCommand.RunAsync(new AttachOptions { Pid = service.Id }, parse.GetValue(snapshots), wait,
                 parse.GetValue(json), parse.GetValue(keep), force: false, context, ct);
         }
@@ -90,7 +90,7 @@ public static class DemoCommand
                 service.Kill(entireProcessTree: true);
                 await service.WaitForExitAsync(CancellationToken.None);
             }
-            await context.Error.WriteLineAsync($"Demo service (pid {service.Id}) stopped.");
+            context.Info($"Demo service (pid {service.Id}) stopped.");
         }
     }
 }

@@ -13,9 +13,9 @@ public static class DiffCommand
 {
     public static Command Create(CliContext context)
     {
-        var baseFile = new Argument<FileInfo>("BASE") { Description = "The earlier snapshot" };
-        var targetFile = new Argument<FileInfo>("TARGET") { Description = "A later snapshot of the same process" };
-        var top = new Option<int>("--top", "-n") { Description = "How many classes to list (0 = all)", DefaultValueFactory = _ => 25 }.InRange(0, OptionRange.MaxListed);
+        var baseFile = new Argument<string>("BASE") { Description = "The earlier snapshot " + InputFile.Forms };
+        var targetFile = new Argument<string>("TARGET") { Description = "A later snapshot of the same process " + InputFile.Forms };
+        var top = new Option<int>("--top") { Description = "How many classes to list (0 = all)", DefaultValueFactory = _ => 25 }.InRange(0, OptionRange.MaxListed);
         var sort = new Option<DiffSort>("--sort") { Description = "Column to sort by, largest change first (name sorts A→Z)", DefaultValueFactory = _ => DiffSort.SizeDelta };
         var filter = new Option<string?>("--filter") { Description = "Only classes whose name contains this text (case-insensitive)" };
         var json = new Option<bool>("--json") { Description = "Print the result as JSON (schema in docs/diff.md)" };
@@ -34,8 +34,10 @@ public static class DiffCommand
     public static int Run(CliContext context, DiffOptions options, CancellationToken cancellation)
     {
         if (options.Top < 0) throw new HeapdogException(ErrorKind.BadRequest, "--top must be 0 or more");
-        var @base = Digest(context, options.Base.FullName, cancellation);
-        var target = Digest(context, options.Target.FullName, cancellation);
+        string basePath = InputFile.Resolve(options.Base), targetPath = InputFile.Resolve(options.Target);
+        SnapshotOpener.CheckStdinOnce([basePath, targetPath]);
+        var @base = Digest(context, basePath, cancellation);
+        var target = Digest(context, targetPath, cancellation);
         context.Progress.Clear();
         var query = new DiffQuery(options.Top, options.Sort, options.Filter);
         var report = DiffResult.Build(@base, target, query);
@@ -49,4 +51,4 @@ public static class DiffCommand
         SnapshotDigest.Create(SnapshotOpener.Open(path, context, cancellation), path);
 }
 
-public sealed record DiffOptions(FileInfo Base, FileInfo Target, int Top, DiffSort Sort, string? Filter, bool Json);
+public sealed record DiffOptions(string Base, string Target, int Top, DiffSort Sort, string? Filter, bool Json);

@@ -13,7 +13,7 @@ public static class DominatorsCommand
 {
     public static Command Create(CliContext context)
     {
-        var file = new Argument<FileInfo>("FILE") { Description = "A .heapsnapshot file" };
+        var file = new Argument<string>("FILE") { Description = "A heap snapshot " + InputFile.Forms };
         var depth = new Option<int>("--depth") { Description = "How many levels below the root", DefaultValueFactory = _ => 3 }.InRange(1, 100);
         var width = new Option<int>("--width") { Description = "How many children per object, largest first", DefaultValueFactory = _ => 5 }.InRange(1, 1000);
         var json = new Option<bool>("--json") { Description = "Print the result as JSON (schema in docs/dominators.md)" };
@@ -26,14 +26,15 @@ public static class DominatorsCommand
         return command;
     }
 
-    public static int Run(CliContext context, FileInfo file, int depth, int width, bool json, CancellationToken cancellation)
+    public static int Run(CliContext context, string file, int depth, int width, bool json, CancellationToken cancellation)
     {
         if (depth < 1 || width < 1) throw new HeapdogException(ErrorKind.BadRequest, "--depth and --width must be 1 or more");
-        var a = SnapshotOpener.Open(file.FullName, context, cancellation);
+        string path = InputFile.Resolve(file);
+        var a = SnapshotOpener.Open(path, context, cancellation);
         context.Progress.Clear();
         var report = DominatorsResult.Build(a, a.RootOrdinal, depth, width);
         if (json) ReportJson.Write(context.Out, report, HeapdogJsonContext.Default.DominatorsResult);
-        else Write(context.Out, report, file.FullName);
+        else Write(context.Out, report, path);
         return ExitCodes.Success;
     }
 

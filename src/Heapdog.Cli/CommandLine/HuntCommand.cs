@@ -29,7 +29,7 @@ public static class HuntCommand
         var interval = new Option<string>("--interval", "-i") { Description = "Time between snapshots (30s, 2m)", DefaultValueFactory = _ => "30s" }.DurationInRange(TimeSpan.FromMilliseconds(100), TimeSpan.FromDays(1));
         var json = new Option<bool>("--json") { Description = "Print the report as JSON (same shape as heapdog leaks --json)" };
         var keep = new Option<string?>("--keep") { Description = "Keep the snapshots in this directory (created if missing)" };
-        var force = new Option<bool>("--force") { Description = "Take the snapshots even if the target's memory headroom or the disk looks too small" };
+        var force = new Option<bool>(SnapshotCapture.IgnoreHeadroom, "--force") { Description = "Take the snapshots even if the target's memory headroom or the disk looks too small (--force: its old name)" };
         command.Options.Add(snapshots);
         command.Options.Add(interval);
         command.Options.Add(json);
@@ -48,6 +48,9 @@ public static class HuntCommand
 
         command.SetAction(async (parse, ct) =>
         {
+            // The old spelling still works: --force is "overwrite" everywhere else (docs/cli.md, "--force").
+            if (parse.GetResult(force)?.IdentifierToken?.Value == "--force")
+                context.Notice($"warning: hunt --force is deprecated, use {SnapshotCapture.IgnoreHeadroom} (it means the same)");
             var every = DurationText.Parse(parse.GetValue(interval)!, "--interval");
             await using var reached = await target.OpenAsync(parse, context, ct);
             return await RunAsync(reached.Options, parse.GetValue(snapshots), every, parse.GetValue(json), parse.GetValue(keep), parse.GetValue(force),
@@ -77,7 +80,7 @@ public static class HuntCommand
         }
 
         if (allocations)
-            await context.Error.WriteLineAsync("heapdog: allocation tracking slows the target's every allocation until the last snapshot (docs/hunt.md)");
+            context.Notice("allocation tracking slows the target's every allocation until the last snapshot (docs/hunt.md)");
         try
         {
             var paths = await HuntSeries.CaptureFilesAsync(options, count, interval, directory, force, context, cancellationToken, allocations, worker);
@@ -88,7 +91,7 @@ public static class HuntCommand
             // The target's scripts, and their maps, are read through its /proc/PID/root: a container's own files.
             var maps = SourceMapResolver.ForProcess(ProcessAttach.LocalPid(options));
             if (json) ReportJson.Write(context.Out, LeaksResult.Build(report, 10, clock.Elapsed, maps), HeapdogJsonContext.Default.LeaksResult);
-            else new LeaksText(report, 10, clock.Elapsed, maps).Write(context.Out);
+            else new LeaksText(report, 10, clock.Elapsed, maps).Write(context.Out, context.Colours);
             return ExitCodes.Success;
         }
         finally

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Heapdog.Cli.Output;
 using Heapdog.Workflows.Importing;
 using Heapdog.Workflows.Json;
 using Heapdog.Workflows.Reports.Import;
@@ -28,13 +29,13 @@ public static class ImportCommand
         {
             var result = SeriesImport.Run(parse.GetValue(files) ?? [], parse.GetValue(name), parse.GetValue(db), parse.GetValue(interval));
             if (parse.GetValue(json)) ReportJson.Write(context.Out, result, HeapdogJsonContext.Default.ImportResult);
-            else WriteText(context.Out, result);
+            else WriteText(context.Out, result, context.Colours);
             return ExitCodes.Success;
         });
         return command;
     }
 
-    private static void WriteText(TextWriter o, ImportResult result)
+    private static void WriteText(TextWriter o, ImportResult result, Colours colours)
     {
         foreach (var f in result.Files)
             o.WriteLine($"{f.Path}: {f.Samples} sample(s) from {f.Lines} line(s) ({(f.Formats.Count > 0 ? string.Join(", ", f.Formats) : "no records")}), {f.Skipped} skipped");
@@ -42,7 +43,7 @@ public static class ImportCommand
         foreach (var p in result.Processes)
         {
             o.WriteLine($"{p.Name}{(p.Pid is { } pid ? $" (pid {pid})" : "")}: {p.Samples} sample(s), {p.First} to {p.Last}");
-            o.WriteLine($"    {p.Verdict.Text}");
+            o.WriteLine($"    {colours.ByVerdict(p.Verdict.Status, p.Verdict.Text)}");
         }
         o.WriteLine();
         o.WriteLine($"Stored in {result.Db}; to see them charted: heapdog serve --db '{result.Db}'");

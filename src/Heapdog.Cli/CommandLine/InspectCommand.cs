@@ -14,7 +14,7 @@ public static class InspectCommand
 {
     public static Command Create(CliContext context)
     {
-        var file = new Argument<FileInfo>("FILE") { Description = "A .heapsnapshot file" };
+        var file = new Argument<string>("FILE") { Description = "A heap snapshot " + InputFile.Forms };
         var id = new Argument<string>("ID") { Description = "The object's id, as @123 or 123" };
         var limit = new Option<int>("--limit") { Description = "How many edges and retainers to list (0 = all)", DefaultValueFactory = _ => 50 }.InRange(0, OptionRange.MaxListed);
         var json = new Option<bool>("--json") { Description = "Print the result as JSON (schema in docs/inspect.md)" };
@@ -27,13 +27,14 @@ public static class InspectCommand
         return command;
     }
 
-    public static int Run(CliContext context, FileInfo file, string idText, int limit, bool json, CancellationToken cancellation)
+    public static int Run(CliContext context, string file, string idText, int limit, bool json, CancellationToken cancellation)
     {
         if (limit < 0) throw new HeapdogException(ErrorKind.BadRequest, "--limit must be 0 or more");
         ObjectId.Parse(idText);
-        var a = SnapshotOpener.Open(file.FullName, context, cancellation);
+        string path = InputFile.Resolve(file);
+        var a = SnapshotOpener.Open(path, context, cancellation);
         context.Progress.Clear();
-        var report = InspectResult.Build(a, file.FullName, idText, limit);
+        var report = InspectResult.Build(a, path, idText, limit);
         if (json) ReportJson.Write(context.Out, report, HeapdogJsonContext.Default.InspectResult);
         else Write(context.Out, report);
         return ExitCodes.Success;

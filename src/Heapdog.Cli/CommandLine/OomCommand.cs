@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Heapdog.Cli.Output;
 using Heapdog.Monitoring.Oom;
 using Heapdog.Workflows.Formatting;
 using Heapdog.Workflows.Json;
@@ -25,16 +26,16 @@ public static class OomCommand
             DateTimeOffset? from = parse.GetValue(since) is { } s ? OomSearch.ParseSince(s) : null;
             var (reads, findings, skipped) = await OomSearch.RunAsync(parse.GetValue(logs) ?? [], parse.GetValue(db), from, ct);
             foreach (var r in reads)
-                if (r.Note is { } note) context.Error.WriteLine("heapdog: " + note);
+                if (r.Note is { } note) context.Notice(note);
 
             if (parse.GetValue(json)) ReportJson.Write(context.Out, OomResult.Build(reads, findings, skipped), HeapdogJsonContext.Default.OomResult);
-            else WriteText(context.Out, reads, findings, skipped);
+            else WriteText(context.Out, reads, findings, skipped, context.Colours);
             return ExitCodes.Success;
         });
         return command;
     }
 
-    private static void WriteText(TextWriter o, IReadOnlyList<OomSources.SourceRead> reads, IReadOnlyList<OomFinding> findings, int skipped)
+    private static void WriteText(TextWriter o, IReadOnlyList<OomSources.SourceRead> reads, IReadOnlyList<OomFinding> findings, int skipped, Colours colours)
     {
         if (findings.Count == 0) o.WriteLine("No OOM deaths found.");
         foreach (var f in findings)
@@ -57,7 +58,7 @@ public static class OomCommand
             foreach (var snap in e.Snapshots) o.WriteLine("    snapshot written near the heap limit: " + snap);
             if (f.Process is { } p)
             {
-                o.WriteLine($"    watched as {p.Name} (started {Format.Iso(p.StartTimeMs)}): {f.Verdict?.Text ?? "no verdict"}");
+                o.WriteLine($"    watched as {p.Name} (started {Format.Iso(p.StartTimeMs)}): {(f.Verdict is { } verdict ? colours.ByVerdict(verdict.Status, verdict.Text) : "no verdict")}");
                 foreach (var s in f.LastSamples)
                     o.WriteLine($"      {Format.Iso(s.TimeMs)}  rss {Format.Size(s.Rss)}  js heap {(s.HeapUsed >= 0 ? Format.Size(s.HeapUsed) : s.V8Heap >= 0 ? Format.Size(s.V8Heap) : "-")}  native {(s.Native >= 0 ? Format.Size(s.Native) : "-")}");
                 foreach (var snap in f.Snapshots) o.WriteLine($"    snapshot taken {Format.Iso(snap.TimeMs)}: {snap.Detail}");

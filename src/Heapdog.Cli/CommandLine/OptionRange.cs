@@ -69,13 +69,5 @@ public static class OptionRange
     }
 
     private static string DurationMessage(string name, TimeSpan min, TimeSpan max, string token) =>
-        $"{name} must be a duration between {Short(min)} and {Short(max)} (e.g. 500ms, 30s, 5m, 1h), got '{token}'";
-
-    /// <summary>A limit as the user would type it: 100ms, 1s, 30d.</summary>
-    private static string Short(TimeSpan t) =>
-        t.Ticks % TimeSpan.TicksPerDay == 0 ? $"{t.TotalDays:0}d"
-        : t.Ticks % TimeSpan.TicksPerHour == 0 ? $"{t.TotalHours:0}h"
-        : t.Ticks % TimeSpan.TicksPerMinute == 0 ? $"{t.TotalMinutes:0}m"
-        : t.Ticks % TimeSpan.TicksPerSecond == 0 ? $"{t.TotalSeconds:0}s"
-        : $"{t.TotalMilliseconds:0}ms";
+        $"{name} must be a duration between {DurationText.Format(min)} and {DurationText.Format(max)} (e.g. 500ms, 30s, 5m, 1h), got '{token}'";
 }

@@ -13,7 +13,7 @@ public static class PathsCommand
 {
     public static Command Create(CliContext context)
     {
-        var file = new Argument<FileInfo>("FILE") { Description = "A .heapsnapshot file" };
+        var file = new Argument<string>("FILE") { Description = "A heap snapshot " + InputFile.Forms };
         var id = new Argument<string>("ID") { Description = "The object's id, as @123 or 123" };
         var k = new Option<int>("-k") { Description = "How many paths (each through a different direct retainer)", DefaultValueFactory = _ => 5 }.InRange(1, 1000);
         var ignore = new Option<string[]>("--ignore") { Description = "Objects to cut out of every path (as DevTools' 'ignore this retainer'); repeatable", AllowMultipleArgumentsPerToken = true };
@@ -29,14 +29,15 @@ public static class PathsCommand
         return command;
     }
 
-    public static int Run(CliContext context, FileInfo file, string idText, int k, string[] ignore, bool json, CancellationToken cancellation)
+    public static int Run(CliContext context, string file, string idText, int k, string[] ignore, bool json, CancellationToken cancellation)
     {
         if (k < 1) throw new HeapdogException(ErrorKind.BadRequest, "-k must be 1 or more");
         ObjectId.Parse(idText);
         foreach (var i in ignore) ObjectId.Parse(i);
-        var a = SnapshotOpener.Open(file.FullName, context, cancellation);
+        string path = InputFile.Resolve(file);
+        var a = SnapshotOpener.Open(path, context, cancellation);
         context.Progress.Clear();
-        var report = PathsResult.Build(a, file.FullName, idText, k, ignore, cancellation);
+        var report = PathsResult.Build(a, path, idText, k, ignore, cancellation);
         if (json) ReportJson.Write(context.Out, report, HeapdogJsonContext.Default.PathsResult);
         else Write(context.Out, report);
         return ExitCodes.Success;

@@ -26,12 +26,14 @@ public static class SampleCommand
         var interval = new Option<int>("--interval") { Description = "Average bytes between samples (smaller: more detail, more cost)", DefaultValueFactory = _ => HeapSampler.DefaultInterval }.InRange(1024, 64 * 1024 * 1024);
         var top = new Option<int>("--top") { Description = "How many allocation sites to list", DefaultValueFactory = _ => 20 }.InRange(1, OptionRange.MaxListed);
         var json = new Option<bool>("--json") { Description = "Print the result as JSON (see docs/sample.md)" };
-        var overwrite = new Option<bool>("--overwrite") { Description = "Replace the output file if it exists" };
+        var force = OverwriteOption.Create("Replace the output file if it exists");
+        var overwrite = OverwriteOption.Deprecated();
         command.Options.Add(duration);
         command.Options.Add(output);
         command.Options.Add(interval);
         command.Options.Add(top);
         command.Options.Add(json);
+        command.Options.Add(force);
         command.Options.Add(overwrite);
 
         command.SetAction(async (parse, ct) =>
@@ -43,7 +45,7 @@ public static class SampleCommand
             if (bytesPerSample is < 1024 or > 64 * 1024 * 1024)
                 throw new HeapdogException(ErrorKind.BadRequest, $"--interval must be between 1024 and 67108864 bytes, got {bytesPerSample}");
             int limit = Math.Max(1, parse.GetValue(top));
-            bool replace = parse.GetValue(overwrite);
+            bool replace = OverwriteOption.Read(parse, force, overwrite, context);
             string path = OutputPath.Check(parse.GetValue(output) ?? OutputPath.Default(options.Pid, ".heapprofile"), replace);
 
             SampledHeap sampled;

@@ -43,10 +43,11 @@ public static class ServeCommand
         };
         var cert = new Option<string?>("--cert") { Description = "TLS certificate (PEM) for https:// URLs, e.g. --urls https://0.0.0.0:7443 (with --key)" };
         var key = new Option<string?>("--key") { Description = "The private key (PEM) of --cert" };
+        var json = new Option<bool>("--json") { Description = "Print the startup information (addresses, URL to open, store, pid) as JSON (shape in docs/serve.md)" };
         var loaded = new Option<int>("--loaded") { Description = "Analysed snapshots kept in memory at once", DefaultValueFactory = _ => 2 }.InRange(1, 64);
 
         var command = new Command("serve", "The dashboard: watch Node processes and analyse snapshots, with a web UI, a JSON API and /metrics");
-        foreach (var o in new Option[] { urls, db, store, pids, pm2, interval, snapshots, maxUpload, loaded, runtime, allowedHosts, noToken, cert, key }) command.Options.Add(o);
+        foreach (var o in new Option[] { urls, db, store, pids, pm2, interval, snapshots, maxUpload, loaded, runtime, allowedHosts, noToken, cert, key, json }) command.Options.Add(o);
         command.SetAction((parse, ct) =>
         {
             var urlList = parse.GetValue(urls) is { Length: > 0 } given ? given : [DefaultUrl];
@@ -104,7 +105,7 @@ public static class ServeCommand
                     DiscoverEvery = TimeSpan.FromSeconds(10),
                 },
             };
-            return DashboardServer.RunAsync(options, context.Out, context.Error, ct);
+            return DashboardServer.RunAsync(options, context.Out, context.Error, ct, parse.GetValue(json));
         });
         return command;
     }

@@ -68,7 +68,7 @@ public static class WatchCommand
             var listeners = new List<IWatchListener>();
             Watcher? watcher = null;
             bool live = !asJson && ReferenceEquals(context.Out, Console.Out) && !Console.IsOutputRedirected;
-            if (live) listeners.Add(new WatchLiveView(context.Out, () => watcher!.Tracks, $"heapdog watch ({dbPath})"));
+            if (live) listeners.Add(new WatchLiveView(context.Out, () => watcher!.Tracks, $"heapdog watch ({dbPath})", context.Colours));
             else if (!asJson) listeners.Add(new WatchPlainLog(context.Out));
             var actions = hooks.Build(parse, store, context.Error, probe);
             if (actions is not null) listeners.Add(actions);
@@ -96,12 +96,12 @@ public static class WatchCommand
         if (missing.Count > 0)
             throw new HeapdogException(ErrorKind.ProcessUnavailable, $"no such process: {string.Join(", ", missing)} (not running, or not readable in /proc)");
         if (watcher.Tracks.Count == 0 && mode == TargetMode.Pm2)
-            context.Error.WriteLine("heapdog: pm2 lists no running app yet; waiting for one");
+            context.Notice("pm2 lists no running app yet; waiting for one");
         if (watcher.Tracks.Count == 0 && mode == TargetMode.All)
-            context.Error.WriteLine("heapdog: no Node process found yet; looking again every 30 s");
+            context.Notice("no Node process found yet; looking again every 30 s");
         if (asJson && options.Duration is null)
-            context.Error.WriteLine("heapdog: --json prints its report when the watch ends (Ctrl+C or --duration)");
-        if (!live) context.Progress.Report($"watching {watcher.Tracks.Count} process(es) every {Format.Duration(every)}, store {dbPath}", -1);
+            context.Notice("--json prints its report when the watch ends (Ctrl+C or --duration)");
+        if (!live) context.Progress.Report($"watching {watcher.Tracks.Count} process(es) every {DurationText.Format(every)}, store {dbPath}", -1);
 
         try
         {
@@ -115,11 +115,11 @@ public static class WatchCommand
         if (actions is not null) await actions.DrainAsync();
         context.Progress.Clear();
         if (asJson) ReportJson.Write(context.Out, WatchResult.Build(store.Path, options, watcher.Tracks), HeapdogJsonContext.Default.WatchResult);
-        else WriteSummary(context.Out, watcher.Tracks);
+        else WriteSummary(context.Out, watcher.Tracks, context.Colours);
         return ExitCodes.Success;
     }
 
-    private static void WriteSummary(TextWriter output, IReadOnlyList<ProcessTrack> tracks)
+    private static void WriteSummary(TextWriter output, IReadOnlyList<ProcessTrack> tracks, Colours colours)
     {
         output.WriteLine();
         var table = new TextTable(("PID", true), ("NAME", false), ("SAMPLES", true), ("RSS", true), ("GROWTH", false), ("VERDICT", false));
@@ -128,7 +128,7 @@ public static class WatchCommand
             table.AddRow(t.Process.Identity.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture), t.Process.Pm2Name ?? t.Process.Name,
                 Format.Count(t.SamplesWritten), t.Last is { } s ? Format.Size(s.Rss) : "-",
                 t.Verdict is { } v ? Monitoring.Analysis.VerdictAnalyzer.Name(v.Growth) : "-",
-                (t.Exited ? "exited; " : "") + (t.Verdict?.Text ?? "no samples"));
+                (t.Exited ? "exited; " : "") + (t.Verdict is { } verdict ? colours.ByVerdict(verdict.Status, verdict.Text) : "no samples"));
         }
         table.Write(output);
     }

@@ -8,7 +8,7 @@ namespace Heapdog.Cli.Output;
 
 /// <summary>The live terminal view: the whole table redrawn in place each round (processes, memory now, an RSS
 /// sparkline, the verdict). Used only when stdout is a terminal.</summary>
-public sealed class WatchLiveView(TextWriter writer, Func<IReadOnlyList<ProcessTrack>> tracks, string header) : IWatchListener
+public sealed class WatchLiveView(TextWriter writer, Func<IReadOnlyList<ProcessTrack>> tracks, string header, Colours colours) : IWatchListener
 {
     private const int SparkWidth = 24;
 
@@ -32,7 +32,7 @@ public sealed class WatchLiveView(TextWriter writer, Func<IReadOnlyList<ProcessT
                 layout is null || layout.Native < 0 ? "-" : Format.Size(layout.Native),
                 s is null || s.CpuPercent < 0 ? "-" : s.CpuPercent.ToString("0.0", CultureInfo.InvariantCulture) + " %",
                 Sparkline.Render(spark.ToArray()),
-                Truncate(verdict, Math.Max(20, SafeWidth() - 100)));
+                t.Verdict is { } status && !t.Exited ? colours.ByVerdict(status.Status, Truncate(verdict, Math.Max(20, SafeWidth() - 100))) : Truncate(verdict, Math.Max(20, SafeWidth() - 100)));
         }
         var text = new StringWriter();
         text.WriteLine($"{header}  round {round.Number + 1}, {Format.Iso(round.TimeMs)}  (Ctrl+C to stop)");

@@ -13,7 +13,8 @@ public static class AnalyzeText
     {
         var st = r.Statistics;
         output.WriteLine($"Heap snapshot {r.File}");
-        output.WriteLine($"  file {Format.Size(r.FileSize)}, {Format.Count(r.NodeCount)} nodes, {Format.Count(r.EdgeCount)} edges, total heap {Format.Size(r.TotalSize)}");
+        // No file size for stdin or a gzipped file (-1): the decompressed bytes are no file's.
+        output.WriteLine($"  {(r.FileSize >= 0 ? $"file {Format.Size(r.FileSize)}" : "streamed")}, {Format.Count(r.NodeCount)} nodes, {Format.Count(r.EdgeCount)} edges, total heap {Format.Size(r.TotalSize)}");
         output.WriteLine($"  read in {Format.Duration(TimeSpan.FromMilliseconds(r.Timings.ReadMs))}, analysed in {Format.Duration(TimeSpan.FromMilliseconds(r.Timings.AnalyzeMs))}");
         output.WriteLine();
         output.WriteLine("Statistics");

@@ -1,3 +1,4 @@
+using Heapdog.Cli.Output;
 using Heapdog.Leaks;
 using Heapdog.Snapshot.Comparison;
 using Heapdog.Workflows.Formatting;
@@ -20,8 +21,10 @@ public sealed class LeaksText(LeakReport report, int top, TimeSpan elapsed, Sour
 
     private IEnumerable<Suspect> Shown => top > 0 ? report.Suspects.Take(top) : report.Suspects;
 
-    public void Write(TextWriter output)
+    /// <summary>Writes the report; severities are coloured by <paramref name="colours"/> (none by default).</summary>
+    public void Write(TextWriter output, Colours? colours = null)
     {
+        colours ??= Colours.None;
         output.WriteLine($"Leak suspects from {report.Snapshots.Count} snapshots of one process (oldest first)");
         foreach (var s in report.Snapshots)
             output.WriteLine($"  {s.Source}  heap {Format.Size(s.TotalSize)}, {Format.Count(s.NodeCount)} nodes");
@@ -41,7 +44,7 @@ public sealed class LeaksText(LeakReport report, int top, TimeSpan elapsed, Sour
         foreach (var s in Shown)
         {
             rank++;
-            output.WriteLine($"{rank}. {s.Severity.ToString().ToUpperInvariant()}  {LeaksResult.KindName(s.Kind)}  {s.Title}");
+            output.WriteLine($"{rank}. {colours.BySeverity(s.Severity, s.Severity.ToString().ToUpperInvariant())}  {LeaksResult.KindName(s.Kind)}  {s.Title}");
             var mapped = LeaksResult.MapLocation(s, _maps);
             output.WriteLine($"   {LeaksResult.Explain(s, mapped)}");
             if (s.Counts is { } counts) output.WriteLine($"   growth:       {string.Join(" → ", counts.Select(Format.Count))} {s.CountUnit}");

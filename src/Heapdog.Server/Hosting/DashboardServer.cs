@@ -11,6 +11,7 @@ using Heapdog.Server.Metrics;
 using Heapdog.Server.Processes;
 using Heapdog.Server.Snapshots;
 using Heapdog.Workflows.Json;
+using Heapdog.Workflows.Reports.Serve;
 using Heapdog.Workflows.Monitoring;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -28,20 +29,24 @@ namespace Heapdog.Server.Hosting;
 /// </summary>
 public static class DashboardServer
 {
-    public static async Task RunAsync(ServeOptions options, TextWriter output, TextWriter error, CancellationToken ct)
+    /// <summary>Serves until <paramref name="ct"/> is cancelled. Once listening it prints one line on stdout, or with
+    /// <paramref name="json"/> one <see cref="ServeResult"/> document, and the URL to open on stderr.</summary>
+    public static async Task RunAsync(ServeOptions options, TextWriter output, TextWriter error, CancellationToken ct, bool json = false)
     {
         await using var host = await DashboardHost.StartAsync(options, error, ct);
-        await output.WriteLineAsync($"heapdog serve: {string.Join(", ", host.Urls)}  (store {host.StorePath}, snapshots {host.SnapshotsDirectory}, " +
-            $"watching {host.Watching} process(es){(WebUiFiles.Available ? "" : "; no web UI in this build")})");
+        // The token is shown only when it was made up now: one from HEAPDOG_TOKEN stays in the environment.
+        string? shown = options.Token is null ? null : options.TokenGenerated ? options.Token : "$HEAPDOG_TOKEN";
+        string[] open = shown is null ? [] : [.. host.Urls.Select(url => $"{url}/?{TokenGate.QueryName}={shown}")];
+        if (json)
+            ReportJson.Write(output, new ServeResult(1, host.Urls, open, host.StorePath, host.SnapshotsDirectory, host.Watching,
+                Environment.ProcessId, WebUiFiles.Available), HeapdogJsonContext.Default.ServeResult);
+        else
+            await output.WriteLineAsync($"heapdog serve: {string.Join(", ", host.Urls)}  (store {host.StorePath}, snapshots {host.SnapshotsDirectory}, " +
+                $"watching {host.Watching} process(es){(WebUiFiles.Available ? "" : "; no web UI in this build")})");
         await output.FlushAsync(ct);
-        if (options.Token is { } token)
-        {
-            // The URL to open, once, on stderr: the browser keeps the token as a cookie and drops it from the address.
-            string shown = options.TokenGenerated ? token : "$HEAPDOG_TOKEN";
-            foreach (string url in host.Urls)
-                await error.WriteLineAsync($"heapdog serve: open {url}/?{TokenGate.QueryName}={shown}");
-            await error.FlushAsync(ct);
-        }
+        // The URL to open, once, on stderr: the browser keeps the token as a cookie and drops it from the address.
+        foreach (string url in open) await error.WriteLineAsync($"heapdog serve: open {url}");
+        await error.FlushAsync(ct);
         // Until Ctrl+C; then the host stops serving as it is disposed.
         await host.Running;
     }

@@ -13,7 +13,7 @@ public static class AllocationSampling
     public static async Task<SampledHeap> RunAsync(InspectedProcess process, TimeSpan length, int bytesPerSample, string profilePath, bool overwrite,
         IWorkProgress progress, CancellationToken cancellationToken)
     {
-        var fraction = new SyncProgress<double>(f => progress.Report($"sampling pid {process.Pid} for {Format.Duration(length)}", f));
+        var fraction = new SyncProgress<double>(f => progress.Report($"sampling pid {process.Pid} for {DurationText.Format(length)}", f));
         SampledHeap sampled;
         try { sampled = await HeapSampler.RunAsync(process.Connection, length, bytesPerSample, fraction, cancellationToken); }
         catch (InspectorException ex) { throw ProcessAttach.Translate(ex); }

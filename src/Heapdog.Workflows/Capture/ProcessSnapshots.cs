@@ -15,10 +15,12 @@ public static class ProcessSnapshots
     /// id for that worker's, into <paramref name="path"/>; <see cref="WorkerThreads.All"/> for the main thread's into
     /// <paramref name="path"/> and each worker's into <see cref="WorkerThreads.FileFor"/> beside it. Every file name is
     /// checked before the first capture, so a name in the way stops the command before it pauses the target. Returns
-    /// the files in the order taken (the main thread first).
+    /// the files in the order taken (the main thread first), each with its worker's id (null: the main thread's).
+    /// <paramref name="forcedBy"/> is the option that lifted a failed cost check, as the user gave it.
     /// </summary>
-    public static async Task<IReadOnlyList<SnapshotCaptureResult>> TakeAsync(InspectedProcess process, int? localPid, string path, string? worker,
-        bool force, bool collectGarbage, bool overwrite, IWorkProgress progress, CancellationToken cancellationToken, TimeSpan? stallTimeout = null)
+    public static async Task<IReadOnlyList<(string? Worker, SnapshotCaptureResult Result)>> TakeAsync(InspectedProcess process, int? localPid,
+        string path, string? worker, bool force, bool collectGarbage, bool overwrite, IWorkProgress progress, CancellationToken cancellationToken,
+        TimeSpan? stallTimeout = null, string forcedBy = SnapshotCapture.IgnoreHeadroom)
     {
         List<(CdpSession Heap, string Path)> heaps;
         if (worker is null) heaps = [(process.Connection, path)];
@@ -30,13 +32,13 @@ public static class ProcessSnapshots
             heaps = [(process.Connection, path), .. workers.Select(w => ((CdpSession)w, OutputPath.Check(WorkerThreads.FileFor(path, w.WorkerId), overwrite)))];
         }
 
-        var taken = new List<SnapshotCaptureResult>(heaps.Count);
+        var taken = new List<(string?, SnapshotCaptureResult)>(heaps.Count);
         foreach (var (heap, file) in heaps)
         {
             string name = WorkerThreads.Describe(process, heap);
-            await SnapshotCapture.CheckCostAsync(process, localPid, Path.GetDirectoryName(file)!, force, progress, cancellationToken, heap);
-            taken.Add(await SnapshotCapture.TakeAsync(process, file, collectGarbage, overwrite, $"snapshot of {name}", progress, cancellationToken,
-                stallTimeout, heap: heap));
+            var cost = await SnapshotCapture.CheckCostAsync(process, localPid, Path.GetDirectoryName(file)!, force, progress, cancellationToken, heap, forcedBy);
+            taken.Add(((heap as WorkerSession)?.WorkerId, await SnapshotCapture.TakeAsync(process, file, collectGarbage, overwrite, $"snapshot of {name}",
+                progress, cancellationToken, stallTimeout, heap: heap, expectedBytes: cost.EstimatedFileBytes)));
         }
         return taken;
     }

@@ -13,14 +13,18 @@ public static class SnapshotCapture
     /// <summary>An empty Node process's snapshot is about 3 MB; below this much free space none fits.</summary>
     public const long MinimumSnapshotBytes = 1 << 20;
 
+    /// <summary>The option that takes a snapshot the cost check refuses (<c>snapshot</c>, <c>hunt</c>).</summary>
+    public const string IgnoreHeadroom = "--ignore-headroom";
+
     /// <summary>
     /// Refuses (<see cref="ErrorKind.Refused"/>) when the estimated peak growth of the target exceeds its headroom, or
     /// the estimated file exceeds the free space of <paramref name="directory"/>; <paramref name="force"/> turns the
-    /// refusal into a notice. <paramref name="heap"/> is the session of the heap to snapshot: a worker thread's
-    /// (<see cref="WorkerThreads"/>), or by default the main thread's.
+    /// refusal into a warning that ends with <paramref name="forcedBy"/> (the override as the user gave it).
+    /// <paramref name="heap"/> is the session of the heap to snapshot: a worker thread's (<see cref="WorkerThreads"/>), or
+    /// by default the main thread's.
     /// </summary>
     public static async Task<SnapshotCostEstimate> CheckCostAsync(InspectedProcess process, int? localPid, string directory, bool force,
-        IWorkProgress progress, CancellationToken cancellationToken, CdpSession? heap = null)
+        IWorkProgress progress, CancellationToken cancellationToken, CdpSession? heap = null, string forcedBy = IgnoreHeadroom)
     {
         progress.Report("estimating the snapshot's cost", -1);
         SnapshotCostEstimate cost;
@@ -45,8 +49,8 @@ public static class SnapshotCapture
         }
         if (problem is not null)
         {
-            if (!force) throw new HeapdogException(ErrorKind.Refused, problem + "; pass --force to take it anyway");
-            progress.Notice($"warning: {problem[("refusing to snapshot ".Length)..]}; going ahead (--force)");
+            if (!force) throw new HeapdogException(ErrorKind.Refused, problem + $"; pass {IgnoreHeadroom} to take it anyway");
+            progress.Notice($"warning: {problem[("refusing to snapshot ".Length)..]}; going ahead ({forcedBy})");
         }
         else if (cost.HostAvailableBytes is null)
         {
@@ -66,10 +70,11 @@ public static class SnapshotCapture
     /// <summary>Streams the snapshot to <paramref name="path"/> (through a temporary name), reporting its phases as
     /// "<paramref name="label"/>: …". A stream that stalls for <paramref name="stallTimeout"/>
     /// (<see cref="HeapSnapshotCapture.DefaultStallTimeout"/> by default) fails as <see cref="ErrorKind.ProcessUnavailable"/>.
+    /// The bytes written are reported against <paramref name="expectedBytes"/> (the cost estimate's file size; 0: unknown).
     /// <paramref name="heap"/> is the session of the heap to snapshot (a worker thread's), by default the main thread's.</summary>
     public static async Task<SnapshotCaptureResult> TakeAsync(InspectedProcess process, string path, bool collectGarbage, bool overwrite,
         string label, IWorkProgress progress, CancellationToken cancellationToken, TimeSpan? stallTimeout = null, bool stopTrackingAllocations = false,
-        CdpSession? heap = null)
+        CdpSession? heap = null, long expectedBytes = 0)
     {
         var phases = new SyncProgress<SnapshotProgress>(value =>
         {
@@ -77,7 +82,7 @@ public static class SnapshotCapture
             {
                 case SnapshotPhase.CollectingGarbage: progress.Report($"{label}: collecting garbage", -1); break;
                 case SnapshotPhase.Building: progress.Report($"{label}: building (target paused)", value.Total > 0 ? (double)value.Done / value.Total : -1); break;
-                case SnapshotPhase.Writing: progress.Report($"{label}: writing", -1); break;
+                case SnapshotPhase.Writing: progress.ReportBytes($"{label}: writing", value.Done, expectedBytes); break;
             }
         });
         LeftoverPartials.Remove(Path.GetDirectoryName(Path.GetFullPath(path))!);

@@ -15,7 +15,7 @@ public static class OutputPath
         if (Directory.Exists(full))
             throw new HeapdogException(ErrorKind.BadRequest, $"{full} is a directory; give a file name");
         if (File.Exists(full) && !overwrite)
-            throw new HeapdogException(ErrorKind.OutputExists, $"{full} already exists; choose another name or pass --overwrite");
+            throw new HeapdogException(ErrorKind.OutputExists, $"{full} already exists; choose another name or pass --force to replace it");
         string directory = Path.GetDirectoryName(full)!;
         if (!Directory.Exists(directory))
             throw new HeapdogException(ErrorKind.OutputFailed, $"cannot write {full}: directory {directory} does not exist");

@@ -46,4 +46,22 @@ public static class DurationText
         if (TryParse(text, out var value) && value > TimeSpan.Zero) return value;
         throw new HeapdogException(ErrorKind.BadRequest, $"{option} must be a positive duration such as 500ms, 30s, 2m or 1h, got '{text}'");
     }
+
+    /// <summary>A duration as users type it and <see cref="TryParse"/> reads it back: <c>500ms</c>, <c>5s</c>,
+    /// <c>10m</c>, <c>1h30m</c>, <c>1d</c>. Zero is <c>0s</c>.</summary>
+    public static string Format(TimeSpan t)
+    {
+        if (t <= TimeSpan.Zero) return "0s";
+        var text = new System.Text.StringBuilder();
+        void Part(long n, string unit)
+        {
+            if (n > 0) text.Append(n.ToString(CultureInfo.InvariantCulture)).Append(unit);
+        }
+        Part(t.Days, "d");
+        Part(t.Hours, "h");
+        Part(t.Minutes, "m");
+        Part(t.Seconds, "s");
+        Part(t.Milliseconds, "ms");
+        return text.Length > 0 ? text.ToString() : "0s";
+    }
 }

@@ -33,7 +33,7 @@ public static class HuntSeries
         var taken = new List<T>(count);
         for (int i = 0; i < count; i++)
         {
-            if (i > 0) await WaitAsync(interval, $"waiting {Format.Duration(interval)} for snapshot {i + 1} of {count}", progress, cancellationToken);
+            if (i > 0) await WaitAsync(interval, $"waiting {DurationText.Format(interval)} for snapshot {i + 1} of {count}", progress, cancellationToken);
             taken.Add(await capture(i));
         }
         return taken;
@@ -91,11 +91,12 @@ public static class HuntSeries
         string name = WorkerThreads.Describe(process, heap);
         return await CaptureTrackedAsync(process, allocations, count, interval, async (i, stopTracking) =>
         {
-            await SnapshotCapture.CheckCostAsync(process, ProcessAttach.LocalPid(target), directory, force, progress, cancellationToken, heap);
+            var cost = await SnapshotCapture.CheckCostAsync(process, ProcessAttach.LocalPid(target), directory, force, progress, cancellationToken, heap);
             string file = Path.Combine(directory, $"hunt-{process.Pid}-{stamp}-{i + 1}.heapsnapshot");
             string path = OutputPath.Check(worker is null ? file : WorkerThreads.FileFor(file, worker), overwrite: false);
             var taken = await SnapshotCapture.TakeAsync(process, path, collectGarbage: true, overwrite: false,
-                $"snapshot {i + 1} of {count}{(heap is null ? "" : $" of {name}")}", progress, cancellationToken, stopTrackingAllocations: stopTracking, heap: heap);
+                $"snapshot {i + 1} of {count}{(heap is null ? "" : $" of {name}")}", progress, cancellationToken, stopTrackingAllocations: stopTracking,
+                heap: heap, expectedBytes: cost.EstimatedFileBytes);
             return taken.Path;
         }, progress, cancellationToken, heap);
     }

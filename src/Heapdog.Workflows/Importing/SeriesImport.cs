@@ -31,7 +31,7 @@ public static class SeriesImport
     {
         if (files.Count == 0) throw new HeapdogException(ErrorKind.BadRequest, "name at least one file to import");
         if (interval <= TimeSpan.Zero || interval > TimeSpan.FromDays(1))
-            throw new HeapdogException(ErrorKind.BadRequest, $"--interval {Format.Duration(interval)} is out of range: give 1ms to 1d");
+            throw new HeapdogException(ErrorKind.BadRequest, $"--interval {DurationText.Format(interval)} is out of range: give 1ms to 1d");
         var texts = files.Select(Read).ToList();
 
         var read = new List<ImportResult.FileRead>();

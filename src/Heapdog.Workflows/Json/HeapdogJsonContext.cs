@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Heapdog.Monitoring.Fleet;
 using Heapdog.Workflows.Fleet;
 using Heapdog.Workflows.Reports.Analyze;
+using Heapdog.Workflows.Reports.Arm;
 using Heapdog.Workflows.Reports.Diff;
 using Heapdog.Workflows.Reports.Dominators;
 using Heapdog.Workflows.Reports.Inspect;
@@ -13,6 +14,7 @@ using Heapdog.Workflows.Reports.Oom;
 using Heapdog.Workflows.Reports.Paths;
 using Heapdog.Workflows.Reports.Ps;
 using Heapdog.Workflows.Reports.Sampling;
+using Heapdog.Workflows.Reports.Serve;
 using Heapdog.Workflows.Reports.Strings;
 using Heapdog.Workflows.Reports.Watch;
 
@@ -49,4 +51,6 @@ namespace Heapdog.Workflows.Json;
 [JsonSerializable(typeof(AgentJob))]
 [JsonSerializable(typeof(AgentJobUpdate))]
 [JsonSerializable(typeof(UploadState))]
+[JsonSerializable(typeof(ArmResult))]
+[JsonSerializable(typeof(ServeResult))]
 public sealed partial class HeapdogJsonContext : JsonSerializerContext;

@@ -9,6 +9,10 @@ public interface IWorkProgress
     /// <summary><paramref name="fraction"/> of <paramref name="phase"/> is done (0..1, or negative when unknown).</summary>
     void Report(string phase, double fraction);
 
+    /// <summary><paramref name="done"/> of <paramref name="total"/> bytes of <paramref name="phase"/> (a total of 0 or
+    /// less when it is not known: stdin, a stream being written). Sinks that draw no bytes see the fraction.</summary>
+    void ReportBytes(string phase, long done, long total) => Report(phase, total > 0 ? Math.Min(1.0, (double)done / total) : -1);
+
     /// <summary>A line the user should read even when nothing failed (a warning, a note).</summary>
     void Notice(string line);
 
