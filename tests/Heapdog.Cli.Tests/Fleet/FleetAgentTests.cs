@@ -29,7 +29,7 @@ public sealed class FleetAgentTests
         hosts[0].GetProperty("local").GetBoolean().ShouldBeTrue();
         (await rig.GetAsync("api/processes?host=edge-1")).EnumerateArray().ShouldHaveSingleItem().GetProperty("host").GetString().ShouldBe("edge-1");
         // The token is stored hashed: nothing of it in the store.
-        (await File.ReadAllBytesAsync(rig.Db)).AsSpan().IndexOf(System.Text.Encoding.UTF8.GetBytes(token)).ShouldBe(-1);
+        (await File.ReadAllBytesAsync(rig.Db!)).AsSpan().IndexOf(System.Text.Encoding.UTF8.GetBytes(token)).ShouldBe(-1);
 
         using (var stranger = new HttpClient { BaseAddress = new Uri(rig.Url + "/") })
         {
@@ -77,7 +77,7 @@ public sealed class FleetAgentTests
             Long, "the exit shipped");
         agent.Stderr.ShouldContain("server unreachable");
         agent.Stderr.ShouldContain("reached again");
-        using var store = SampleStore.OpenReadOnly(rig.Db);
+        using var store = SampleStore.OpenReadOnly(rig.Db!);
         store.CountSamples(id).ShouldBe(taken, agent.Output);
         store.ReadEvents(id).Count(e => e.Kind == EventKind.Exited).ShouldBe(1);
     }
