@@ -116,4 +116,29 @@ public sealed class PostgresStoreTests(PostgresFixture postgres) : IClassFixture
         e.Message.ShouldContain("schema version 99");
         e.Message.ShouldNotContain(postgres.Server.Password);
     }
+
+    [ContractFact]
+    public void Open_StoreOfStep3_UpgradedToTheFleetKeepingItsProcessesAsLocal()
+    {
+        string db = postgres.Server.CreateDatabase();
+        postgres.Server.Psql("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_ms BIGINT NOT NULL, description TEXT NOT NULL)", db);
+        foreach (var (version, sql) in PostgresMigrations.Steps.Where(s => s.Version <= 3))
+            postgres.Server.Psql(sql + $"; INSERT INTO schema_version VALUES ({version}, 0, 'v{version}')", db);
+        postgres.Server.Psql("""
+            INSERT INTO processes (pid, start_ticks, start_time_ms, name, command_line, first_seen_ms, last_seen_ms) VALUES (7, 1, 1000, 'node', 'node x.js', 1000, 2000);
+            INSERT INTO samples (process_id, time_ms, rss) VALUES (1, 2000, 123)
+            """, db);
+
+        using var store = PostgresStore.Open(postgres.Server.Url(db, withPassword: true));
+
+        store.SchemaVersion.ShouldBe(StoreMigrations.Latest);
+        var process = store.Processes().ShouldHaveSingleItem();
+        (process.Host, process.Container, process.Pod).ShouldBe(("", (string?)null, (string?)null));
+        store.FindByPid(7).ShouldHaveSingleItem().Id.ShouldBe(process.Process.Id);
+        store.ReadSamples(process.Process.Id).ShouldHaveSingleItem().Rss.ShouldBe(123);
+        // The old key (pid, start time) is gone: the same pid and start on an agent's host is another process.
+        store.ApplyBatch("tok", new Fleet.AgentBatch("agent-a", 1, "h1", "1.0", 2000, 0, SampleColumnNames.All,
+            [new Fleet.BatchProcess(1, 7, 1, 1000, "node", "node x.js", null, null, null, 1000, 2000)], [], [], [], []), 3000).Applied.ShouldBeTrue();
+        store.Processes().Select(p => p.Host).Order().ShouldBe(["", "h1"]);
+    }
 }
