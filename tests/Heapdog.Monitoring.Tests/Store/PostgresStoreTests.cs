@@ -43,6 +43,33 @@ public sealed class PostgresStoreTests(PostgresFixture postgres) : IClassFixture
     }
 
     [ContractFact]
+    public async Task ApplyBatch_PostgresRestartedMidUse_AgentBatchAppliedOnceAfterReconnecting()
+    {
+        using var server = new PostgresServer();
+        string db = server.CreateDatabase();
+        using var store = PostgresStore.Open(server.Url(db, withPassword: true), retryFor: TimeSpan.FromSeconds(60));
+        Fleet.AgentBatch Round(long sequence) => new("agent-a", sequence, "h1", "1.0", T0, 0, SampleColumnNames.All,
+            [new Fleet.BatchProcess(1, 100, 42, T0 - 60_000, "node", "node app.js", null, null, null, T0, T0 + sequence)],
+            [new Fleet.BatchRow(1, T0 + sequence * 1000, 1, [.. SampleColumnNames.All.Select(_ => 5.0)])], [],
+            [new Fleet.BatchEvent(1, T0 + sequence, EventKind.OomDeath, "{}")], []);
+        store.ApplyBatch("tok", Round(1), T0).Applied.ShouldBeTrue();
+
+        server.Stop();
+        // Shipped while the server is down: the batch waits, reconnects once the server is back, and is applied once;
+        // the agent's retry of it (its answer lost) changes nothing.
+        var during = Task.Run(() => store.ApplyBatch("tok", Round(2), T0));
+        await Task.Delay(1500);
+        during.IsCompleted.ShouldBeFalse();
+        server.Start();
+        (await during.WaitAsync(TimeSpan.FromSeconds(60))).ShouldBe(new Fleet.BatchOutcome(true, 2));
+        store.ApplyBatch("tok", Round(2), T0).ShouldBe(new Fleet.BatchOutcome(false, 2));
+
+        long id = store.Processes().ShouldHaveSingleItem().Process.Id;
+        store.CountSamples(id).ShouldBe(2);
+        store.ReadEvents(id).Count.ShouldBe(2);
+    }
+
+    [ContractFact]
     public void AddSamples_ServerGoneBeyondTheRetryWindow_IsAWriteFailureNamingTheStoreWithoutItsPassword()
     {
         using var server = new PostgresServer();
