@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using Heapdog.Monitoring;
+using Heapdog.Monitoring.Fleet;
 using Heapdog.Monitoring.Store;
 using Heapdog.Processes;
 using Npgsql;
@@ -17,10 +18,12 @@ namespace Heapdog.Bench.Fleet;
 /// 2. Ingest: HOSTS hosts × PROCESSES processes sampled every 5 s for SECONDS: each host's round is one batch of
 ///    PROCESSES samples written through <see cref="ISampleStore.AddSamples"/> (the server's batch write path), hosts
 ///    spread evenly over the interval, at most WRITERS batches in flight (the server's request threads). Prints
-///    batches and samples per second, batch latency p50/p99/max and how far behind schedule the writers fell.
+///    batches and samples per second, batch latency p50/p99/max and how far behind schedule the writers fell. With
+///    --agents, each batch is an agent's (<see cref="IFleetStore.ApplyBatch"/>, what <c>POST /api/agent/batches</c>
+///    runs): its host, its processes' metadata, their samples and verdicts, its sequence recorded in the same transaction.
 /// 3. Query: the 7-day chart (<see cref="IDashboardStore.Series"/>, 600 points, the API's default) of pre-filled
 ///    processes, the first read of each (pages not yet cached by this run) and then again.
-/// Usage: FleetBench URL [--hosts 500] [--processes 20] [--seconds 120] [--prefill 200] [--writers 8] [--queries 20]
+/// Usage: FleetBench URL [--hosts 500] [--processes 20] [--seconds 120] [--prefill 200] [--writers 8] [--queries 20] [--agents]
 /// </summary>
 public static class Program
 {
@@ -37,6 +40,7 @@ public static class Program
         }
         int hosts = Option("--hosts", 500), perHost = Option("--processes", 20), seconds = Option("--seconds", 120);
         int prefill = Option("--prefill", 200), writers = Option("--writers", 8), queries = Option("--queries", 20);
+        bool agents = args.Contains("--agents");
 
         using var store = PostgresStore.Open(url);
         long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
@@ -47,7 +51,7 @@ public static class Program
 
         var prefilled = ids.Take(Math.Min(prefill, ids.Length)).ToArray();
         Prefill(url, prefilled, now);
-        Ingest(store, ids, hosts, perHost, seconds, writers);
+        Ingest(store, ids, hosts, perHost, seconds, writers, agents);
         Query(store, prefilled.Take(queries).ToArray(), now);
         if (prefilled.Length > 0) Explain(url, prefilled[0], now);
         return 0;
@@ -157,7 +161,7 @@ public static class Program
         return $"samples {r.GetString(0)} (BRIN index {r.GetString(2)}), samples_minute {r.GetString(1)}";
     }
 
-    private static void Ingest(PostgresStore store, long[] ids, int hosts, int perHost, int seconds, int writers)
+    private static void Ingest(PostgresStore store, long[] ids, int hosts, int perHost, int seconds, int writers, bool agents)
     {
         long rounds = seconds * 1000L / IntervalMs;
         long start = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
@@ -192,7 +196,8 @@ public static class Program
                             batch.Add((p, new Sample { TimeMs = t, Rss = v[0], V8Heap = v[5], HeapUsed = v[15], HeapTotal = v[16], CpuPercent = 3.5 }));
                         }
                         var one = Stopwatch.StartNew();
-                        store.AddSamples(batch);
+                        if (agents) store.ApplyBatch($"host{host}", AgentRound(host, round, start, batch), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+                        else store.AddSamples(batch);
                         latencies.Add(one.Elapsed.TotalMilliseconds);
                         Interlocked.Add(ref samples, perHost);
                     }
@@ -202,10 +207,18 @@ public static class Program
         Task.WaitAll(tasks);
         double elapsed = clock.Elapsed.TotalSeconds;
         var sorted = latencies.Order().ToArray();
-        Console.WriteLine($"ingest: {hosts} hosts × {perHost} processes every 5 s for {seconds} s, {(int)Math.Min(writers, hosts)} writers: "
+        Console.WriteLine($"ingest{(agents ? " (agents' batches)" : "")}: {hosts} hosts × {perHost} processes every 5 s for {seconds} s, {(int)Math.Min(writers, hosts)} writers: "
             + $"{sorted.Length:N0} batches, {samples:N0} samples in {elapsed:F1} s = {samples / elapsed:N0} samples/s ({sorted.Length / elapsed:N0} batches/s); "
             + $"batch latency p50 {Pct(sorted, 0.50):F1} ms, p99 {Pct(sorted, 0.99):F1} ms, max {sorted[^1]:F1} ms; worst start lag {worstLagMs} ms");
     }
+
+    /// <summary>Host <paramref name="host"/>'s round as its agent ships it: the host's processes by the agent's own ids
+    /// (the samples' indexes), their samples in every column and a verdict each, sequence round + 1.</summary>
+    private static AgentBatch AgentRound(int host, long round, long start, List<(long, Sample)> samples) => new(
+        $"agent-{host}", round + 1, $"host{host}", "bench", start + round * IntervalMs, 0, SampleColumnNames.All,
+        [.. samples.Select((_, i) => new BatchProcess(i, 10_000 + i, i, start - 7 * DayMs, "node", $"node app{i}.js", null, null, null, start, start + round * IntervalMs))],
+        [.. samples.Select((s, i) => new BatchRow(i, s.Item2.TimeMs, 1, [.. SampleColumns.All.Select(c => c.Get(s.Item2))]))], [], [],
+        [.. samples.Select((s, i) => new BatchVerdict(i, s.Item2.TimeMs, "{\"status\":\"steady\"}"))]);
 
     private static void Query(PostgresStore store, long[] processes, long now)
     {

@@ -6,8 +6,8 @@ namespace Heapdog.Monitoring.Store;
 
 /// <summary>
 /// The fleet's side of the server's store (docs/fleet.md): agent tokens, the hosts that report, and the batches agents
-/// ship, applied idempotently. Kept apart from <see cref="DashboardStore"/> so that another store engine can give the
-/// same operations their own twin. Like the dashboard's, each call takes one pooled connection; a batch is applied in one
+/// ship, applied idempotently. Kept apart from <see cref="DashboardStore"/>, as each engine gives the same operations
+/// its own twin (PostgreSQL's is <see cref="PostgresStore"/>). Like the dashboard's, each call takes one pooled connection; a batch is applied in one
 /// immediate transaction, so it waits for the watcher's writes through the busy timeout rather than failing.
 /// Open the <see cref="SampleStore"/> first: it creates and migrates the file.
 /// </summary>

@@ -2,7 +2,7 @@ namespace Heapdog.Monitoring.Store;
 
 /// <summary>
 /// <see cref="StoreMigrations"/> in PostgreSQL: the same steps, ids and descriptions (so <c>schema_version</c> reads the
-/// same in both stores), in PostgreSQL's types. Samples are kept in time order as they arrive, so besides their
+/// same in both stores), in PostgreSQL's types; an empty step is recorded without changing the schema. Samples are kept in time order as they arrive, so besides their
 /// primary key (process, time), which serves a chart, a BRIN index on time (a few pages for millions of rows) serves
 /// retention's range scans and deletes; docs/store.md says why this rather than time partitions.
 /// The primary keys carry the chart's columns (<c>INCLUDE</c>): a process's rows are spread one a page among every
@@ -68,5 +68,36 @@ internal static class PostgresMigrations
                 total_size BIGINT);
             CREATE INDEX events_process ON events (process_id, time_ms);
             """),
+        // PostgreSQL changes a table's unique key in place, where SQLite's step rebuilds the table.
+        (4, """
+            ALTER TABLE processes ADD COLUMN host TEXT NOT NULL DEFAULT '', ADD COLUMN container TEXT, ADD COLUMN pod TEXT;
+            ALTER TABLE processes DROP CONSTRAINT processes_pid_start_time_ms_key;
+            ALTER TABLE processes ADD CONSTRAINT processes_host_pid_start_time_ms_key UNIQUE (host, pid, start_time_ms);
+            CREATE INDEX processes_host ON processes (host, last_seen_ms);
+            CREATE TABLE hosts (
+                name TEXT PRIMARY KEY,
+                agent TEXT NOT NULL,
+                agent_version TEXT NOT NULL,
+                first_seen_ms BIGINT NOT NULL,
+                last_seen_ms BIGINT NOT NULL,
+                lost_samples BIGINT NOT NULL DEFAULT 0);
+            CREATE TABLE agent_tokens (
+                name TEXT PRIMARY KEY,
+                hash BYTEA NOT NULL,
+                created_ms BIGINT NOT NULL,
+                revoked_ms BIGINT,
+                last_used_ms BIGINT);
+            CREATE TABLE agent_batches (
+                agent_id TEXT PRIMARY KEY,
+                last_sequence BIGINT NOT NULL,
+                applied_ms BIGINT NOT NULL);
+            CREATE TABLE verdicts (
+                process_id BIGINT PRIMARY KEY REFERENCES processes (id) ON DELETE CASCADE,
+                time_ms BIGINT NOT NULL,
+                detail TEXT NOT NULL);
+            """),
+        // SQLite's step 5 makes the agent's shipping state, which lives in the agent's own buffer, always a SQLite file:
+        // a server's store has no use for it. The step is recorded all the same, so both stores count the same versions.
+        (5, ""),
     ];
 }

@@ -8,7 +8,7 @@ public sealed partial class PostgresStore
 {
     public IReadOnlyList<StoredProcess> Processes(long? id = null) => Run("read", idempotent: true, c =>
     {
-        using var cmd = Command(c, null, "SELECT id, pid, start_ticks, name, command_line, start_time_ms, pm2_name, first_seen_ms, last_seen_ms FROM processes"
+        using var cmd = Command(c, null, "SELECT id, pid, start_ticks, name, command_line, start_time_ms, pm2_name, first_seen_ms, last_seen_ms, host, container, pod FROM processes"
             + (id is null ? "" : " WHERE id = @id") + " ORDER BY last_seen_ms DESC");
         if (id is { } only) cmd.Parameters.AddWithValue("id", only);
         using var r = cmd.ExecuteReader();
@@ -17,7 +17,7 @@ public sealed partial class PostgresStore
             list.Add(new StoredProcess(
                 new WatchedProcess(r.GetInt64(0), new Processes.ProcessIdentity(r.GetInt32(1), r.GetInt64(2)), r.GetString(3), r.GetString(4),
                     r.GetInt64(5), r.IsDBNull(6) ? null : r.GetString(6)),
-                r.GetInt64(7), r.GetInt64(8)));
+                r.GetInt64(7), r.GetInt64(8), r.GetString(9), r.IsDBNull(10) ? null : r.GetString(10), r.IsDBNull(11) ? null : r.GetString(11)));
         return list;
     });
 

@@ -27,7 +27,7 @@ public sealed partial class PostgresStore
             long id = Convert.ToInt64(Scalar(c, null, """
                 INSERT INTO processes (pid, start_ticks, start_time_ms, name, command_line, pm2_name, first_seen_ms, last_seen_ms)
                 VALUES (@pid, @ticks, @start, @name, @cmd, @pm2, @now, @now)
-                ON CONFLICT (pid, start_time_ms) DO UPDATE SET last_seen_ms = GREATEST(processes.last_seen_ms, EXCLUDED.last_seen_ms),
+                ON CONFLICT (host, pid, start_time_ms) DO UPDATE SET last_seen_ms = GREATEST(processes.last_seen_ms, EXCLUDED.last_seen_ms),
                     name = EXCLUDED.name, pm2_name = COALESCE(EXCLUDED.pm2_name, processes.pm2_name)
                 RETURNING id
                 """, ("pid", identity.Pid), ("ticks", identity.StartTicks), ("start", startTimeMs), ("name", name), ("cmd", commandLine),
@@ -117,12 +117,14 @@ public sealed partial class PostgresStore
         ? Scalar(c, null, "SELECT COUNT(*) FROM samples")
         : Scalar(c, null, "SELECT COUNT(*) FROM samples WHERE process_id = @p", ("p", processId.Value)), CultureInfo.InvariantCulture));
 
-    public IReadOnlyList<WatchedProcess> FindByPid(int pid) => QueryProcesses("WHERE pid = @pid ORDER BY last_seen_ms DESC", ("pid", pid));
+    /// <summary>The processes of this host with this pid (a pid names a process of one host: those agents reported from
+    /// other hosts are left out).</summary>
+    public IReadOnlyList<WatchedProcess> FindByPid(int pid) => QueryProcesses("WHERE host = '' AND pid = @pid ORDER BY last_seen_ms DESC", ("pid", pid));
 
     public IReadOnlyList<WatchedProcess> AllProcesses() => QueryProcesses("ORDER BY last_seen_ms DESC");
 
     public WatchedProcess? FindAlive(int pid, long timeMs, long slackMs) =>
-        QueryProcesses("WHERE pid = @pid AND start_time_ms <= @t + 2000 AND last_seen_ms >= @t - @slack ORDER BY start_time_ms DESC LIMIT 1",
+        QueryProcesses("WHERE host = '' AND pid = @pid AND start_time_ms <= @t + 2000 AND last_seen_ms >= @t - @slack ORDER BY start_time_ms DESC LIMIT 1",
             ("pid", pid), ("t", timeMs), ("slack", slackMs)).FirstOrDefault();
 
     public long LastSeenMs(long processId) => Run("read", idempotent: true, c =>

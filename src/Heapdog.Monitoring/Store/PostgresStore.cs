@@ -85,7 +85,7 @@ public sealed partial class PostgresStore : ISampleStore, IDashboardStore
                 var (version, sql) = PostgresMigrations.Steps[i];
                 if (version <= current) continue;
                 using var t = c.BeginTransaction();
-                Exec(c, t, sql);
+                if (sql.Length > 0) Exec(c, t, sql);
                 Exec(c, t, "INSERT INTO schema_version (version, applied_ms, description) VALUES (@v, @t, @d)",
                     ("v", version), ("t", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()), ("d", StoreMigrations.Steps[i].Description));
                 t.Commit();

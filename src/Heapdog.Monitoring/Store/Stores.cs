@@ -12,10 +12,12 @@ public static class Stores
         _ => throw new ArgumentException($"no dashboard view of a {store.Kind} store", nameof(store)),
     };
 
-    /// <summary>The fleet's operations on <paramref name="store"/> (agent tokens, hosts, agents' batches).</summary>
+    /// <summary>The fleet's operations on <paramref name="store"/> (agent tokens, hosts, agents' batches): SQLite's on
+    /// their own pooled connections to the file, PostgreSQL's on the store's one pool.</summary>
     public static IFleetStore FleetOf(ISampleStore store) => store switch
     {
         SampleStore file => new FleetStore(file.Path),
+        PostgresStore database => database,
         _ => throw new ArgumentException($"no fleet operations on a {store.Kind} store", nameof(store)),
     };
 }

@@ -29,7 +29,7 @@ public sealed class FleetAgentTests
         hosts[0].GetProperty("local").GetBoolean().ShouldBeTrue();
         (await rig.GetAsync("api/processes?host=edge-1")).EnumerateArray().ShouldHaveSingleItem().GetProperty("host").GetString().ShouldBe("edge-1");
         // The token is stored hashed: nothing of it in the store.
-        (await File.ReadAllBytesAsync(rig.Db)).AsSpan().IndexOf(System.Text.Encoding.UTF8.GetBytes(token)).ShouldBe(-1);
+        (await File.ReadAllBytesAsync(rig.Db!)).AsSpan().IndexOf(System.Text.Encoding.UTF8.GetBytes(token)).ShouldBe(-1);
 
         using (var stranger = new HttpClient { BaseAddress = new Uri(rig.Url + "/") })
         {
@@ -52,9 +52,20 @@ public sealed class FleetAgentTests
     }
 
     [Fact]
-    public async Task Agent_ServerKilledMidIngestAndRestarted_NoSampleLostOrDuplicated()
+    public Task Agent_ServerKilledMidIngestAndRestarted_NoSampleLostOrDuplicated() => ServerKilledMidIngestAsync(postgres: null);
+
+    /// <summary>The same with the server's store on a real PostgreSQL: a batch committed there whose answer the killed
+    /// server never sent is recognised when the agent sends it again.</summary>
+    [PostgresFact]
+    public async Task Agent_ServerOnPostgresKilledMidIngestAndRestarted_NoSampleLostOrDuplicated()
     {
-        using var rig = await FleetRig.StartAsync();
+        using var postgres = new PostgresServer();
+        await ServerKilledMidIngestAsync(postgres);
+    }
+
+    private static async Task ServerKilledMidIngestAsync(PostgresServer? postgres)
+    {
+        using var rig = await FleetRig.StartAsync(postgres);
         using var node = new NodeProgram("healthy-service.js");
         await node.PortAsync();
         string token = await rig.CreateTokenAsync("edge-2");
@@ -77,9 +88,18 @@ public sealed class FleetAgentTests
             Long, "the exit shipped");
         agent.Stderr.ShouldContain("server unreachable");
         agent.Stderr.ShouldContain("reached again");
-        using var store = SampleStore.OpenReadOnly(rig.Db);
-        store.CountSamples(id).ShouldBe(taken, agent.Output);
-        store.ReadEvents(id).Count(e => e.Kind == EventKind.Exited).ShouldBe(1);
+        if (postgres is null)
+        {
+            using var store = SampleStore.OpenReadOnly(rig.Db!);
+            store.CountSamples(id).ShouldBe(taken, agent.Output);
+            store.ReadEvents(id).Count(e => e.Kind == EventKind.Exited).ShouldBe(1);
+        }
+        else
+        {
+            long Count(string sql) => long.Parse(postgres.Psql(sql, rig.Database!), CultureInfo.InvariantCulture);
+            Count($"SELECT COUNT(*) FROM samples WHERE process_id = {id}").ShouldBe(taken, agent.Output);
+            Count($"SELECT COUNT(*) FROM events WHERE process_id = {id} AND kind = '{EventKind.Exited}'").ShouldBe(1);
+        }
     }
 
     [Fact]

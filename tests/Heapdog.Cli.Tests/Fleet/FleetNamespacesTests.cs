@@ -14,15 +14,22 @@ public sealed class FleetNamespacesTests
     private static readonly TimeSpan Long = TimeSpan.FromMinutes(4);
 
     [NetnsFact]
-    public async Task Fleet_ThreeHostsInNetworkNamespaces_ListedAndRemoteHuntOnHost2NamesTheLeak()
+    public Task Fleet_ThreeHostsInNetworkNamespaces_ListedAndRemoteHuntOnHost2NamesTheLeak() => ThreeHostsAsync(postgres: false);
+
+    /// <summary>The same fleet with the server's store on a real PostgreSQL (<c>serve --store postgresql://…</c>).</summary>
+    [NetnsFact(Postgres = true)]
+    public Task Fleet_ThreeHostsOnPostgres_ListedAndRemoteHuntOnHost2NamesTheLeak() => ThreeHostsAsync(postgres: true);
+
+    private static async Task ThreeHostsAsync(bool postgres)
     {
         var namespaces = new List<NetworkNamespace>();
         var children = new List<ChildProcess>();
+        using var database = postgres ? new PostgresServer() : null;
         try
         {
             for (int i = 1; i <= 3; i++) namespaces.Add(new NetworkNamespace(i));
             int port = LoopbackPort.Free();
-            using var rig = await FleetRig.StartAsync(["--urls", .. namespaces.Select(n => $"http://{n.Gateway}:{port.ToString(CultureInfo.InvariantCulture)}")]);
+            using var rig = await FleetRig.StartAsync(database, ["--urls", .. namespaces.Select(n => $"http://{n.Gateway}:{port.ToString(CultureInfo.InvariantCulture)}")]);
             var leaks = new Dictionary<string, int>();
             for (int i = 1; i <= 3; i++)
             {

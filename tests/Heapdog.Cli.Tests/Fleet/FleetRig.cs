@@ -11,31 +11,57 @@ internal sealed class FleetRig : IDisposable
     public const string AdminToken = "fleet-admin-token-0123456789abcdef";
     public static readonly Dictionary<string, string> Environment = new() { ["HEAPDOG_TOKEN"] = AdminToken };
 
-    private FleetRig(TempDirectory dir, HeapdogProcess server, int port, string[] serveArgs)
+    private FleetRig(TempDirectory dir, HeapdogProcess server, int port, string[] serveArgs, Dictionary<string, string> serveEnvironment, string? db, string? database)
     {
         Dir = dir;
         Server = server;
         Port = port;
         _serveArgs = serveArgs;
+        _serveEnvironment = serveEnvironment;
+        Db = db;
+        Database = database;
     }
 
     private readonly string[] _serveArgs;
+    private readonly Dictionary<string, string> _serveEnvironment;
 
     public TempDirectory Dir { get; }
     public HeapdogProcess Server { get; private set; }
     public int Port { get; }
     public string Url => $"http://127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}";
-    public string Db => Dir.File("server.db");
+    /// <summary>The server's SQLite file; null when the server's store is a PostgreSQL database.</summary>
+    public string? Db { get; }
+
+    /// <summary>The server's PostgreSQL database; null when the server's store is a SQLite file.</summary>
+    public string? Database { get; }
 
     /// <summary>Starts <c>serve</c> on a free loopback port, watching only the test's own process (the agents' processes
     /// are theirs to report); <paramref name="more"/> adds options (more <c>--urls</c>).</summary>
-    public static async Task<FleetRig> StartAsync(params string[] more)
+    public static Task<FleetRig> StartAsync(params string[] more) => StartAsync(postgres: null, more);
+
+    /// <summary>As <see cref="StartAsync(string[])"/>, on a fresh database of <paramref name="postgres"/>
+    /// (<c>--store postgresql://…</c>, the password in <c>PGPASSWORD</c>) when it is given, else on a SQLite file.</summary>
+    public static async Task<FleetRig> StartAsync(PostgresServer? postgres, params string[] more)
     {
         var dir = new TempDirectory();
         int port = LoopbackPort.Free();
-        string[] args = ["--db", dir.File("server.db"), "--pid", System.Environment.ProcessId.ToString(CultureInfo.InvariantCulture), .. more];
-        var server = await HeapdogProcess.StartServeAsync(dir.Path, args, Environment, port);
-        return new FleetRig(dir, server, port, args);
+        var environment = new Dictionary<string, string>(Environment);
+        string? db = null, database = null;
+        string[] store;
+        if (postgres is null)
+        {
+            db = dir.File("server.db");
+            store = ["--db", db];
+        }
+        else
+        {
+            database = postgres.CreateDatabase();
+            store = ["--store", postgres.Url(database)];
+            environment["PGPASSWORD"] = postgres.Password;
+        }
+        string[] args = [.. store, "--pid", System.Environment.ProcessId.ToString(CultureInfo.InvariantCulture), .. more];
+        var server = await HeapdogProcess.StartServeAsync(dir.Path, args, environment, port);
+        return new FleetRig(dir, server, port, args, environment, db, database);
     }
 
     /// <summary>Kills the server (SIGKILL: no shutdown of any kind).</summary>
@@ -45,7 +71,7 @@ internal sealed class FleetRig : IDisposable
     public async Task RestartServerAsync()
     {
         Server.Dispose();
-        Server = await HeapdogProcess.StartServeAsync(Dir.Path, _serveArgs, Environment, Port);
+        Server = await HeapdogProcess.StartServeAsync(Dir.Path, _serveArgs, _serveEnvironment, Port);
     }
 
     public async Task<string> CreateTokenAsync(string name)

@@ -43,6 +43,33 @@ public sealed class PostgresStoreTests(PostgresFixture postgres) : IClassFixture
     }
 
     [ContractFact]
+    public async Task ApplyBatch_PostgresRestartedMidUse_AgentBatchAppliedOnceAfterReconnecting()
+    {
+        using var server = new PostgresServer();
+        string db = server.CreateDatabase();
+        using var store = PostgresStore.Open(server.Url(db, withPassword: true), retryFor: TimeSpan.FromSeconds(60));
+        Fleet.AgentBatch Round(long sequence) => new("agent-a", sequence, "h1", "1.0", T0, 0, SampleColumnNames.All,
+            [new Fleet.BatchProcess(1, 100, 42, T0 - 60_000, "node", "node app.js", null, null, null, T0, T0 + sequence)],
+            [new Fleet.BatchRow(1, T0 + sequence * 1000, 1, [.. SampleColumnNames.All.Select(_ => 5.0)])], [],
+            [new Fleet.BatchEvent(1, T0 + sequence, EventKind.OomDeath, "{}")], []);
+        store.ApplyBatch("tok", Round(1), T0).Applied.ShouldBeTrue();
+
+        server.Stop();
+        // Shipped while the server is down: the batch waits, reconnects once the server is back, and is applied once;
+        // the agent's retry of it (its answer lost) changes nothing.
+        var during = Task.Run(() => store.ApplyBatch("tok", Round(2), T0));
+        await Task.Delay(1500);
+        during.IsCompleted.ShouldBeFalse();
+        server.Start();
+        (await during.WaitAsync(TimeSpan.FromSeconds(60))).ShouldBe(new Fleet.BatchOutcome(true, 2));
+        store.ApplyBatch("tok", Round(2), T0).ShouldBe(new Fleet.BatchOutcome(false, 2));
+
+        long id = store.Processes().ShouldHaveSingleItem().Process.Id;
+        store.CountSamples(id).ShouldBe(2);
+        store.ReadEvents(id).Count.ShouldBe(2);
+    }
+
+    [ContractFact]
     public void AddSamples_ServerGoneBeyondTheRetryWindow_IsAWriteFailureNamingTheStoreWithoutItsPassword()
     {
         using var server = new PostgresServer();
@@ -115,5 +142,30 @@ public sealed class PostgresStoreTests(PostgresFixture postgres) : IClassFixture
         var e = Should.Throw<StoreException>(() => PostgresStore.Open(postgres.Server.Url(db, withPassword: true)));
         e.Message.ShouldContain("schema version 99");
         e.Message.ShouldNotContain(postgres.Server.Password);
+    }
+
+    [ContractFact]
+    public void Open_StoreOfStep3_UpgradedToTheFleetKeepingItsProcessesAsLocal()
+    {
+        string db = postgres.Server.CreateDatabase();
+        postgres.Server.Psql("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_ms BIGINT NOT NULL, description TEXT NOT NULL)", db);
+        foreach (var (version, sql) in PostgresMigrations.Steps.Where(s => s.Version <= 3))
+            postgres.Server.Psql(sql + $"; INSERT INTO schema_version VALUES ({version}, 0, 'v{version}')", db);
+        postgres.Server.Psql("""
+            INSERT INTO processes (pid, start_ticks, start_time_ms, name, command_line, first_seen_ms, last_seen_ms) VALUES (7, 1, 1000, 'node', 'node x.js', 1000, 2000);
+            INSERT INTO samples (process_id, time_ms, rss) VALUES (1, 2000, 123)
+            """, db);
+
+        using var store = PostgresStore.Open(postgres.Server.Url(db, withPassword: true));
+
+        store.SchemaVersion.ShouldBe(StoreMigrations.Latest);
+        var process = store.Processes().ShouldHaveSingleItem();
+        (process.Host, process.Container, process.Pod).ShouldBe(("", (string?)null, (string?)null));
+        store.FindByPid(7).ShouldHaveSingleItem().Id.ShouldBe(process.Process.Id);
+        store.ReadSamples(process.Process.Id).ShouldHaveSingleItem().Rss.ShouldBe(123);
+        // The old key (pid, start time) is gone: the same pid and start on an agent's host is another process.
+        store.ApplyBatch("tok", new Fleet.AgentBatch("agent-a", 1, "h1", "1.0", 2000, 0, SampleColumnNames.All,
+            [new Fleet.BatchProcess(1, 7, 1, 1000, "node", "node x.js", null, null, null, 1000, 2000)], [], [], [], []), 3000).Applied.ShouldBeTrue();
+        store.Processes().Select(p => p.Host).Order().ShouldBe(["", "h1"]);
     }
 }
