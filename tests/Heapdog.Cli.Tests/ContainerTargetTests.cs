@@ -142,7 +142,7 @@ public sealed class ContainerTargetTests
 
         run.ExitCode.ShouldBe(7, run.Stderr);
         run.Stderr.ShouldContain($"heapdog: refusing to snapshot pid {node.NodePid}: it may grow by ");
-        run.Stderr.ShouldMatch(@"but only [0-9.]+ [kM]B is left \(cgroup limit 160 MB - usage [0-9.]+ MB\); pass --force");
+        run.Stderr.ShouldMatch(@"but only [0-9.]+ [kM]B is left \(cgroup limit 160 MB - usage [0-9.]+ MB\); pass --ignore-headroom");
         Directory.GetFileSystemEntries(dir.Path).ShouldBeEmpty();
         node.HasExited.ShouldBeFalse();
     }

@@ -1,11 +1,12 @@
 // Write-up 003 as a running service: sessions are kept in the module-level Map `sessions`; a finished session's
 // socket is end()ed but never destroyed (its 'end' listeners are gone) and its idle timer is never cleared, so each
-// keeps a half-open Socket, its TCP handle and a Timeout. Clients and peer are real sockets on loopback in this
-// process. Prints "port N" once listening; stop it with SIGTERM.
+// keeps a half-open Socket, its TCP handle and a Timeout. The clients are real sockets on loopback; their peer is a
+// child process, as the far end is another machine in write-up 003, so this heap holds the clients' side only. Prints
+// "port N" once listening; stop it with SIGTERM.
 'use strict';
 const http = require('http');
 const net = require('net');
-const { execFileSync } = require('child_process');
+const { execFileSync, spawn } = require('child_process');
 
 // Each session costs two descriptors (client and peer socket): stay well inside this machine's limit.
 let maxSessions = 450;
@@ -35,12 +36,18 @@ class Session {
   }
 }
 
-// The peer never ends its side, so an ended client socket stays half-open.
-const peer = net.createServer({ allowHalfOpen: true }, (socket) => socket.resume());
+// The peer never ends its side, so an ended client socket stays half-open. It prints its port, and exits when this
+// process goes (its stdin closes).
+const peerCode = `
+  const peer = require('net').createServer({ allowHalfOpen: true }, (socket) => socket.resume());
+  peer.listen(0, '127.0.0.1', () => console.log(peer.address().port));
+  process.stdin.on('end', () => process.exit(0)).resume();
+`;
+const peer = spawn(process.execPath, ['-e', peerCode], { stdio: ['pipe', 'pipe', 'inherit'] });
 let nextId = 0;
 
-peer.listen(0, '127.0.0.1', () => {
-  const peerPort = peer.address().port;
+peer.stdout.once('data', (data) => {
+  const peerPort = Number(String(data).trim());
   // A few sessions every 100 ms, up to the cap.
   setInterval(() => {
     for (let i = 0; i < 2 && nextId < maxSessions; i++) {
@@ -53,4 +60,7 @@ peer.listen(0, '127.0.0.1', () => {
   server.listen(0, '127.0.0.1', () => console.log('port ' + server.address().port));
 });
 
-process.on('SIGTERM', () => process.exit(0));
+process.on('SIGTERM', () => {
+  peer.kill();
+  process.exit(0);
+});
