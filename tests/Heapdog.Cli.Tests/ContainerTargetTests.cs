@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
@@ -14,6 +15,38 @@ namespace Heapdog.Cli.Tests;
 public sealed class ContainerTargetTests
 {
     private const long Limit = 800_000_000;
+
+    [NamespacesFact]
+    public async Task Serve_NodeInPod_ApiRowCarriesItsContainerAndPod()
+    {
+        using var node = NamespacedNode.Start("steady.js", Limit);
+        await node.ReadyAsync();
+        using var dir = new TempDirectory();
+        using var server = await HeapdogProcess.StartServeAsync(dir.Path, ["--db", dir.File("s.db"), "--pid", node.NodePid.ToString(CultureInfo.InvariantCulture)],
+            new Dictionary<string, string> { ["HEAPDOG_PODS_ROOT"] = node.PodsRoot });
+        using var client = server.NewClient();
+        string pod = $"{node.PodNamespace}/{node.PodName}";
+
+        // The row is written when the watcher first tracks the process, which may come just after serve listens.
+        JsonElement row = default;
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            using var doc = JsonDocument.Parse(await client.GetStringAsync($"api/processes?pod={Uri.EscapeDataString(pod)}"));
+            var rows = doc.RootElement.EnumerateArray().Select(r => r.Clone()).ToList();
+            if (rows.Count > 0) { row = rows.ShouldHaveSingleItem(); break; }
+            DateTime.UtcNow.ShouldBeLessThan(deadline, $"no process of pod {pod} in /api/processes; serve printed: {server.Stderr}");
+            await Task.Delay(250);
+        }
+
+        row.GetProperty("pid").GetInt32().ShouldBe(node.NodePid);
+        row.GetProperty("pod").GetString().ShouldBe(pod);
+        row.GetProperty("container").GetString().ShouldBe(node.ContainerName);
+        using var byContainer = JsonDocument.Parse(await client.GetStringAsync($"api/processes?container={node.ContainerName}&pod={Uri.EscapeDataString(pod)}"));
+        byContainer.RootElement.GetArrayLength().ShouldBe(1);
+        using var otherPod = JsonDocument.Parse(await client.GetStringAsync($"api/processes?pod={Uri.EscapeDataString(pod + "-other")}"));
+        otherPod.RootElement.GetArrayLength().ShouldBe(0);
+    }
 
     [NamespacesFact]
     public async Task Ps_NodeInPod_ShowsPodContainerPidInsideAndLimit()

@@ -21,6 +21,9 @@ public sealed record WatchOptions
     /// instead of failing (<c>serve</c>, whose dashboard still serves what the store holds). False for <c>watch</c>,
     /// which stops with the store's error.</summary>
     public bool PauseWhenStoreFails { get; init; }
+    /// <summary>Where the kubelet keeps pod logs, to name the pod a process runs in (<see cref="Heapdog.Processes.KubeletPods.Root"/>:
+    /// null means <c>HEAPDOG_PODS_ROOT</c>, else <c>/var/log/pods</c>).</summary>
+    public string? PodsRoot { get; init; }
     /// <summary>The longest wait between write retries while the store cannot be written.</summary>
     public TimeSpan StoreRetryMax { get; init; } = TimeSpan.FromSeconds(10);
 }

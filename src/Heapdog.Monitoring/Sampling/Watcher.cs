@@ -176,9 +176,10 @@ public sealed class Watcher(WatchOptions options, ISampleStore store, ProcessSam
     {
         if (_tracks.ContainsKey(info.Identity)) return;
         WatchedProcess? row = null;
+        var place = ProcessPlace.Read(info.Pid, KubeletPods.Root(options.PodsRoot));
         // A process needs its row to be sampled; while the store takes no writes it is found again at the next discovery.
         if (!TryWrite(now, () => row = store.UpsertProcess(info.Identity, info.Comm, info.CommandLineText, info.StartTime.ToUnixTimeMilliseconds(),
-                _pm2Names.GetValueOrDefault(info.Pid), now)) || row is null)
+                _pm2Names.GetValueOrDefault(info.Pid), now, place)) || row is null)
             return;
         _tracks[info.Identity] = new ProcessTrack(row);
     }

@@ -19,8 +19,10 @@ public interface ISampleStore : IDisposable
 
     int SchemaVersion { get; }
 
-    /// <summary>Finds or adds the process row for this identity and marks it seen at <paramref name="nowMs"/>.</summary>
-    WatchedProcess UpsertProcess(ProcessIdentity identity, string name, string commandLine, long startTimeMs, string? pm2Name, long nowMs);
+    /// <summary>Finds or adds the process row for this identity and marks it seen at <paramref name="nowMs"/>, with the
+    /// container and pod it runs in when <paramref name="place"/> tells them (a part not told keeps what is stored).</summary>
+    WatchedProcess UpsertProcess(ProcessIdentity identity, string name, string commandLine, long startTimeMs, string? pm2Name, long nowMs,
+        ProcessPlace? place = null);
 
     /// <summary>Writes a batch in one transaction: when this returns the samples are durable; a sample already stored
     /// (same process and time) is replaced, so a batch written twice is stored once.</summary>

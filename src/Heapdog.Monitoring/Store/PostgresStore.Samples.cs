@@ -21,17 +21,19 @@ public sealed partial class PostgresStore
         FROM unnest(@ids, @times) AS v(id, t) WHERE p.id = v.id
         """;
 
-    public WatchedProcess UpsertProcess(ProcessIdentity identity, string name, string commandLine, long startTimeMs, string? pm2Name, long nowMs) =>
+    public WatchedProcess UpsertProcess(ProcessIdentity identity, string name, string commandLine, long startTimeMs, string? pm2Name, long nowMs,
+        ProcessPlace? place = null) =>
         Run("write", idempotent: true, c =>
         {
             long id = Convert.ToInt64(Scalar(c, null, """
-                INSERT INTO processes (pid, start_ticks, start_time_ms, name, command_line, pm2_name, first_seen_ms, last_seen_ms)
-                VALUES (@pid, @ticks, @start, @name, @cmd, @pm2, @now, @now)
+                INSERT INTO processes (pid, start_ticks, start_time_ms, name, command_line, pm2_name, container, pod, first_seen_ms, last_seen_ms)
+                VALUES (@pid, @ticks, @start, @name, @cmd, @pm2, @container, @pod, @now, @now)
                 ON CONFLICT (host, pid, start_time_ms) DO UPDATE SET last_seen_ms = GREATEST(processes.last_seen_ms, EXCLUDED.last_seen_ms),
-                    name = EXCLUDED.name, pm2_name = COALESCE(EXCLUDED.pm2_name, processes.pm2_name)
+                    name = EXCLUDED.name, pm2_name = COALESCE(EXCLUDED.pm2_name, processes.pm2_name),
+                    container = COALESCE(EXCLUDED.container, processes.container), pod = COALESCE(EXCLUDED.pod, processes.pod)
                 RETURNING id
                 """, ("pid", identity.Pid), ("ticks", identity.StartTicks), ("start", startTimeMs), ("name", name), ("cmd", commandLine),
-                ("pm2", pm2Name), ("now", nowMs)), CultureInfo.InvariantCulture);
+                ("pm2", pm2Name), ("container", place?.Container), ("pod", place?.Pod), ("now", nowMs)), CultureInfo.InvariantCulture);
             return new WatchedProcess(id, identity, name, commandLine, startTimeMs, pm2Name);
         });
 

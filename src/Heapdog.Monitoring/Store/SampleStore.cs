@@ -218,18 +218,19 @@ public sealed partial class SampleStore : ISampleStore
             throw new StoreException($"store {path}: schema step {version} would leave rows of '{r.GetString(0)}' pointing at nothing; the store was left as it was");
     }
 
-    /// <summary>Finds or adds the process row for this identity and marks it seen at <paramref name="nowMs"/>.</summary>
-    public WatchedProcess UpsertProcess(ProcessIdentity identity, string name, string commandLine, long startTimeMs, string? pm2Name, long nowMs) =>
-        Writing(() => Upsert(identity, name, commandLine, startTimeMs, pm2Name, nowMs));
+    /// <inheritdoc/>
+    public WatchedProcess UpsertProcess(ProcessIdentity identity, string name, string commandLine, long startTimeMs, string? pm2Name, long nowMs,
+        ProcessPlace? place = null) =>
+        Writing(() => Upsert(identity, name, commandLine, startTimeMs, pm2Name, nowMs, place));
 
-    private WatchedProcess Upsert(ProcessIdentity identity, string name, string commandLine, long startTimeMs, string? pm2Name, long nowMs)
+    private WatchedProcess Upsert(ProcessIdentity identity, string name, string commandLine, long startTimeMs, string? pm2Name, long nowMs, ProcessPlace? place)
     {
         using var cmd = _connection.CreateCommand();
         cmd.CommandText = """
-            INSERT INTO processes (pid, start_ticks, start_time_ms, name, command_line, pm2_name, first_seen_ms, last_seen_ms)
-            VALUES ($pid, $ticks, $start, $name, $cmd, $pm2, $now, $now)
+            INSERT INTO processes (pid, start_ticks, start_time_ms, name, command_line, pm2_name, container, pod, first_seen_ms, last_seen_ms)
+            VALUES ($pid, $ticks, $start, $name, $cmd, $pm2, $container, $pod, $now, $now)
             ON CONFLICT (host, pid, start_time_ms) DO UPDATE SET last_seen_ms = MAX(last_seen_ms, $now), name = $name,
-                pm2_name = COALESCE($pm2, pm2_name)
+                pm2_name = COALESCE($pm2, pm2_name), container = COALESCE($container, container), pod = COALESCE($pod, pod)
             RETURNING id
             """;
         cmd.Parameters.AddWithValue("$pid", identity.Pid);
@@ -238,6 +239,8 @@ public sealed partial class SampleStore : ISampleStore
         cmd.Parameters.AddWithValue("$name", name);
         cmd.Parameters.AddWithValue("$cmd", commandLine);
         cmd.Parameters.AddWithValue("$pm2", (object?)pm2Name ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("$container", (object?)place?.Container ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("$pod", (object?)place?.Pod ?? DBNull.Value);
         cmd.Parameters.AddWithValue("$now", nowMs);
         long id = Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture);
         return new WatchedProcess(id, identity, name, commandLine, startTimeMs, pm2Name);

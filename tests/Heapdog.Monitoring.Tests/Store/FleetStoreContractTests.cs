@@ -97,6 +97,24 @@ public abstract class FleetStoreContractTests : IDisposable
     }
 
     [ContractFact]
+    public void ApplyBatch_FromAnAgentsBuffer_ContainerAndPodKept()
+    {
+        using var dir = new TempDirectory();
+        using var buffer = SampleStore.Open(dir.File("agent.db"));
+        var p = buffer.UpsertProcess(new ProcessIdentity(100, 42), "node", "node app.js", T0 - 60_000, null, T0, new ProcessPlace("api", "shop/checkout-1"));
+        buffer.AddSamples([(p.Id, new Sample { TimeMs = T0 })]);
+        var bounds = buffer.NextBatch(1000);
+        var (processes, samples, minutes, events) = buffer.ReadBatch(bounds);
+        using var store = Open();
+
+        Stores.FleetOf(store).ApplyBatch("tok", new AgentBatch("agent-a", bounds.Sequence, "h1", "1.0", T0, 0, SampleColumnNames.All,
+            processes, samples, minutes, events, []), T0).Applied.ShouldBeTrue();
+
+        var stored = Stores.DashboardOf(store).Processes().ShouldHaveSingleItem();
+        (stored.Host, stored.Container, stored.Pod).ShouldBe(("h1", "api", "shop/checkout-1"));
+    }
+
+    [ContractFact]
     public void ApplyBatch_SamePidOnTwoHostsAndLocally_ThreeProcesses()
     {
         using var store = Open();

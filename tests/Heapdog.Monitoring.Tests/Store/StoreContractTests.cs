@@ -107,6 +107,25 @@ public abstract class StoreContractTests : IDisposable
     }
 
     [ContractFact]
+    public void UpsertProcess_WithPlace_ContainerAndPodReadBack()
+    {
+        using var store = Open();
+        var bare = AddProcess(store, 200);
+        var p = store.UpsertProcess(new ProcessIdentity(100, 42), "node", "node app.js", T0, null, T0, new ProcessPlace("containerd:3f2a9c1b7d4e", "shop/checkout-1"));
+        DashboardOf(store).Processes(p.Id).ShouldHaveSingleItem().ShouldSatisfyAllConditions(
+            s => s.Container.ShouldBe("containerd:3f2a9c1b7d4e"), s => s.Pod.ShouldBe("shop/checkout-1"));
+
+        // Seen again without a place (the container could not be read this time): what was stored stays.
+        store.UpsertProcess(new ProcessIdentity(100, 42), "node", "node app.js", T0, null, T0 + 1000);
+        // Seen again with the pod's container named by the kubelet's tree: the name replaces the id, the pod stays.
+        store.UpsertProcess(new ProcessIdentity(100, 42), "node", "node app.js", T0, null, T0 + 2000, new ProcessPlace("api", null));
+        var stored = DashboardOf(store).Processes(p.Id).ShouldHaveSingleItem();
+        (stored.Container, stored.Pod, stored.LastSeenMs).ShouldBe(("api", "shop/checkout-1", T0 + 2000));
+        var other = DashboardOf(store).Processes(bare.Id).ShouldHaveSingleItem();
+        (other.Container, other.Pod).ShouldBe((null, null));
+    }
+
+    [ContractFact]
     public void UpsertProcess_SamePidNewStartTime_IsANewProcess()
     {
         using var store = Open();
