@@ -1,4 +1,3 @@
-using System.Globalization;
 using Heapdog.Processes;
 
 namespace Heapdog.Monitoring.Store;
@@ -13,7 +12,7 @@ namespace Heapdog.Monitoring.Store;
 public sealed record ProcessPlace(string? Container, string? Pod)
 {
     /// <summary>The place of a process as <see cref="ProcessContainer.Read"/> found it; null outside any container.</summary>
-    public static ProcessPlace? Of(ProcessContainer? found)
+    private static ProcessPlace? Of(ProcessContainer? found)
     {
         if (found is null) return null;
         string? container = found.ContainerName
@@ -25,7 +24,4 @@ public sealed record ProcessPlace(string? Container, string? Pod)
     /// <summary>Where <paramref name="pid"/> runs now, pods looked up under <paramref name="podsRoot"/>
     /// (<see cref="KubeletPods.Root"/>).</summary>
     public static ProcessPlace? Read(int pid, string podsRoot) => Of(ProcessContainer.Read(pid, podsRoot));
-
-    /// <summary>For log lines: "containerd:3f2a9c1b7d4e in shop/checkout".</summary>
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Container ?? "-"} in {Pod ?? "-"}");
 }
