@@ -26,6 +26,9 @@ public sealed class DashboardFixture : IAsyncLifetime
     public string StorePath => _temp.File("h.db");
     public string ServerOutput => _server?.Output ?? "";
 
+    /// <summary>A client of serve's API with its admin token.</summary>
+    public HttpClient NewApiClient() => _server!.NewClient();
+
     /// <summary>Where page screenshots go: TestResults/screenshots under the test output.</summary>
     public string ScreenshotDirectory { get; } = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "TestResults", "screenshots")).FullName;
 

@@ -46,6 +46,67 @@ public sealed class DashboardTests(DashboardFixture fixture, ITestOutputHelper o
         await AssertNoErrorBannerAsync();
     }
 
+    /// <summary>Two processes of another host, in two pods, reported as an agent reports them (a token made on the server,
+    /// one batch through the agents' route), one of them killed by the OOM killer: the pod filter shows only the one in
+    /// that pod, with its host, container and pod, and the fleet's OOM deaths name the other.</summary>
+    [Fact]
+    public async Task ProcessesPage_PodFilter_ShowsOnlyThatPodsProcess_AndTheFleetsOomDeath()
+    {
+        long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        string agentToken;
+        using (var admin = fixture.NewApiClient())
+        {
+            using var created = await admin.PostAsync("api/tokens", new StringContent("{\"name\":\"node-b-agent\"}", Encoding.UTF8, "application/json"));
+            created.EnsureSuccessStatusCode();
+            agentToken = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("token").GetString()!;
+        }
+        var batch = new
+        {
+            agentId = "agent-node-b", sequence = 1, host = "node-b", agentVersion = "test", sentMs = now, lostSamples = 0, columns = new[] { "rss" },
+            processes = new[]
+            {
+                new { id = 1, pid = 4101, startTicks = 1, startTimeMs = now - 60_000, name = "node", commandLine = "node checkout.js", pm2Name = (string?)null,
+                    container = "api", pod = "shop/checkout-1", firstSeenMs = now - 50_000, lastSeenMs = now },
+                new { id = 2, pid = 4102, startTicks = 2, startTimeMs = now - 60_000, name = "node", commandLine = "node cart.js", pm2Name = (string?)null,
+                    container = "api", pod = "shop/cart-1", firstSeenMs = now - 50_000, lastSeenMs = now - 20_000 },
+            },
+            samples = new[] { new { processId = 1, timeMs = now, count = 1, values = new[] { 90_000_000.0 } },
+                new { processId = 2, timeMs = now - 20_000, count = 1, values = new[] { 500_000_000.0 } } },
+            minutes = Array.Empty<object>(),
+            events = new[] { new { processId = 2, timeMs = now - 10_000, kind = "exited-oom-kill", detail = "{}" } },
+            verdicts = Array.Empty<object>(),
+        };
+        using (var agent = new HttpClient { BaseAddress = new Uri(fixture.BaseUrl), Timeout = TimeSpan.FromSeconds(60) })
+        {
+            agent.DefaultRequestHeaders.Authorization = new("Bearer", agentToken);
+            using var sent = await agent.PostAsync("api/agent/batches", new StringContent(JsonSerializer.Serialize(batch), Encoding.UTF8, "application/json"));
+            sent.EnsureSuccessStatusCode();
+        }
+
+        await _page.GotoAsync("/#/");
+        await _page.Locator($"[data-testid=process-row][data-pid='{fixture.NodePid}']").WaitForAsync();
+        await _page.GetByTestId("filter-pod").FillAsync("shop/checkout-1");
+        await _page.GetByTestId("filter-pod").PressAsync("Enter");
+
+        // Only the checkout pod's process is left: the watched node (in no pod) and the cart pod's process are filtered out.
+        await _page.Locator($"[data-testid=process-row][data-pid='{fixture.NodePid}']").WaitForAsync(new() { State = WaitForSelectorState.Detached });
+        var row = _page.GetByTestId("process-row");
+        (await row.CountAsync()).ShouldBe(1);
+        (await row.GetAttributeAsync("data-pid")).ShouldBe("4101");
+        (await row.GetByTestId("process-host").InnerTextAsync()).ShouldBe("node-b");
+        (await row.GetByTestId("process-container").InnerTextAsync()).ShouldBe("api");
+        (await row.GetByTestId("process-pod").InnerTextAsync()).ShouldBe("shop/checkout-1");
+        var oom = _page.GetByTestId("oom-row");
+        (await oom.CountAsync()).ShouldBe(1);
+        string death = await oom.InnerTextAsync();
+        death.ShouldContain("exited-oom-kill");
+        death.ShouldContain("pid 4102");
+        death.ShouldContain("node-b");
+        death.ShouldContain("shop/cart-1");
+        await ScreenshotAsync("processes-pod-filter");
+        await AssertNoErrorBannerAsync();
+    }
+
     [Fact]
     public async Task ProcessPage_LeakingNode_ChartGrows()
     {
