@@ -48,7 +48,8 @@ public sealed class DashboardTests(DashboardFixture fixture, ITestOutputHelper o
 
     /// <summary>Two processes of another host, in two pods, reported as an agent reports them (a token made on the server,
     /// one batch through the agents' route), one of them killed by the OOM killer: the pod filter shows only the one in
-    /// that pod, with its host, container and pod, and the fleet's OOM deaths name the other.</summary>
+    /// that pod, with its host, container and pod, and the fleet's OOM deaths name the other; "leaking now" then leaves
+    /// none (that process has no verdict).</summary>
     [Fact]
     public async Task ProcessesPage_PodFilter_ShowsOnlyThatPodsProcess_AndTheFleetsOomDeath()
     {
@@ -104,6 +105,11 @@ public sealed class DashboardTests(DashboardFixture fixture, ITestOutputHelper o
         death.ShouldContain("node-b");
         death.ShouldContain("shop/cart-1");
         await ScreenshotAsync("processes-pod-filter");
+
+        // "Leaking now" asks for growing verdicts of alive processes: the checkout process has no verdict yet.
+        await _page.GetByTestId("filter-leaking").CheckAsync();
+        await _page.GetByTestId("no-process").WaitForAsync();
+        (await _page.GetByTestId("process-row").CountAsync()).ShouldBe(0);
         await AssertNoErrorBannerAsync();
     }
 
