@@ -48,6 +48,30 @@ public sealed class ContainerTargetTests
         otherPod.RootElement.GetArrayLength().ShouldBe(0);
     }
 
+    /// <summary>The same through the fleet: an agent watches the pod's node and ships its container and pod in its
+    /// batches; the server's API filters on them.</summary>
+    [NamespacesFact]
+    public async Task Agent_NodeInPod_ServerRowCarriesItsContainerAndPod()
+    {
+        using var node = NamespacedNode.Start("steady.js", Limit);
+        await node.ReadyAsync();
+        using var rig = await Fleet.FleetRig.StartAsync();
+        string token = await rig.CreateTokenAsync("node-7");
+        using var agent = HeapdogProcess.Start(rig.Dir.Path,
+            Fleet.FleetRig.AgentArgs(rig.Url, token, "node-7", rig.Dir.File("agent.db"), "--pid", node.NodePid.ToString(CultureInfo.InvariantCulture), "--interval", "250ms"),
+            new Dictionary<string, string> { ["HEAPDOG_PODS_ROOT"] = node.PodsRoot });
+        string pod = $"{node.PodNamespace}/{node.PodName}";
+
+        var rows = await rig.WaitForAsync($"api/processes?host=node-7&pod={Uri.EscapeDataString(pod)}&container={node.ContainerName}",
+            r => r.GetArrayLength() == 1, TimeSpan.FromMinutes(2), $"the agent's process of pod {pod}");
+
+        var row = rows[0];
+        row.GetProperty("pid").GetInt32().ShouldBe(node.NodePid);
+        row.GetProperty("host").GetString().ShouldBe("node-7");
+        row.GetProperty("pod").GetString().ShouldBe(pod);
+        row.GetProperty("container").GetString().ShouldBe(node.ContainerName);
+    }
+
     [NamespacesFact]
     public async Task Ps_NodeInPod_ShowsPodContainerPidInsideAndLimit()
     {
