@@ -50,6 +50,30 @@ public sealed class WorkerThreadTests
     }
 
     [Fact]
+    public async Task Snapshot_WorkerAllJson_OneDocumentWithTheMainHeapAndEachWorkersInside()
+    {
+        var (target, id) = await StartAsync();
+        using var _ = target;
+        using var dir = new TempDirectory();
+        string main = dir.File("service.heapsnapshot"), worker = dir.File($"service.worker-{id}.heapsnapshot");
+
+        var run = await HeapdogCommand.RunAsync(dir.Path, "snapshot", target.Pid.ToString(), "--worker", "all", "-o", main, "--json");
+
+        run.ExitCode.ShouldBe(0, run.Stderr);
+        using var doc = JsonDocument.Parse(run.Stdout);
+        var root = doc.RootElement;
+        root.GetProperty("schemaVersion").GetInt32().ShouldBe(1);
+        root.GetProperty("file").GetString().ShouldBe(main);
+        root.GetProperty("worker").ValueKind.ShouldBe(JsonValueKind.Null);
+        root.GetProperty("bytes").GetInt64().ShouldBe(new FileInfo(main).Length);
+        var inside = root.GetProperty("workers").EnumerateArray().ShouldHaveSingleItem();
+        inside.GetProperty("worker").GetString().ShouldBe(id);
+        inside.GetProperty("file").GetString().ShouldBe(worker);
+        inside.GetProperty("bytes").GetInt64().ShouldBe(new FileInfo(worker).Length);
+        inside.GetProperty("workers").ValueKind.ShouldBe(JsonValueKind.Null);
+    }
+
+    [Fact]
     public async Task Snapshot_WorkerId_WritesOnlyThatWorkersHeapUnderItsOwnName()
     {
         var (target, id) = await StartAsync();
