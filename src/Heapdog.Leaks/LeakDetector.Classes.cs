@@ -54,6 +54,7 @@ public sealed partial class LeakDetector
                     RetainerPath = ToLinks(path),
                     Location = location,
                     AllocatedAt = allocatedAt,
+                    UntracedObjects = UntracedOf(_classAllocations?.GetValueOrDefault(cls)),
                     MergedPoints = 0,
                 };
                 yield return suspect with { Explanation = Explanations.For(suspect, c.Name, null, null, null, 0) };

@@ -117,6 +117,7 @@ public sealed partial class LeakDetector
                 RetainerPath = retainerPath,
                 Location = location,
                 AllocatedAt = allocatedAt,
+                UntracedObjects = UntracedOf(group.Allocations),
                 MergedPoints = 0,
             };
             string? subject = rootHeld ? _analysis.Classes[group.RootHeldClass].Name : null;

@@ -49,6 +49,7 @@ public sealed partial class LeakDetector
                         NewBytes = items.Sum(i => i.Suspect.NewBytes),
                         MergedPoints = items.Count - 1,
                         AllocatedAt = head.AllocatedAt is null ? null : StacksOf(MergeAllocations(items)),
+                        UntracedObjects = head.AllocatedAt is null ? null : UntracedOf(MergeAllocations(items)),
                         Severity = SeverityRule.Rate(head.Kind, counts, bytes, _analysis.TotalSize),
                     };
                 }

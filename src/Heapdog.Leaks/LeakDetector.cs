@@ -57,6 +57,7 @@ public sealed partial class LeakDetector
         // snapshot but the last keeps its collections by path (one more breadth-first search). The last one's is made
         // from the detection's own search, and only when needed.
         if (!isLast) _pathCensuses.Add(PathCensus.Create(analysis, ShortestPaths.ComputePreferred(analysis.Snapshot), new CollectionShapes(analysis.Snapshot), false, default));
+        if (!isLast) RememberTraces(analysis.Snapshot);
         _digests.Add(digest);
         _lastAnalysis = isLast ? analysis : null;
     }

@@ -30,6 +30,10 @@ public sealed record Suspect
     public required CodeLocation? Location { get; init; }
     /// <summary>Where the new objects were allocated, most bytes first; null when the snapshot has no allocation trace.</summary>
     public IReadOnlyList<AllocationStack>? AllocatedAt { get; init; }
+    /// <summary>Of the new objects counted in <see cref="AllocatedAt"/>'s place, those the allocation trace has no stack
+    /// for: allocated before tracking began, or moved by a compacting GC after the tracker had seen them (V8 then loses
+    /// their stack). Null when the snapshot has no allocation trace.</summary>
+    public long? UntracedObjects { get; init; }
     /// <summary>Other accumulation points with the same retainer path shape, merged into this suspect.</summary>
     public required int MergedPoints { get; init; }
     /// <summary>

@@ -343,9 +343,46 @@ public sealed class LeakDetectorGraphTests
         (s.AllocatedAt[0].Count, s.AllocatedAt[0].Bytes).ShouldBe((10, 500));
         s.AllocatedAt[1].Frames.ShouldBe([new AllocationFrame("makeProfile", "/app/profiles.js", 9, 42, 20)]);
         s.AllocatedAt[1].Count.ShouldBe(10);
+        s.UntracedObjects.ShouldBe(0);
         s.AllocatedAt[0].Describe().ShouldBe("/app/profiles.js:42:20 (makeProfile)");
         // The constructor is still the location: the allocation stacks stand beside it.
         s.Location!.Kind.ShouldBe(LocationKind.Constructor);
+    }
+
+    /// <summary>Three tracked snapshots of one store; the new items (20..39) are traced to <paramref name="middleNode"/>
+    /// in the middle snapshot, whose tree is <paramref name="middleTree"/>, and have no trace in the last (V8 lost it
+    /// when the GC moved them). The last tree: (root) 1 → main 2 → makeProfile 3, and (root) 1 → makeProfile 4.</summary>
+    private static LeakReport TracedInTheMiddleOnly(string middleTree, int middleNode) => HeapBuilder.Detect(k =>
+    {
+        var heap = StoreWithItems(0, 20 * (k + 1), "object", "UserProfile");
+        if (k == 0) return heap;
+        int root = heap.String("(root)"), make = heap.String("makeProfile"), main = heap.String("main"), app = heap.String("/app/profiles.js");
+        heap.TraceFunctionInfos = $"0,{root},0,0,0,0, 11,{make},{app},9,42,20, 12,{main},{app},9,1,1";
+        heap.TraceTree = k == 1 ? middleTree : "1,0,0,0,[2,2,0,0,[3,1,30,1500,[]],4,1,30,1500,[]]";
+        if (k == 1) for (int j = 20; j < 40; j++) heap.TraceNodeOf[4 + j] = middleNode;
+        return heap;
+    });
+
+    [Fact]
+    public void Detect_TraceLostInTheLastSnapshot_TakesItFromTheSnapshotThatFirstSawTheObject()
+    {
+        // The middle snapshot's tree is the last one's so far: node 3 is main → makeProfile there too.
+        var s = TracedInTheMiddleOnly("1,0,0,0,[2,2,0,0,[3,1,20,1000,[]]]", 3).Suspects.ShouldHaveSingleItem();
+
+        var stack = s.AllocatedAt.ShouldNotBeNull().ShouldHaveSingleItem();
+        stack.Frames.ShouldBe([new AllocationFrame("makeProfile", "/app/profiles.js", 9, 42, 20), new AllocationFrame("main", "/app/profiles.js", 9, 1, 1)]);
+        stack.Count.ShouldBe(20);
+        s.UntracedObjects.ShouldBe(0);
+    }
+
+    [Fact]
+    public void Detect_EarlierTraceFromAnotherTrackingSession_IsNotTakenAndTheObjectsCountAsUntraced()
+    {
+        // In the middle snapshot node 3 is makeProfile under (root): another session's tree, whose ids mean other stacks.
+        var s = TracedInTheMiddleOnly("1,0,0,0,[3,1,20,1000,[]]", 3).Suspects.ShouldHaveSingleItem();
+
+        s.AllocatedAt.ShouldNotBeNull().ShouldBeEmpty();
+        s.UntracedObjects.ShouldBe(20);
     }
 
     [Fact]
@@ -353,6 +390,7 @@ public sealed class LeakDetectorGraphTests
     {
         var report = HeapBuilder.Detect(k => StoreWithItems(0, 20 * (k + 1)));
         report.Suspects.ShouldHaveSingleItem().AllocatedAt.ShouldBeNull();
+        report.Suspects.ShouldHaveSingleItem().UntracedObjects.ShouldBeNull();
     }
 
     [Fact]

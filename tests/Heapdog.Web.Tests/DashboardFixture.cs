@@ -49,7 +49,9 @@ public sealed class DashboardFixture : IAsyncLifetime
     {
         // Without TurboFan's inlining: once handleOrder is optimised, V8's sampling heap profiler counts what
         // publishEvent allocates under handleOrder (docs/sample.md), which the Sample test would then not find by name.
-        _node = new NodeProgram("leaky-service.js", flags: ["--no-turbo-inlining"], workingDirectory: _temp.Path);
+        // Without compaction, which makes V8 lose the allocation stacks of the objects it moves (docs/hunt.md, "Stacks
+        // V8 loses"): the allocation-stacks hunt must find publishEvent's.
+        _node = new NodeProgram("leaky-service.js", flags: ["--no-turbo-inlining", "--no-compact"], workingDirectory: _temp.Path);
         await _node.PortAsync();
         _server = await HeapdogProcess.StartServeAsync(_temp.Path,
             ["--db", StorePath, "--pid", _node.Pid.ToString(), "--interval", "1s", "--snapshots", _temp.File("snaps")],

@@ -68,6 +68,8 @@ public static class LeaksHtml
                     : $"<dt>stored at</dt><dd><code>{E(stored.ToString())}</code> <code>{E(stored.Site.Text)}</code></dd>");
             foreach (var stack in s.AllocatedAt ?? [])
                 w.WriteLine($"<dt>allocated at</dt><dd><code>{E(stack.Describe())}</code> ({E(Format.Count(stack.Count))} new objects, {E(Format.Size(stack.Bytes))})</dd>");
+            if (s.UntracedObjects is > 0 and var untraced)
+                w.WriteLine($"<dt>allocated at</dt><dd>no stack for {E(Format.Count(untraced))} new objects (allocated before tracking began, or moved by the GC after V8's tracker saw them)</dd>");
             // The original source first; the generated position stays on hand as the tooltip and in small print.
             if (s.Location is { } l && mapped.Original is { } o)
                 w.WriteLine($"<dt>code</dt><dd><code title=\"generated: {E(l.ToString())}\">{E(o.ToString())}</code> <small>({E(l.ToString())})</small> ({E(l.Label)})</dd>");

@@ -55,6 +55,8 @@ public sealed class LeaksText(LeakReport report, int top, TimeSpan elapsed, Sour
                 output.WriteLine($"   stored at:    {stored.Mapped.Describe(stored.ToString())}   {stored.Site.Text}");
             foreach (var stack in s.AllocatedAt ?? [])
                 output.WriteLine($"   allocated at: {stack.Describe()}   ({Format.Count(stack.Count)} new objects, {Format.Size(stack.Bytes)})");
+            if (s.UntracedObjects is > 0 and var untraced)
+                output.WriteLine($"   allocated at: no stack for {Format.Count(untraced)} new objects (allocated before tracking began, or moved by the GC after V8's tracker saw them: docs/hunt.md)");
             if (s.Location is { } l) output.WriteLine($"   code:         {mapped.Describe(l.ToString())}   ({l.Label})");
             if (mapped.Note is { } note) output.WriteLine($"   source map:   {note}");
             output.WriteLine($"   {(ByPaths ? "net growth: " : "new objects:")}  {Format.Count(s.NewObjects)} ({Format.Size(s.NewBytes)}): {string.Join(", ", s.Classes.Take(3).Select(c => $"{c.ClassName} ×{Format.Count(c.Count)}"))}{(s.MergedPoints > 0 ? $"; merged with {s.MergedPoints} similar accumulation points" : "")}");

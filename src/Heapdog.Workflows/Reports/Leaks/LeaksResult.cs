@@ -23,6 +23,10 @@ public sealed record LeaksResult(int SchemaVersion, IReadOnlyList<LeaksResult.Le
         /// without allocation tracking (<c>hunt --allocations</c>).</summary>
         public IReadOnlyList<LeakAllocationStack>? AllocatedAt { get; init; }
 
+        /// <summary>The new objects here with no allocation stack (allocated before tracking began, or lost by V8 when a
+        /// compacting GC moved them); null without allocation tracking.</summary>
+        public long? UntracedObjects { get; init; }
+
         /// <summary>The statement that stores the new objects into the owner, found in the source of a function of the
         /// allocation stacks (or of the location); null when none was found (docs/leaks.md, "Stored at").</summary>
         public LeakStoredAt? StoredAt { get; init; }
@@ -117,6 +121,7 @@ public sealed record LeaksResult(int SchemaVersion, IReadOnlyList<LeaksResult.Le
         {
             AllocatedAt = s.AllocatedAt?.Select(a => new LeakAllocationStack(
                 a.Frames.Select(f => new LeakFrame(f.Function, f.Script, f.ScriptId, f.Line, f.Column)).ToList(), a.Count, a.Bytes)).ToList(),
+            UntracedObjects = s.UntracedObjects,
             StoredAt = StoreLocator.Find(s, maps) is { } at
                 ? new LeakStoredAt(at.Script, at.ScriptId, at.Site.Line, at.Site.Column, at.Site.Text, at.Owner, at.Mapped.Original, at.Mapped.Note)
                     { Name = string.IsNullOrEmpty(at.Function) ? null : at.Function }
