@@ -11,6 +11,9 @@ namespace Heapdog.Cli.Tests;
 public sealed class LiveCommandsTests
 {
     private static readonly string[] FreeInspectorPort = ["--inspect-port=0"];
+    /// <summary>allocator.js's orders per 20 ms for a hunt: a heap that grows 100 KB/s keeps each snapshot small however
+    /// long a loaded machine takes to start the hunt.</summary>
+    private const string HuntOrdersPerTick = "50";
 
     [Fact]
     public async Task Snapshot_LiveProcess_WritesCompleteFileClosesInspectorAndTargetServes()
@@ -144,7 +147,7 @@ public sealed class LiveCommandsTests
     [Fact]
     public async Task Hunt_WithoutKeep_CapturesSnapshotsThenRemovesThem()
     {
-        using var node = new NodeProgram("allocator.js", flags: FreeInspectorPort);
+        using var node = new NodeProgram("allocator.js", args: [HuntOrdersPerTick], flags: FreeInspectorPort);
         int httpPort = await node.PortAsync();
         using var dir = new TempDirectory();
 
@@ -165,7 +168,7 @@ public sealed class LiveCommandsTests
     [Fact]
     public async Task Hunt_Keep_LeavesCompleteSnapshots()
     {
-        using var node = new NodeProgram("allocator.js", flags: FreeInspectorPort);
+        using var node = new NodeProgram("allocator.js", args: [HuntOrdersPerTick], flags: FreeInspectorPort);
         await node.PortAsync();
         using var dir = new TempDirectory();
 
