@@ -17,7 +17,6 @@ internal enum SectionTag : uint
     EdgeTypes,
     EdgeNames,
     EdgeTargets,
-    EssentialEdges,
     LocationOrdinals,
     Locations,
     Distances,
@@ -25,4 +24,9 @@ internal enum SectionTag : uint
     RetainedSizes32,
     RetainedSizes64,
     ClassOf,
+    RetainerFirst,
+    RetainerNodes,
+    RetainerEssential,
+    DominatedFirst,
+    DominatedNodes,
 }
