@@ -36,17 +36,16 @@ internal sealed class IndexReader(SafeFileHandle handle, long position, long end
         return (SectionTag)BinaryPrimitives.ReadUInt32LittleEndian(_small);
     }
 
-    /// <summary>Reads what <see cref="IndexWriter.WriteDeltas"/> wrote: the differences, added up in place.</summary>
+    /// <summary>Reads what <see cref="IndexWriter.WriteDeltas"/> wrote: each block's differences added up in place.</summary>
     public T[] ReadDeltas<T>(SectionTag tag, long expectedCount) where T : unmanaged
     {
-        var items = ReadArray<T>(tag, expectedCount);
-        var values = MemoryMarshal.Cast<T, int>(items.AsSpan());
-        int sum = 0;
-        for (int i = 0; i < values.Length; i++) values[i] = sum = unchecked(sum + values[i]);
-        return items;
+        if (Unsafe.SizeOf<T>() != sizeof(int)) throw new ArgumentException("deltas are of 4-byte integers", nameof(T));
+        return Read<T>(tag, expectedCount, deltas: true);
     }
 
-    public T[] ReadArray<T>(SectionTag tag, long expectedCount = -1) where T : unmanaged
+    public T[] ReadArray<T>(SectionTag tag, long expectedCount = -1) where T : unmanaged => Read<T>(tag, expectedCount, deltas: false);
+
+    private T[] Read<T>(SectionTag tag, long expectedCount, bool deltas) where T : unmanaged
     {
         int size = Unsafe.SizeOf<T>();
         var checksum = new IndexChecksum();
@@ -94,6 +93,7 @@ internal sealed class IndexReader(SafeFileHandle handle, long position, long end
                 var source = _stored.AsSpan(_offsets[b], _lengths[b]);
                 if (source.Length == target.Length) source.CopyTo(target);
                 else if (LZ4Codec.Decode(source, target) != target.Length) intact = false;
+                if (deltas) AddUp(MemoryMarshal.Cast<byte, int>(target));
             });
             if (!intact) throw new InvalidDataException($"section {tag} has a block that does not decompress");
         }
@@ -103,6 +103,12 @@ internal sealed class IndexReader(SafeFileHandle handle, long position, long end
         if (BinaryPrimitives.ReadUInt64LittleEndian(trailer) != checksum.Finish())
             throw new InvalidDataException($"section {tag} fails its checksum");
         return items;
+    }
+
+    private static void AddUp(Span<int> differences)
+    {
+        int sum = 0;
+        for (int i = 0; i < differences.Length; i++) differences[i] = sum = unchecked(sum + differences[i]);
     }
 
     private void ReadExactly(Span<byte> buffer, long offset)

@@ -28,8 +28,10 @@ internal sealed class IndexWriter(Stream stream)
     public void WriteArray<T>(SectionTag tag, ReadOnlySpan<T> items) where T : unmanaged => Write(tag, items, deltas: false);
 
     /// <summary>
-    /// Writes each item's difference from the one before it (wrapping; the first from 0), which <see cref="IndexReader.ReadDeltas"/>
-    /// adds up again: node ordinals and ids that mostly rise in small steps become small repeated values LZ4 can shrink.
+    /// Writes each item's difference from the one before it in its block (wrapping; a block's first item as it is),
+    /// which <see cref="IndexReader.ReadDeltas"/> adds up again: node ordinals and ids that mostly rise in small steps
+    /// become small repeated values LZ4 can shrink. Starting afresh in each block lets the blocks be added up apart, on
+    /// every core, right after each is decompressed.
     /// </summary>
     public void WriteDeltas<T>(SectionTag tag, ReadOnlySpan<T> items) where T : unmanaged
     {
@@ -54,8 +56,14 @@ internal sealed class IndexWriter(Stream stream)
         {
             // Copied out of the span so the blocks can be handed to other threads.
             var batch = bytes.Slice(start, Math.Min(_raw.Length, bytes.Length - start));
-            if (deltas) Differences(MemoryMarshal.Cast<byte, int>(batch), MemoryMarshal.Cast<byte, int>(_raw.AsSpan()),
-                start == 0 ? 0 : MemoryMarshal.Read<int>(bytes[(start - sizeof(int))..]));
+            if (deltas)
+            {
+                for (int block = 0; block < batch.Length; block += BlockBytes)
+                {
+                    var values = batch.Slice(block, Math.Min(BlockBytes, batch.Length - block));
+                    Differences(MemoryMarshal.Cast<byte, int>(values), MemoryMarshal.Cast<byte, int>(_raw.AsSpan(block, values.Length)));
+                }
+            }
             else batch.CopyTo(_raw);
             int blocks = (batch.Length + BlockBytes - 1) / BlockBytes;
             int batchLength = batch.Length;
@@ -75,8 +83,9 @@ internal sealed class IndexWriter(Stream stream)
         stream.Write(trailer);
     }
 
-    private static void Differences(ReadOnlySpan<int> items, Span<int> differences, int previous)
+    private static void Differences(ReadOnlySpan<int> items, Span<int> differences)
     {
+        int previous = 0;
         for (int i = 0; i < items.Length; i++)
         {
             differences[i] = unchecked(items[i] - previous);
