@@ -46,6 +46,17 @@ public sealed class IndexSectionTests : IDisposable
     }
 
     [Fact]
+    public void ReadArray_ElementsOfTwelveBytesOverSeveralBlocks_ComeBackExactly()
+    {
+        // 1 MiB is not a multiple of 12: blocks hold whole elements, so none is cut in two.
+        var items = Enumerable.Range(0, 300_000).Select(i => new SourceLocation(i % 7, i / 3, -i)).ToArray();
+
+        string path = WriteSection(w => w.WriteArray<SourceLocation>(SectionTag.Locations, items));
+
+        ReadSection(path, r => r.ReadArray<SourceLocation>(SectionTag.Locations, items.Length)).ShouldBe(items);
+    }
+
+    [Fact]
     public void ReadArray_EmptyArray_ComesBackEmpty()
     {
         string path = WriteSection(w => w.WriteArray<int>(SectionTag.ClassOf, []));

@@ -62,14 +62,16 @@ internal sealed class IndexReader(SafeFileHandle handle, long position, long end
             throw new InvalidDataException($"section {actualTag} at {position} does not match the expected {tag}");
         position += SectionHeaderSize;
         var items = GC.AllocateUninitializedArray<T>((int)count);
-        long total = count * size;
-        for (long start = 0; start < total; start += _stored.Length)
+        // Blocks of whole elements, as IndexWriter cuts them: arrays past 2 GiB are never seen as one span of bytes.
+        int perBlock = IndexWriter.BlockBytes / size;
+        for (long start = 0; start < count; start += (long)perBlock * IndexWriter.BatchBlocks)
         {
-            int blocks = (int)((Math.Min(_stored.Length, total - start) + IndexWriter.BlockBytes - 1) / IndexWriter.BlockBytes);
+            int batchCount = (int)Math.Min((long)perBlock * IndexWriter.BatchBlocks, count - start);
+            int blocks = (batchCount + perBlock - 1) / perBlock;
             int stored = 0;
             for (int b = 0; b < blocks; b++)
             {
-                int rawLength = (int)Math.Min(IndexWriter.BlockBytes, total - start - (long)b * IndexWriter.BlockBytes);
+                int rawLength = Math.Min(perBlock, batchCount - b * perBlock) * size;
                 var length = _small.AsSpan(0, sizeof(int));
                 ReadExactly(length, position);
                 checksum.Append(length);
@@ -84,12 +86,11 @@ internal sealed class IndexReader(SafeFileHandle handle, long position, long end
                 (_offsets[b], _lengths[b]) = (stored, storedLength);
                 stored += storedLength;
             }
-            long batchStart = start;
+            int batchStart = (int)start;
             bool intact = true;
             Parallel.For(0, blocks, b =>
             {
-                var target = MemoryMarshal.AsBytes(items.AsSpan())
-                    .Slice((int)(batchStart + (long)b * IndexWriter.BlockBytes))[..(int)Math.Min(IndexWriter.BlockBytes, total - batchStart - (long)b * IndexWriter.BlockBytes)];
+                var target = MemoryMarshal.AsBytes(items.AsSpan(batchStart + b * perBlock, Math.Min(perBlock, batchCount - b * perBlock)));
                 var source = _stored.AsSpan(_offsets[b], _lengths[b]);
                 if (source.Length == target.Length) source.CopyTo(target);
                 else if (LZ4Codec.Decode(source, target) != target.Length) intact = false;

@@ -7,7 +7,8 @@ namespace Heapdog.Snapshot.Caching;
 
 /// <summary>
 /// Writes sections: tag (4 B), element size (4 B), element count (8 B), a checksum of those 16 bytes (8 B), then the
-/// elements' little-endian bytes in blocks of <see cref="BlockBytes"/> (the last one shorter), each stored as its
+/// elements' little-endian bytes in blocks of as many whole elements as fit in <see cref="BlockBytes"/> (the last
+/// block shorter), each stored as its
 /// length (4 B) and its bytes, LZ4-compressed, or as they are when LZ4 does not make them smaller (a stored length
 /// equal to the block's own length). Last, a checksum (8 B) of all of the section, so each section can be verified as
 /// soon as it is read. Blocks are compressed a batch at a time on every core.
@@ -50,24 +51,26 @@ internal sealed class IndexWriter(Stream stream)
         checksum.Append(header);
         stream.Write(header);
 
-        var bytes = MemoryMarshal.AsBytes(items);
+        // Blocks hold whole elements (BlockBytes / size of them), so an array of any length is cut into spans of
+        // at most a batch before it is seen as bytes.
+        int size = Unsafe.SizeOf<T>(), perBlock = BlockBytes / size, blockBytes = perBlock * size;
         Span<byte> length = stackalloc byte[sizeof(int)];
-        for (int start = 0; start < bytes.Length; start += _raw.Length)
+        for (long start = 0; start < items.Length; start += (long)perBlock * BatchBlocks)
         {
             // Copied out of the span so the blocks can be handed to other threads.
-            var batch = bytes.Slice(start, Math.Min(_raw.Length, bytes.Length - start));
+            var batch = MemoryMarshal.AsBytes(items.Slice((int)start, (int)Math.Min((long)perBlock * BatchBlocks, items.Length - start)));
             if (deltas)
             {
-                for (int block = 0; block < batch.Length; block += BlockBytes)
+                for (int block = 0; block < batch.Length; block += blockBytes)
                 {
-                    var values = batch.Slice(block, Math.Min(BlockBytes, batch.Length - block));
+                    var values = batch.Slice(block, Math.Min(blockBytes, batch.Length - block));
                     Differences(MemoryMarshal.Cast<byte, int>(values), MemoryMarshal.Cast<byte, int>(_raw.AsSpan(block, values.Length)));
                 }
             }
             else batch.CopyTo(_raw);
-            int blocks = (batch.Length + BlockBytes - 1) / BlockBytes;
+            int blocks = (batch.Length + blockBytes - 1) / blockBytes;
             int batchLength = batch.Length;
-            Parallel.For(0, blocks, b => Pack(b, Math.Min(BlockBytes, batchLength - b * BlockBytes)));
+            Parallel.For(0, blocks, b => Pack(b, blockBytes, Math.Min(blockBytes, batchLength - b * blockBytes)));
             for (int b = 0; b < blocks; b++)
             {
                 var packed = _packed[b].AsSpan(0, _packedLengths[b]);
@@ -93,9 +96,9 @@ internal sealed class IndexWriter(Stream stream)
         }
     }
 
-    private void Pack(int block, int rawLength)
+    private void Pack(int block, int blockBytes, int rawLength)
     {
-        var raw = _raw.AsSpan(block * BlockBytes, rawLength);
+        var raw = _raw.AsSpan(block * blockBytes, rawLength);
         int packed = LZ4Codec.Encode(raw, _packed[block]);
         if (packed <= 0 || packed >= rawLength)
         {
