@@ -244,6 +244,19 @@ public sealed class AnalysisIndexTests(SnapshotFixtures fixtures) : IDisposable
     }
 
     [Fact]
+    public void TryLoad_IndexOfAnEarlierFormat_IsRefused()
+    {
+        // Version 1 stored the arrays as they are: its header, made consistent, must still not be read as this format.
+        var (snapshotPath, fresh) = Analysed("small.js");
+        string index = Write(snapshotPath, fresh);
+        var whole = File.ReadAllBytes(index);
+        BinaryPrimitives.WriteInt32LittleEndian(whole.AsSpan(8), AnalysisIndex.FormatVersion - 1);
+        BinaryPrimitives.WriteUInt64LittleEndian(whole.AsSpan(80), IndexChecksum.Of(whole.AsSpan(0, 80)));
+        File.WriteAllBytes(index, whole);
+        AnalysisIndex.TryLoad(index, snapshotPath, out _).ShouldBeFalse();
+    }
+
+    [Fact]
     public void TryLoad_OneByteDamagedAnywhere_IsRefused()
     {
         var (snapshotPath, fresh) = Analysed("small.js");

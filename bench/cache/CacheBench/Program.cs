@@ -8,9 +8,10 @@ namespace Heapdog.Bench.Cache;
 
 /// <summary>
 /// Reopening a snapshot from its analysis index against parsing and analysing it, in one process (as the dashboard
-/// server does both). Per snapshot: RUNS × (read + analyse), one index write, RUNS × load with the index in the page
-/// cache, RUNS × load with the index dropped from the page cache first (<c>dd iflag=nocache</c>); prints each run,
-/// the medians, and the index size against the snapshot's. The index is written beside the snapshot and deleted.
+/// server does both). Per snapshot: one read + analyse, one index write, RUNS × load with the index in the page
+/// cache, RUNS × load with the index dropped from the page cache first (<c>dd iflag=nocache</c>); prints each run
+/// (wall time, and the process's CPU time, all threads), the medians, and the index size against the snapshot's.
+/// The index is written beside the snapshot and deleted.
 /// Usage: dotnet run -c Release --project bench/cache/CacheBench -- RUNS SNAPSHOT...
 /// </summary>
 public static class Program
@@ -22,34 +23,28 @@ public static class Program
             Console.Error.WriteLine("usage: CacheBench RUNS SNAPSHOT...");
             return 2;
         }
-        Console.WriteLine("| snapshot | nodes / edges | parse + analyse | write index | load index (cached) | load index (not cached) | speed-up (cached) | index size | index / snapshot |");
+        Console.WriteLine("| snapshot | nodes / edges | parse + analyse | write index | load, cached: wall (CPU) | load, not cached: wall (CPU) | speed-up (cached) | index size | index / snapshot |");
         Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|---:|");
         foreach (string snapshotPath in args[1..])
         {
             string index = AnalysisIndex.PathFor(snapshotPath);
-            var analyse = new List<double>();
-            SnapshotAnalysis? fresh = null;
-            for (int run = 0; run < runs; run++)
-            {
-                fresh = null;
-                Collect();
-                var clock = Stopwatch.StartNew();
-                fresh = SnapshotAnalysis.Analyze(HeapSnapshotReader.Read(snapshotPath));
-                analyse.Add(clock.Elapsed.TotalSeconds);
-            }
+            Collect();
+            var clock = Stopwatch.StartNew();
+            var fresh = SnapshotAnalysis.Analyze(HeapSnapshotReader.Read(snapshotPath));
+            double analyse = clock.Elapsed.TotalSeconds;
             var writeClock = Stopwatch.StartNew();
-            AnalysisIndex.Write(index, snapshotPath, fresh!);
+            AnalysisIndex.Write(index, snapshotPath, fresh);
             double write = writeClock.Elapsed.TotalSeconds;
-            var (nodes, edges) = (fresh!.Snapshot.NodeCount, fresh.Snapshot.EdgeCount);
+            var (nodes, edges) = (fresh.Snapshot.NodeCount, fresh.Snapshot.EdgeCount);
             fresh = null;
             try
             {
                 var warm = Load(index, snapshotPath, runs, dropCache: false);
                 var cold = Load(index, snapshotPath, runs, dropCache: true);
                 long indexBytes = new FileInfo(index).Length, snapshotBytes = new FileInfo(snapshotPath).Length;
-                Console.Error.WriteLine($"{Path.GetFileName(snapshotPath)}: analyse {Runs(analyse)}; load cached {Runs(warm)}; load not cached {Runs(cold)}");
+                Console.Error.WriteLine($"{Path.GetFileName(snapshotPath)}: load cached {Runs(warm)}; load not cached {Runs(cold)}");
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"| {snapshotBytes / 1e6:F0} MB | {nodes / 1e6:F2} M / {edges / 1e6:F2} M | {Median(analyse):F2} s | {write:F2} s | {Median(warm):F3} s | {Median(cold):F3} s | {Median(analyse) / Median(warm):F0}× | {indexBytes / 1e6:F0} MB | {(double)indexBytes / snapshotBytes:F2} |"));
+                    $"| {snapshotBytes / 1e6:F0} MB | {nodes / 1e6:F2} M / {edges / 1e6:F2} M | {analyse:F2} s | {write:F2} s | {Median(warm, t => t.Wall):F3} s ({Median(warm, t => t.Cpu):F3} s) | {Median(cold, t => t.Wall):F3} s ({Median(cold, t => t.Cpu):F3} s) | {analyse / Median(warm, t => t.Wall):F0}× | {indexBytes / 1e6:F0} MB | {(double)indexBytes / snapshotBytes:F3} |"));
             }
             finally
             {
@@ -59,16 +54,21 @@ public static class Program
         return 0;
     }
 
-    private static List<double> Load(string index, string snapshotPath, int runs, bool dropCache)
+    private static List<(double Wall, double Cpu)> Load(string index, string snapshotPath, int runs, bool dropCache)
     {
-        var times = new List<double>();
+        var times = new List<(double, double)>();
+        using var self = Process.GetCurrentProcess();
         for (int run = 0; run < runs; run++)
         {
             Collect();
             if (dropCache) DropFromPageCache(index);
+            self.Refresh();
+            var cpu = self.TotalProcessorTime;
             var clock = Stopwatch.StartNew();
             if (!AnalysisIndex.TryLoad(index, snapshotPath, out var loaded)) throw new InvalidOperationException($"{index} was refused");
-            times.Add(clock.Elapsed.TotalSeconds);
+            double wall = clock.Elapsed.TotalSeconds;
+            self.Refresh();
+            times.Add((wall, (self.TotalProcessorTime - cpu).TotalSeconds));
             GC.KeepAlive(loaded);
         }
         return times;
@@ -87,11 +87,12 @@ public static class Program
         GC.WaitForPendingFinalizers();
     }
 
-    private static double Median(List<double> values)
+    private static double Median(List<(double Wall, double Cpu)> runs, Func<(double Wall, double Cpu), double> of)
     {
-        var sorted = values.Order().ToArray();
+        var sorted = runs.Select(of).Order().ToArray();
         return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
-    private static string Runs(List<double> values) => string.Join(", ", values.Select(v => v.ToString("F3", CultureInfo.InvariantCulture)));
+    private static string Runs(List<(double Wall, double Cpu)> runs) =>
+        string.Join(", ", runs.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Wall:F3} ({r.Cpu:F3})")));
 }

@@ -34,29 +34,12 @@ public sealed class Retainers
         throw new InvalidOperationException($"retainer slot {slot} of node {target} has no matching edge");
     }
 
-    /// <summary>The inverse of <see cref="Build"/>'s mapping: <see cref="Essential"/> indexed by edge instead of by slot.</summary>
-    internal BitSet EssentialEdges(HeapSnapshot snapshot)
-    {
-        int n = snapshot.NodeCount;
-        var targets = snapshot.EdgeTargets;
-        var firstEdge = snapshot.FirstEdge;
-        var fill = new int[n];
-        Array.Copy(First, fill, n);
-        var edges = new BitSet(snapshot.EdgeCount);
-        for (int src = 0; src < n; src++)
-        {
-            for (int e = firstEdge[src], end = firstEdge[src + 1]; e < end; e++)
-                if (Essential.Get(fill[targets[e]]++)) edges.Set(e);
-        }
-        return edges;
-    }
+    /// <summary>Retainers saved earlier (Caching/AnalysisIndex), as they were built.</summary>
+    internal static Retainers Restore(int[] first, int[] nodes, BitSet essential) => new(first, nodes, essential);
 
-    internal static Retainers Build(HeapSnapshot snapshot, BitSet essentialEdges) =>
-        Build(snapshot.FirstEdge, snapshot.EdgeTargets, essentialEdges);
-
-    /// <summary>From the edge arrays alone, so a loader can start before it has the rest of the snapshot.</summary>
-    internal static Retainers Build(int[] firstEdge, int[] targets, BitSet essentialEdges)
+    internal static Retainers Build(HeapSnapshot snapshot, BitSet essentialEdges)
     {
+        var (firstEdge, targets) = (snapshot.FirstEdge, snapshot.EdgeTargets);
         int n = firstEdge.Length - 1, m = targets.Length;
         var first = new int[n + 1];
         for (int e = 0; e < m; e++) first[targets[e] + 1]++;

@@ -105,11 +105,12 @@ public sealed partial class SnapshotAnalysis
     }
 
     /// <summary>
-    /// An analysis saved earlier (Caching/AnalysisIndex): the stored results as they were, the dominator tree rebuilt
-    /// from the dominators exactly as <see cref="Analyze"/> builds it.
+    /// An analysis saved earlier (Caching/AnalysisIndex): the stored results as they were, the dominator tree included
+    /// (saving it costs less than building it again on every load).
     /// </summary>
     internal static SnapshotAnalysis Restore(HeapSnapshot snapshot, Retainers retainers, int[] distances, int[] dominators,
-        long[] retainedSizes, int[] classOf, IEnumerable<HeapClass> classes, SnapshotStatistics statistics)
+        long[] retainedSizes, int[] classOf, int[] firstDominated, int[] dominatedNodes, IEnumerable<HeapClass> classes,
+        SnapshotStatistics statistics)
     {
         var analysis = new SnapshotAnalysis(snapshot)
         {
@@ -118,10 +119,11 @@ public sealed partial class SnapshotAnalysis
             Dominators = dominators,
             RetainedSizes = retainedSizes,
             ClassOf = classOf,
+            FirstDominated = firstDominated,
+            DominatedNodes = dominatedNodes,
             Statistics = statistics,
         };
         analysis._classes.AddRange(classes);
-        analysis.BuildDominatorTree();
         return analysis;
     }
 

@@ -1,6 +1,6 @@
 namespace Heapdog.Snapshot.Caching;
 
-/// <summary>What a section of an analysis index holds (the order of the sections is the one AnalysisIndex writes).</summary>
+/// <summary>What a section of an analysis index holds (AnalysisIndex writes and reads them in one fixed order of its own).</summary>
 internal enum SectionTag : uint
 {
     Info = 1,
@@ -17,7 +17,6 @@ internal enum SectionTag : uint
     EdgeTypes,
     EdgeNames,
     EdgeTargets,
-    EssentialEdges,
     LocationOrdinals,
     Locations,
     Distances,
@@ -25,4 +24,9 @@ internal enum SectionTag : uint
     RetainedSizes32,
     RetainedSizes64,
     ClassOf,
+    RetainerFirst,
+    RetainerNodes,
+    RetainerEssential,
+    DominatedFirst,
+    DominatedNodes,
 }
