@@ -100,6 +100,9 @@ internal sealed class StringTableBuilder
     {
         Array.Resize(ref _chunk, _used);
         _chunks[^1] = _chunk;
+        // The per-string arrays grew by doubling: up to half of them would stay unused for the whole analysis.
+        Array.Resize(ref _starts, _count);
+        Array.Resize(ref _lengths, _count);
         return new StringTable(_chunks, _starts, _lengths, _count, _file);
     }
 }
