@@ -27,8 +27,9 @@ internal sealed unsafe class MappedFile
 
     ~MappedFile()
     {
+        // Unmaps. (Disposing the accessor would first flush the view: pointless for a read-only map.)
         _view.SafeMemoryMappedViewHandle.ReleasePointer();
-        _view.Dispose();
+        _view.SafeMemoryMappedViewHandle.Dispose();
     }
 
     /// <summary>Bytes mapped: the file's length when it was mapped.</summary>
