@@ -13,6 +13,14 @@ public static class HeapSnapshotReader
 {
     public const int DefaultBufferSize = 4 << 20;
 
+    /// <summary>
+    /// Files from this size on have their string table point into the memory-mapped file instead of copying its text
+    /// (<see cref="MappedFile"/>): at 4 GB that is over a gigabyte of the process's own memory saved. Smaller files copy,
+    /// which costs little there and keeps the one risk of a map away from everyday use: another process truncating the
+    /// file while it is mapped makes the lost pages fault instead of giving a clear error.
+    /// </summary>
+    internal static long MapStringsFromBytes { get; set; } = 1L << 30;
+
     public static HeapSnapshot Read(string path, IProgress<double>? progress = null, CancellationToken cancellation = default,
         SnapshotLimits? limits = null)
     {
@@ -27,26 +35,33 @@ public static class HeapSnapshotReader
         }
         using (stream)
         {
-            var snapshot = Read(stream, progress, cancellation, limits);
+            // The string table points into the mapped file rather than copying its text (see StringTable).
+            var file = stream.Length >= MapStringsFromBytes ? MappedFile.TryMap(stream) : null;
+            var snapshot = ReadCore(stream, progress, cancellation, limits, DefaultBufferSize, file);
             snapshot.FileSize = stream.Length;
             return snapshot;
         }
     }
 
     public static HeapSnapshot Read(Stream stream, IProgress<double>? progress = null, CancellationToken cancellation = default,
-        SnapshotLimits? limits = null, int bufferSize = DefaultBufferSize)
+        SnapshotLimits? limits = null, int bufferSize = DefaultBufferSize) =>
+        ReadCore(stream, progress, cancellation, limits, bufferSize, null);
+
+    /// <summary>Reads <paramref name="stream"/>; <paramref name="file"/>, when given, maps the same file from byte 0.</summary>
+    private static HeapSnapshot ReadCore(Stream stream, IProgress<double>? progress, CancellationToken cancellation,
+        SnapshotLimits? limits, int bufferSize, MappedFile? file)
     {
         limits ??= SnapshotLimits.Default;
         long length = stream.CanSeek ? stream.Length : -1;
         Action<long>? onRefill = progress is null || length <= 0 ? null : offset => progress.Report(Math.Min(1.0, (double)offset / length));
         var reader = new ByteReader(stream, Math.Max(bufferSize, 256), cancellation, onRefill);
-        var snapshot = ReadDocument(reader, limits, length);
+        var snapshot = ReadDocument(reader, limits, length, file);
         if (length >= 0) snapshot.FileSize = length;
         progress?.Report(1.0);
         return snapshot;
     }
 
-    private static HeapSnapshot ReadDocument(ByteReader reader, SnapshotLimits limits, long length)
+    private static HeapSnapshot ReadDocument(ByteReader reader, SnapshotLimits limits, long length, MappedFile? file)
     {
         int first = reader.PeekToken();
         if (first < 0) reader.Fail("the file is empty, not a heap snapshot");
@@ -100,7 +115,7 @@ public static class HeapSnapshotReader
                     sawLocations = true;
                     break;
                 case "strings":
-                    strings = ReadStrings(reader, limits);
+                    strings = ReadStrings(reader, limits, file);
                     break;
                 case "trace_function_infos":
                     traceFunctions = new IntListSink();
@@ -286,9 +301,9 @@ public static class HeapSnapshotReader
         return (long)d;
     }
 
-    private static StringTable ReadStrings(ByteReader reader, SnapshotLimits limits)
+    private static StringTable ReadStrings(ByteReader reader, SnapshotLimits limits, MappedFile? file)
     {
-        var builder = new StringTableBuilder();
+        var builder = new StringTableBuilder(file);
         reader.Expect((byte)'[', "to open 'strings'");
         if (reader.PeekToken() == ']')
         {
@@ -305,7 +320,7 @@ public static class HeapSnapshotReader
             }
             if (builder.Count >= limits.MaxStringCount) reader.Fail($"more than {limits.MaxStringCount:N0} strings");
             reader.Pos++;
-            builder.BeginString();
+            builder.BeginString(reader.Offset);
             while (true)
             {
                 if (reader.Pos == reader.Len && reader.Ensure(1) == 0)

@@ -1,8 +1,16 @@
+using Heapdog.Snapshot.Reading;
+
 namespace Heapdog.Snapshot;
 
-/// <summary>Accumulates decoded strings into <see cref="StringTable"/> chunks while the reader streams the file.</summary>
+/// <summary>
+/// Accumulates decoded strings into <see cref="StringTable"/> chunks while the reader streams the file. With the file
+/// mapped, a string whose text needed no unescaping is kept as a span of the file instead: its bytes are copied as
+/// they stream past (the escapes are only known at its end) and dropped again when it ends, so the chunks hold only
+/// strings that had escapes.
+/// </summary>
 internal sealed class StringTableBuilder
 {
+    private readonly MappedFile? _file;
     private readonly List<byte[]> _chunks = [];
     private byte[] _chunk;
     private int _used;
@@ -10,16 +18,25 @@ internal sealed class StringTableBuilder
     private long[] _starts = new long[1024];
     private int[] _lengths = new int[1024];
     private int _count;
+    private long _fileStart;
+    private bool _escaped;
 
-    public StringTableBuilder()
+    public StringTableBuilder(MappedFile? file)
     {
+        _file = file;
         _chunk = new byte[1 << 16];
         _chunks.Add(_chunk);
     }
 
     public int Count => _count;
 
-    public void BeginString() => _stringStart = _used;
+    /// <summary>Starts a string whose text begins at byte <paramref name="fileOffset"/> of the file.</summary>
+    public void BeginString(long fileOffset)
+    {
+        _stringStart = _used;
+        _fileStart = fileOffset;
+        _escaped = false;
+    }
 
     public void Append(ReadOnlySpan<byte> bytes)
     {
@@ -32,6 +49,7 @@ internal sealed class StringTableBuilder
     {
         Ensure(4);
         _used += StringTable.EncodeCodePoint(_chunk.AsSpan(_used), codePoint);
+        _escaped = true;
     }
 
     public void EndString()
@@ -41,8 +59,14 @@ internal sealed class StringTableBuilder
             Array.Resize(ref _starts, _count * 2);
             Array.Resize(ref _lengths, _count * 2);
         }
-        _starts[_count] = ((long)(_chunks.Count - 1) << StringTable.ChunkShift) | (uint)_stringStart;
-        _lengths[_count] = _used - _stringStart;
+        int length = _used - _stringStart;
+        if (!_escaped && _file is not null && _fileStart + length <= _file.Length)
+        {
+            _starts[_count] = StringTable.InFile | _fileStart;
+            _used = _stringStart;
+        }
+        else _starts[_count] = ((long)(_chunks.Count - 1) << StringTable.ChunkShift) | (uint)_stringStart;
+        _lengths[_count] = length;
         _count++;
     }
 
@@ -76,6 +100,9 @@ internal sealed class StringTableBuilder
     {
         Array.Resize(ref _chunk, _used);
         _chunks[^1] = _chunk;
-        return new StringTable(_chunks, _starts, _lengths, _count);
+        // The per-string arrays grew by doubling: up to half of them would stay unused for the whole analysis.
+        Array.Resize(ref _starts, _count);
+        Array.Resize(ref _lengths, _count);
+        return new StringTable(_chunks, _starts, _lengths, _count, _file);
     }
 }

@@ -128,6 +128,71 @@ public sealed class HeapSnapshotReaderTests(SnapshotFixtures fixtures)
     }
 
     [Fact]
+    public void Read_FileBelowTheMapThreshold_CopiesEveryString()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"heapdog-reader-{Guid.NewGuid():N}.heapsnapshot");
+        File.WriteAllText(path, Sample, new UTF8Encoding(false));
+        try
+        {
+            var snapshot = HeapSnapshotReader.Read(path);
+            snapshot.Strings.Count.ShouldBeGreaterThan(0);
+            Enumerable.Range(0, snapshot.Strings.Count).ShouldAllBe(i => !snapshot.Strings.IsInFile(i));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void Read_FromFile_UnescapedStringsPointIntoTheFileAndEqualTheStreamRead()
+    {
+        // Besides the sample's escapes: raw UTF-8 (a non-BMP character too), an empty string, an escape at the very
+        // end and alone, and a string longer than the read buffer.
+        string json = Sample[..^2] + ",\n\"raw \u00e9 \u6f22 \ud83d\ude00\",\n\"\",\n\"tail\\\"\",\n\"\\n\",\n\"" + new string('x', 300_000) + "\"]}";
+        string path = Path.Combine(Path.GetTempPath(), $"heapdog-reader-{Guid.NewGuid():N}.heapsnapshot");
+        File.WriteAllText(path, json, new UTF8Encoding(false));
+        long threshold = HeapSnapshotReader.MapStringsFromBytes;
+        HeapSnapshotReader.MapStringsFromBytes = 0; // maps from 1 GiB; any reader test running meanwhile only maps too
+        try
+        {
+            var mapped = HeapSnapshotReader.Read(path);
+            var streamed = HeapSnapshotReader.Read(new ChunkedStream(File.ReadAllBytes(path), 4093), bufferSize: 1 << 16);
+            Fingerprint(mapped).ShouldBe(Fingerprint(streamed));
+            mapped.Strings.Count.ShouldBe(streamed.Strings.Count);
+            int inFile = 0;
+            for (int i = 0; i < mapped.Strings.Count; i++)
+            {
+                mapped.Strings.Utf8(i).SequenceEqual(streamed.Strings.Utf8(i)).ShouldBeTrue($"string {i}");
+                mapped.Strings[i].ShouldBe(streamed.Strings[i]);
+                streamed.Strings.IsInFile(i).ShouldBeFalse();
+                if (mapped.Strings.IsInFile(i)) inFile++;
+            }
+            int n = mapped.Strings.Count;
+            mapped.Strings[n - 5].ShouldBe("raw \u00e9 \u6f22 \ud83d\ude00");
+            mapped.Strings.IsInFile(n - 5).ShouldBeTrue();
+            mapped.Strings.IsInFile(n - 4).ShouldBeTrue();
+            mapped.Strings[n - 3].ShouldBe("tail\"");
+            mapped.Strings.IsInFile(n - 3).ShouldBeFalse();
+            mapped.Strings[n - 2].ShouldBe("\n");
+            mapped.Strings.Utf8(n - 1).Length.ShouldBe(300_000);
+            mapped.Strings.IsInFile(n - 1).ShouldBeTrue();
+            // The sample's escaped strings are copies; the plain ones ("(GC roots)", "global", ...) are in the file.
+            inFile.ShouldBeGreaterThan(mapped.Strings.Count / 2);
+            inFile.ShouldBeLessThan(mapped.Strings.Count);
+            // Strings the analysis adds go after them, in memory.
+            int added = mapped.Strings.Add("(system) \ud800");
+            mapped.Strings[added].ShouldBe("(system) \ud800");
+            mapped.Strings[n - 1].Length.ShouldBe(300_000);
+        }
+        finally
+        {
+            HeapSnapshotReader.MapStringsFromBytes = threshold;
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public void Read_Strings_DecodedLikeJavaScriptIncludingLoneSurrogates()
     {
         var s = SnapshotBuilder.Read(Sample);

@@ -119,6 +119,11 @@ public sealed partial class SnapshotAnalysis
         }
         _dfsStack = null;
         nextEdge = null!;
+        // The semidominator pass wants retainers by DFS number: renumber them in place, so numberByNode need not stay
+        // alongside semi, label and ancestor (4 bytes per node less at the analysis' peak). Restored below; a
+        // cancellation in between leaves them renumbered, but then the analysis is never handed out.
+        for (long r = 0; r < retainerNodes.Length; r++) retainerNodes[r] = numberByNode[retainerNodes[r]];
+        numberByNode = null!;
         ReleaseTransientMemory();
         cancellation.ThrowIfCancellationRequested();
 
@@ -137,7 +142,7 @@ public sealed partial class SnapshotAnalysis
             {
                 if (!essentialRetainer.Get(r)) continue;
                 orphan = false;
-                int v = numberByNode[retainerNodes[r]];
+                int v = retainerNodes[r];
                 int u;
                 if (ancestor[v] == 0) u = v;
                 else
@@ -162,12 +167,15 @@ public sealed partial class SnapshotAnalysis
             idom[i] = d;
         }
 
+        for (long r = 0; r < retainerNodes.Length; r++) retainerNodes[r] = vertex[retainerNodes[r]];
+
         // Free what is no longer needed before allocating the results, to keep the peak low.
         semi = null!;
         label = null!;
         parent = null!;
-        var dominators = numberByNode; // reuse: each entry is read once, then overwritten
-        for (int v = 0; v < n; v++) dominators[v] = vertex[idom[dominators[v]]];
+        ReleaseTransientMemory();
+        var dominators = new int[n];
+        for (int i = 1; i <= n; i++) dominators[vertex[i]] = vertex[idom[i]];
         idom = null!;
         ancestor = null!;
         ReleaseTransientMemory();

@@ -139,8 +139,9 @@ public static class AnalysisIndex
         var s = analysis.Snapshot;
         var strings = s.Strings;
         w.WriteArray<byte>(SectionTag.Info, IndexInfo.Encode(analysis));
-        foreach (var chunk in strings.Chunks) w.WriteArray<byte>(SectionTag.StringChunk, chunk);
-        w.WriteArray(SectionTag.StringStarts, strings.Starts);
+        // Packed afresh: the table read from a snapshot points into that file for most of its text.
+        var starts = strings.Pack(chunk => w.WriteArray<byte>(SectionTag.StringChunk, chunk));
+        w.WriteArray(SectionTag.StringStarts, starts);
         w.WriteArray(SectionTag.StringLengths, strings.Lengths);
         w.WriteArray<byte>(SectionTag.NodeTypes, s.NodeTypes);
         w.WriteArray<int>(SectionTag.NodeNames, s.NodeNames);

@@ -45,7 +45,7 @@ internal sealed record IndexInfo(
             w.Write(meta.RootIndex);
             w.Write(meta.ExtraNativeBytes);
             w.Write(s.Strings.Count);
-            w.Write(s.Strings.Chunks.Count);
+            w.Write(s.Strings.PackedChunkCount);
             w.Write(s.Locations.Count);
             var st = analysis.Statistics;
             foreach (long value in new[] { st.Total, st.V8Heap, st.Native, st.Code, st.Strings, st.JsArrays, st.TypedArrays, st.System })
