@@ -141,6 +141,7 @@ public sealed class AgentJobRunner(AgentOptions options, SampleStore buffer, Fle
             await SnapshotCapture.CheckCostAsync(target, job.Pid, WorkDirectory, force: false, progress, ct);
             await SnapshotCapture.TakeAsync(target, path, collectGarbage: true, overwrite: true, "snapshot", progress, ct);
         }
+        MemoryRelease.Now();
         string sha;
         await using (var file = File.OpenRead(path))
             sha = Convert.ToHexStringLower(await SHA256.HashDataAsync(file, ct));
@@ -170,20 +171,18 @@ public sealed class AgentJobRunner(AgentOptions options, SampleStore buffer, Fle
         var clock = Stopwatch.StartNew();
         long sentNow = 0;
         int chunkBytes = (int)Math.Min(ChunkBytes, Math.Max(64 << 10, options.UploadBytesPerSecond ?? ChunkBytes));
-        var chunk = new byte[chunkBytes];
         try
         {
             for (int attempt = 0; ; attempt++)
             {
                 try
                 {
-                    await using var file = new FileStream(upload.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous);
+                    await using var file = new FileStream(upload.Path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.Asynchronous);
                     long offset = await client.UploadOffsetAsync(upload.JobId, ct);
                     while (offset < upload.Bytes)
                     {
-                        file.Position = offset;
-                        int n = await file.ReadAtLeastAsync(chunk, (int)Math.Min(chunk.Length, upload.Bytes - offset), throwOnEndOfStream: true, ct);
-                        offset = await client.UploadChunkAsync(upload.JobId, offset, upload.Bytes, chunk.AsMemory(0, n), ct);
+                        int n = (int)Math.Min(chunkBytes, upload.Bytes - offset);
+                        offset = await client.UploadChunkAsync(upload.JobId, offset, upload.Bytes, file, n, ct);
                         sentNow += n;
                         if (options.UploadBytesPerSecond is long rate)
                         {
@@ -216,6 +215,7 @@ public sealed class AgentJobRunner(AgentOptions options, SampleStore buffer, Fle
             {
                 buffer.SetAgentState(UploadKey, "");
                 File.Delete(upload.Path);
+                MemoryRelease.Now();
             }
         }
     }
