@@ -136,15 +136,18 @@ public sealed class AgentJobRunner(AgentOptions options, SampleStore buffer, Fle
     private async Task<JsonElement?> CaptureAsync(AgentJob job, RemoteProgress progress, CancellationToken ct)
     {
         string path = Path.Combine(WorkDirectory, $"job{job.Id.ToString(CultureInfo.InvariantCulture)}.heapsnapshot");
-        await using (var target = await ProcessAttach.AttachAsync(new AttachOptions { Pid = job.Pid }, progress, ct))
+        string sha;
+        using (MemoryRelease.During())
         {
-            await SnapshotCapture.CheckCostAsync(target, job.Pid, WorkDirectory, force: false, progress, ct);
-            await SnapshotCapture.TakeAsync(target, path, collectGarbage: true, overwrite: true, "snapshot", progress, ct);
+            await using (var target = await ProcessAttach.AttachAsync(new AttachOptions { Pid = job.Pid }, progress, ct))
+            {
+                await SnapshotCapture.CheckCostAsync(target, job.Pid, WorkDirectory, force: false, progress, ct);
+                await SnapshotCapture.TakeAsync(target, path, collectGarbage: true, overwrite: true, "snapshot", progress, ct);
+            }
+            await using var file = File.OpenRead(path);
+            sha = Convert.ToHexStringLower(await SHA256.HashDataAsync(file, ct));
         }
         MemoryRelease.Now();
-        string sha;
-        await using (var file = File.OpenRead(path))
-            sha = Convert.ToHexStringLower(await SHA256.HashDataAsync(file, ct));
         var upload = new PendingUpload(job.Id, path, new FileInfo(path).Length, sha);
         buffer.SetAgentState(UploadKey, upload.ToString());
         await UploadAsync(upload, ct);
@@ -168,6 +171,7 @@ public sealed class AgentJobRunner(AgentOptions options, SampleStore buffer, Fle
     /// server to check the whole file. A whole that does not match (the server then drops it) is uploaded again once.</summary>
     private async Task UploadAsync(PendingUpload upload, CancellationToken ct)
     {
+        using var release = MemoryRelease.During();
         var clock = Stopwatch.StartNew();
         long sentNow = 0;
         int chunkBytes = (int)Math.Min(ChunkBytes, Math.Max(64 << 10, options.UploadBytesPerSecond ?? ChunkBytes));

@@ -3,14 +3,21 @@ using System.Runtime.InteropServices;
 namespace Heapdog.Workflows.Fleet;
 
 /// <summary>
-/// Gives memory back to the system after a big piece of work of a long-running agent (a capture, an upload): a
-/// compacting collection that also decommits the free parts of the managed heap, then glibc's <c>malloc_trim</c>, which
-/// returns the free pages of every malloc arena (the runtime's and SQLite's native memory). Between a capture and its
-/// upload it keeps the first's leftovers from adding to the second's peak; after both, an idle agent goes back to its
-/// baseline instead of keeping its peak for the rest of its life.
+/// Keeps a long-running agent's memory near its baseline through big pieces of work (a capture, an upload): a compacting
+/// collection that also decommits the free parts of the managed heap, then glibc's <c>malloc_trim</c>, which returns the
+/// free pages of every malloc arena (the runtime's and SQLite's native memory). Run every few seconds while a capture
+/// streams and while an upload runs: their garbage is small but steady (chunk buffers, requests, native scratch memory),
+/// and each collection the runtime makes on its own leaves the freed pages committed. Run once more between the capture and its upload, so that the first's leftovers do not add to the second's peak,
+/// and after the upload, so that an idle agent does not keep its peak for the rest of its life.
 /// </summary>
 internal static class MemoryRelease
 {
+    /// <summary>How often <see cref="During"/> releases.</summary>
+    private static readonly TimeSpan Every = TimeSpan.FromSeconds(5);
+
+    // glibc's mallopt parameter for the number of malloc arenas.
+    private const int ArenaMaxParameter = -8;
+
     public static void Now()
     {
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
@@ -25,6 +32,30 @@ internal static class MemoryRelease
         }
     }
 
+    /// <summary>Releases every few seconds until disposed.</summary>
+    public static IDisposable During() => new Timer(_ => Now(), null, Every, Every);
+
+    /// <summary>
+    /// Caps glibc's malloc arenas at two: by default each thread that meets contention gets an arena of its own (up to
+    /// eight per core), and every arena keeps its own free pages; the agent's threads are few and mostly waiting. Applies
+    /// to the arenas made from now on.
+    /// </summary>
+    public static void LimitMallocArenas()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        try
+        {
+            MallOpt(ArenaMaxParameter, 2);
+        }
+        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
+        {
+            // Not glibc: musl's malloc has no arenas to cap.
+        }
+    }
+
     [DllImport("libc", EntryPoint = "malloc_trim")]
     private static extern int MallocTrim(nuint pad);
+
+    [DllImport("libc", EntryPoint = "mallopt")]
+    private static extern int MallOpt(int parameter, int value);
 }

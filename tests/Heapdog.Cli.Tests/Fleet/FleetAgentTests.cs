@@ -5,13 +5,14 @@ using System.Security.Cryptography;
 using Heapdog.Cli.CommandLine;
 using Heapdog.Monitoring.Store;
 using Heapdog.Processes;
+using Xunit.Abstractions;
 
 namespace Heapdog.Cli.Tests.Fleet;
 
 /// <summary><c>heapdog agent</c> and <c>heapdog tokens</c> against a real <c>heapdog serve</c>, with real Node processes,
 /// real stores and the faults the fleet must survive: a server killed while agents ship, an agent killed mid-upload, a
 /// revoked token (docs/fleet.md).</summary>
-public sealed class FleetAgentTests
+public sealed class FleetAgentTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Long = TimeSpan.FromMinutes(3);
 
@@ -164,6 +165,9 @@ public sealed class FleetAgentTests
 
         var result = done.GetProperty("result");
         long bytes = result.GetProperty("bytes").GetInt64();
+        // The figure docs/fleet.md and bench/README.md quote (dotnet test … --logger "console;verbosity=detailed").
+        output.WriteLine($"snapshot {bytes:N0} bytes; agent peak RSS {status.PeakRssBytes:N0} bytes, now {status.RssBytes:N0} " +
+                         $"(anon {status.RssAnonBytes:N0}, file {status.RssFileBytes:N0}, shmem {status.RssShmemBytes:N0})");
         bytes.ShouldBeGreaterThan(MinimumSnapshot);
         status.PeakRssBytes.ShouldBeLessThan(PeakRssBound, $"agent peak RSS for a {bytes:N0}-byte snapshot: {status}");
         string file = Directory.GetFiles(Path.Combine(rig.Dir.Path, "snapshots"), "*edge-4-pid*.heapsnapshot").ShouldHaveSingleItem();
