@@ -187,6 +187,7 @@ public sealed class AgentJobRunner(AgentOptions options, SampleStore buffer, Fle
                     {
                         int n = (int)Math.Min(chunkBytes, upload.Bytes - offset);
                         offset = await client.UploadChunkAsync(upload.JobId, offset, upload.Bytes, file, n, ct);
+                        if ((sentNow + n) / MemoryRelease.UploadBytes > sentNow / MemoryRelease.UploadBytes) MemoryRelease.Now();
                         sentNow += n;
                         if (options.UploadBytesPerSecond is long rate)
                         {

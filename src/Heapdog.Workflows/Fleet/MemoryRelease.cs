@@ -5,15 +5,20 @@ namespace Heapdog.Workflows.Fleet;
 /// <summary>
 /// Keeps a long-running agent's memory near its baseline through big pieces of work (a capture, an upload): a compacting
 /// collection that also decommits the free parts of the managed heap, then glibc's <c>malloc_trim</c>, which returns the
-/// free pages of every malloc arena (the runtime's and SQLite's native memory). Run every few seconds while a capture
-/// streams and while an upload runs: their garbage is small but steady (chunk buffers, requests, native scratch memory),
-/// and each collection the runtime makes on its own leaves the freed pages committed. Run once more between the capture and its upload, so that the first's leftovers do not add to the second's peak,
-/// and after the upload, so that an idle agent does not keep its peak for the rest of its life.
+/// free pages of every malloc arena (the runtime's and SQLite's native memory). Run every 2 s while a capture streams
+/// and while an upload runs (and after every 64 MiB uploaded): their garbage is small but steady (chunk buffers,
+/// requests, native scratch memory), and each collection the runtime makes on its own leaves the freed pages committed.
+/// Run once more between the capture and its upload, so that the first's leftovers do not add to the second's peak, and
+/// after the upload, so that an idle agent does not keep its peak for the rest of its life.
 /// </summary>
 internal static class MemoryRelease
 {
     /// <summary>How often <see cref="During"/> releases.</summary>
-    private static readonly TimeSpan Every = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan Every = TimeSpan.FromSeconds(2);
+
+    /// <summary>How many uploaded bytes an upload releases after, besides <see cref="During"/>: a fast link sends more
+    /// between two ticks than the agent can spare.</summary>
+    public const long UploadBytes = 64 << 20;
 
     // glibc's mallopt parameter for the number of malloc arenas.
     private const int ArenaMaxParameter = -8;
