@@ -16,7 +16,9 @@ public static class HeapSnapshotCapture
 {
     // CDP has no flow control: chunks (~100 kB of text each) come as fast as V8 writes them. A bounded queue keeps
     // Heapdog's memory flat; when the disk lags, the socket stops being read and the rest waits in the kernel buffers.
-    private const int QueuedChunks = 32;
+    // Each queued chunk is a pooled array on the large object heap that the pool keeps afterwards, so the queue is short:
+    // it only has to cover a write's latency (writes go to the page cache), and 32 cost a long-running agent 4 MB.
+    private const int QueuedChunks = 4;
 
     /// <summary>
     /// T: how long the snapshot stream may go without a progress event, a chunk or a write before the capture is given

@@ -136,14 +136,18 @@ public sealed class AgentJobRunner(AgentOptions options, SampleStore buffer, Fle
     private async Task<JsonElement?> CaptureAsync(AgentJob job, RemoteProgress progress, CancellationToken ct)
     {
         string path = Path.Combine(WorkDirectory, $"job{job.Id.ToString(CultureInfo.InvariantCulture)}.heapsnapshot");
-        await using (var target = await ProcessAttach.AttachAsync(new AttachOptions { Pid = job.Pid }, progress, ct))
-        {
-            await SnapshotCapture.CheckCostAsync(target, job.Pid, WorkDirectory, force: false, progress, ct);
-            await SnapshotCapture.TakeAsync(target, path, collectGarbage: true, overwrite: true, "snapshot", progress, ct);
-        }
         string sha;
-        await using (var file = File.OpenRead(path))
+        using (MemoryRelease.During())
+        {
+            await using (var target = await ProcessAttach.AttachAsync(new AttachOptions { Pid = job.Pid }, progress, ct))
+            {
+                await SnapshotCapture.CheckCostAsync(target, job.Pid, WorkDirectory, force: false, progress, ct);
+                await SnapshotCapture.TakeAsync(target, path, collectGarbage: true, overwrite: true, "snapshot", progress, ct);
+            }
+            await using var file = File.OpenRead(path);
             sha = Convert.ToHexStringLower(await SHA256.HashDataAsync(file, ct));
+        }
+        MemoryRelease.Now();
         var upload = new PendingUpload(job.Id, path, new FileInfo(path).Length, sha);
         buffer.SetAgentState(UploadKey, upload.ToString());
         await UploadAsync(upload, ct);
@@ -167,23 +171,23 @@ public sealed class AgentJobRunner(AgentOptions options, SampleStore buffer, Fle
     /// server to check the whole file. A whole that does not match (the server then drops it) is uploaded again once.</summary>
     private async Task UploadAsync(PendingUpload upload, CancellationToken ct)
     {
+        using var release = MemoryRelease.During();
         var clock = Stopwatch.StartNew();
         long sentNow = 0;
         int chunkBytes = (int)Math.Min(ChunkBytes, Math.Max(64 << 10, options.UploadBytesPerSecond ?? ChunkBytes));
-        var chunk = new byte[chunkBytes];
         try
         {
             for (int attempt = 0; ; attempt++)
             {
                 try
                 {
-                    await using var file = new FileStream(upload.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous);
+                    await using var file = new FileStream(upload.Path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.Asynchronous);
                     long offset = await client.UploadOffsetAsync(upload.JobId, ct);
                     while (offset < upload.Bytes)
                     {
-                        file.Position = offset;
-                        int n = await file.ReadAtLeastAsync(chunk, (int)Math.Min(chunk.Length, upload.Bytes - offset), throwOnEndOfStream: true, ct);
-                        offset = await client.UploadChunkAsync(upload.JobId, offset, upload.Bytes, chunk.AsMemory(0, n), ct);
+                        int n = (int)Math.Min(chunkBytes, upload.Bytes - offset);
+                        offset = await client.UploadChunkAsync(upload.JobId, offset, upload.Bytes, file, n, ct);
+                        if ((sentNow + n) / MemoryRelease.UploadBytes > sentNow / MemoryRelease.UploadBytes) MemoryRelease.Now();
                         sentNow += n;
                         if (options.UploadBytesPerSecond is long rate)
                         {
@@ -216,6 +220,7 @@ public sealed class AgentJobRunner(AgentOptions options, SampleStore buffer, Fle
             {
                 buffer.SetAgentState(UploadKey, "");
                 File.Delete(upload.Path);
+                MemoryRelease.Now();
             }
         }
     }

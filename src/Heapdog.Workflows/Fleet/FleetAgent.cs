@@ -28,6 +28,7 @@ public sealed class FleetAgent : IAsyncDisposable
     {
         _options = options;
         _log = log;
+        MemoryRelease.LimitMallocArenas();
         _watchStore = StoreOpener.Open(options.BufferPath);
         _shipStore = StoreOpener.Open(options.BufferPath);
         _jobStore = StoreOpener.Open(options.BufferPath);

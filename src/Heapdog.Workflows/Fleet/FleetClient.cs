@@ -48,16 +48,16 @@ public sealed class FleetClient : IDisposable
     public async Task<long> UploadOffsetAsync(long id, CancellationToken ct) =>
         (await SendAsync(HttpMethod.Get, $"api/agent/uploads/{id}?{HostQuery}", null, HeapdogJsonContext.Default.UploadState, ct))!.Offset;
 
-    /// <summary>Sends one chunk; returns the server's offset after it. A 409 (the server holds another offset) returns
-    /// the offset the server holds instead.</summary>
-    public async Task<long> UploadChunkAsync(long id, long offset, long total, ReadOnlyMemory<byte> chunk, CancellationToken ct)
+    /// <summary>Sends bytes [<paramref name="offset"/>, +<paramref name="length"/>) of <paramref name="file"/> as one
+    /// chunk, streamed from the file (<see cref="FileRangeContent"/>); returns the server's offset after it. A 409 (the
+    /// server holds another offset) returns the offset the server holds instead.</summary>
+    public async Task<long> UploadChunkAsync(long id, long offset, long total, FileStream file, int length, CancellationToken ct)
     {
-        string sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(chunk.Span));
-        var content = new ReadOnlyMemoryContent(chunk);
+        using var content = await FileRangeContent.ReadAsync(file, offset, length, ct);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
         try
         {
-            return (await SendAsync(HttpMethod.Put, $"api/agent/uploads/{id}?{HostQuery}&offset={offset}&total={total}&sha256={sha}", content,
+            return (await SendAsync(HttpMethod.Put, $"api/agent/uploads/{id}?{HostQuery}&offset={offset}&total={total}&sha256={content.Sha256}", content,
                 HeapdogJsonContext.Default.UploadState, ct))!.Offset;
         }
         catch (HeapdogException e) when (e.Kind == ErrorKind.OutputExists)

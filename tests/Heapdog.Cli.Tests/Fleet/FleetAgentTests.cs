@@ -4,13 +4,15 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using Heapdog.Cli.CommandLine;
 using Heapdog.Monitoring.Store;
+using Heapdog.Processes;
+using Xunit.Abstractions;
 
 namespace Heapdog.Cli.Tests.Fleet;
 
 /// <summary><c>heapdog agent</c> and <c>heapdog tokens</c> against a real <c>heapdog serve</c>, with real Node processes,
 /// real stores and the faults the fleet must survive: a server killed while agents ship, an agent killed mid-upload, a
 /// revoked token (docs/fleet.md).</summary>
-public sealed class FleetAgentTests
+public sealed class FleetAgentTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Long = TimeSpan.FromMinutes(3);
 
@@ -139,6 +141,39 @@ public sealed class FleetAgentTests
             Convert.ToHexStringLower(await SHA256.HashDataAsync(stream)).ShouldBe(result.GetProperty("sha256").GetString());
         new FileInfo(file).Length.ShouldBeGreaterThan(held);
         snapshot.GetProperty("state").GetString().ShouldBe(SnapshotState.Ready);
+    }
+
+    /// <summary>The bound: a snapshot of more than 500 MB captured and uploaded by an agent whose peak RSS (VmHWM,
+    /// its whole life: start, watching, capture, hashing, upload) stays under 100 MB, and the server's copy is the same
+    /// file. The target holds 90 MB of "binary" strings that a snapshot writes as 550 MB of escapes (few objects, so the
+    /// target builds it in seconds); about 1.3 GB of temporary disk: the agent's file, the server's and its index.</summary>
+    [Fact]
+    public async Task Agent_SnapshotOver500MegabytesUploaded_PeakRssUnder100MegabytesAndChecksumMatches()
+    {
+        const long MinimumSnapshot = 500_000_000, PeakRssBound = 100_000_000;
+        using var rig = await FleetRig.StartAsync();
+        using var node = new NodeProgram("binary-strings.js", flags: ["--inspect-port=0"]);
+        await node.WaitForLineAsync(line => line == "ready", "its \"ready\" line", Long);
+        string token = await rig.CreateTokenAsync("edge-4");
+        using var agent = rig.StartAgent(token, "edge-4", rig.Dir.File("agent.db"), "--pid", node.Pid.ToString(CultureInfo.InvariantCulture), "--interval", "1s");
+        long id = await rig.ProcessIdAsync("edge-4", node.Pid, Long);
+
+        long job = (await rig.PostAsync($"api/processes/{id}/snapshot")).GetProperty("job").GetProperty("id").GetInt64();
+        var done = await rig.WaitForJobAsync(job, TimeSpan.FromMinutes(10));
+        done.GetProperty("state").GetString().ShouldBe("done", done.ToString() + agent.Output);
+        var status = ProcStatus.Parse(await File.ReadAllTextAsync($"/proc/{agent.Pid}/status")).ShouldNotBeNull();
+
+        var result = done.GetProperty("result");
+        long bytes = result.GetProperty("bytes").GetInt64();
+        // The figure docs/fleet.md and bench/README.md quote (dotnet test … --logger "console;verbosity=detailed").
+        output.WriteLine($"snapshot {bytes:N0} bytes; agent peak RSS {status.PeakRssBytes:N0} bytes, now {status.RssBytes:N0} " +
+                         $"(anon {status.RssAnonBytes:N0}, file {status.RssFileBytes:N0}, shmem {status.RssShmemBytes:N0})");
+        bytes.ShouldBeGreaterThan(MinimumSnapshot);
+        status.PeakRssBytes.ShouldBeLessThan(PeakRssBound, $"agent peak RSS for a {bytes:N0}-byte snapshot: {status}");
+        string file = Directory.GetFiles(Path.Combine(rig.Dir.Path, "snapshots"), "*edge-4-pid*.heapsnapshot").ShouldHaveSingleItem();
+        new FileInfo(file).Length.ShouldBe(bytes);
+        await using (var stream = File.OpenRead(file))
+            Convert.ToHexStringLower(await SHA256.HashDataAsync(stream)).ShouldBe(result.GetProperty("sha256").GetString());
     }
 
     private static async Task WaitForStderrAsync(ChildProcess process, string text)
