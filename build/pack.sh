@@ -3,7 +3,9 @@
 #   heapdog-VERSION-RID.tar.gz     the single-file binary with README.md and LICENSE, per platform
 #   heapdog-linux-*-VERSION.tgz    npm platform packages @heapdog/RID (the binary; `os`/`cpu` fields)
 #   heapdog-VERSION.tgz            the npm package `heapdog`: a launcher with the platform packages as optionalDependencies
-#   heapdog.VERSION.nupkg          the dotnet tool (framework-dependent: needs the ASP.NET Core 10 runtime)
+#   heapdog.VERSION.nupkg          the dotnet tool (framework-dependent: needs the ASP.NET Core 10 runtime), which points
+#   heapdog.RID.VERSION.nupkg      at its platform packages: linux-x64 and linux-arm64 precompiled (ReadyToRun), and
+#   heapdog.any.VERSION.nupkg      any other platform (JIT only)
 # Usage: build/pack.sh [RID…]   (default: linux-x64, and linux-arm64 where its cross linker, aarch64-linux-gnu-gcc, is installed)
 # The binaries are NativeAOT: it links with clang, or with gcc where clang is missing.
 set -euo pipefail
