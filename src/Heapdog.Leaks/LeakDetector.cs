@@ -34,7 +34,26 @@ public sealed partial class LeakDetector
     private readonly List<CollectionCensus> _censuses = [];
     /// <summary>Per snapshot but the last: its collections by path, in case a later snapshot does not share its ids.</summary>
     private readonly List<PathCensus> _pathCensuses = [];
+    private readonly bool _deferPathCensuses;
+    /// <summary>Deferred: the snapshot before, kept until the next one shows whether its path census is needed.</summary>
+    private SnapshotAnalysis? _pending;
+    /// <summary>Deferred: a snapshot was released without its path census (the next one shared its ids).</summary>
+    private bool _pathCensusMissing;
     private SnapshotAnalysis? _lastAnalysis;
+
+    /// <summary>A detector that makes every snapshot's path census as it is added (one breadth-first search each).</summary>
+    public LeakDetector()
+        : this(deferPathCensuses: false)
+    {
+    }
+
+    /// <summary>
+    /// With <paramref name="deferPathCensuses"/>, a snapshot's collections by path (needed only when snapshots do not
+    /// share their ids) are made only once the next snapshot shows that they do not: each graph stays until the next
+    /// one is added, and <see cref="Add"/> returns false when a later pair needs the census of a snapshot already
+    /// released (the caller starts again without deferring).
+    /// </summary>
+    public LeakDetector(bool deferPathCensuses) => _deferPathCensuses = deferPathCensuses;
 
     /// <summary>How snapshots are matched: by paths as soon as one was added with <see cref="SnapshotMatching.Paths"/>.</summary>
     public SnapshotMatching Matching { get; private set; }
@@ -48,19 +67,37 @@ public sealed partial class LeakDetector
     /// <summary>
     /// Adds the next snapshot. Keep the graph (<paramref name="isLast"/>) only for the last one. <paramref name="matching"/>
     /// says how it matches the one before (<see cref="Comparability"/>); one pair matched by paths makes the whole series so.
+    /// Returns false, adding nothing, when path censuses are deferred and this snapshot needs the census of one that
+    /// was released without it; always true otherwise.
     /// </summary>
-    public void Add(SnapshotAnalysis analysis, SnapshotDigest digest, bool isLast, SnapshotMatching matching = SnapshotMatching.Ids)
+    public bool Add(SnapshotAnalysis analysis, SnapshotDigest digest, bool isLast, SnapshotMatching matching = SnapshotMatching.Ids)
     {
-        if (_digests.Count > 0 && matching == SnapshotMatching.Paths) Matching = SnapshotMatching.Paths;
+        bool byPaths = _digests.Count > 0 && matching == SnapshotMatching.Paths;
+        if (byPaths && _pathCensusMissing) return false;
+        if (byPaths) Matching = SnapshotMatching.Paths;
+        if (_pending is not null)
+        {
+            if (Matching == SnapshotMatching.Paths) _pathCensuses.Add(PathCensusOf(_pending));
+            else _pathCensusMissing = true;
+            _pending = null;
+        }
         _censuses.Add(CollectionCensus.Create(analysis, _digests.Count > 0 ? _digests[^1] : null));
-        // Whether a later snapshot shares this one's ids is known only once it comes, after this graph is gone: so every
-        // snapshot but the last keeps its collections by path (one more breadth-first search). The last one's is made
-        // from the detection's own search, and only when needed.
-        if (!isLast) _pathCensuses.Add(PathCensus.Create(analysis, ShortestPaths.ComputePreferred(analysis.Snapshot), new CollectionShapes(analysis.Snapshot), false, default));
-        if (!isLast) RememberTraces(analysis.Snapshot);
+        // Whether a later snapshot shares this one's ids is known only once it comes: so every snapshot but the last
+        // keeps its collections by path (one more breadth-first search), at once or, deferred, when the next one does
+        // not share its ids. The last one's is made from the detection's own search, and only when needed.
+        if (!isLast)
+        {
+            if (!_deferPathCensuses || Matching == SnapshotMatching.Paths) _pathCensuses.Add(PathCensusOf(analysis));
+            else _pending = analysis;
+            RememberTraces(analysis.Snapshot);
+        }
         _digests.Add(digest);
         _lastAnalysis = isLast ? analysis : null;
+        return true;
     }
+
+    private static PathCensus PathCensusOf(SnapshotAnalysis analysis) =>
+        PathCensus.Create(analysis, ShortestPaths.ComputePreferred(analysis.Snapshot), new CollectionShapes(analysis.Snapshot), false, default);
 
     public LeakReport Detect(CancellationToken cancellation = default)
     {

@@ -11,10 +11,23 @@ namespace Heapdog.Leaks;
 /// </summary>
 public sealed class LeakSeries
 {
-    private readonly LeakDetector _detector = new();
+    private readonly LeakDetector _detector;
     private readonly List<string> _labels = [];
     private SnapshotDigest? _previous;
     private bool _complete;
+
+    /// <summary>A series that keeps each earlier snapshot's collections by path as it is added.</summary>
+    public LeakSeries()
+        : this(deferPathCensuses: false)
+    {
+    }
+
+    /// <summary>
+    /// With <paramref name="deferPathCensuses"/>, an earlier snapshot's collections by path are made only when the next
+    /// snapshot does not share its ids (saves a breadth-first search per snapshot when all do), so each graph is kept
+    /// until the next one is added; <see cref="Add"/> may then return false (see <see cref="LeakDetector(bool)"/>).
+    /// </summary>
+    public LeakSeries(bool deferPathCensuses) => _detector = new LeakDetector(deferPathCensuses);
 
     /// <summary>Snapshots added so far.</summary>
     public int Count => _labels.Count;
@@ -34,11 +47,13 @@ public sealed class LeakSeries
     /// <summary>
     /// Adds the next snapshot (older ones first). <paramref name="label"/> names it in errors (a file name, a
     /// snapshot id). Its <paramref name="analysis"/> is kept only when <paramref name="isLast"/>; earlier ones may be
-    /// released as soon as this returns.
+    /// released as soon as this returns (deferred: once the next one is added). Returns false, adding nothing, when the
+    /// series defers path censuses and this snapshot, not sharing the ids of the one before, needs the census of a
+    /// snapshot already released: start again with a series that does not defer them.
     /// </summary>
     /// <exception cref="SnapshotsNotComparableException">It cannot be compared with the snapshot added before it.</exception>
     /// <exception cref="InvalidOperationException">The last snapshot was added already.</exception>
-    public void Add(SnapshotAnalysis analysis, SnapshotDigest digest, string label, bool isLast)
+    public bool Add(SnapshotAnalysis analysis, SnapshotDigest digest, string label, bool isLast)
     {
         ArgumentNullException.ThrowIfNull(analysis);
         ArgumentNullException.ThrowIfNull(digest);
@@ -51,10 +66,11 @@ public sealed class LeakSeries
             if (!check.Comparable) throw new SnapshotsNotComparableException(_labels[^1], label, check.Reason);
             matching = check.Matching;
         }
-        _detector.Add(analysis, digest, isLast, matching);
+        if (!_detector.Add(analysis, digest, isLast, matching)) return false;
         _labels.Add(label);
         _previous = digest;
         _complete = isLast;
+        return true;
     }
 
     /// <summary>The leak report over the series.</summary>

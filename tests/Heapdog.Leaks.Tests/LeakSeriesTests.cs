@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Heapdog.Leaks.Tests.Infrastructure;
+using Heapdog.Snapshot.Comparison;
 
 namespace Heapdog.Leaks.Tests;
 
@@ -10,15 +11,68 @@ namespace Heapdog.Leaks.Tests;
 /// </summary>
 public sealed class LeakSeriesTests
 {
-    private static HeapBuilder Process(int step)
+    private static HeapBuilder Process(int step) => Process(step, 0, withScript: false);
+
+    /// <summary>The process's heap at <paramref name="step"/>, every id moved up by <paramref name="idShift"/> (an even
+    /// number) and @3 given to an object of this session: another inspector session, whose small ids name other objects;
+    /// <paramref name="withScript"/> adds a closure of app.js, the script that tells the sessions are of one program.</summary>
+    private static HeapBuilder Process(int step, uint idShift, bool withScript)
     {
         var heap = new HeapBuilder();
-        int global = heap.Add("object", "Global", 3, 100);
-        int store = heap.Add("object", "Store", 101, 40);
-        int array = heap.Add("object", "Array", 103, 32);
+        int global = heap.Add("object", "Global", 3 + idShift, 100);
+        int store = heap.Add("object", "Store", 101 + idShift, 40);
+        int array = heap.Add("object", "Array", 103 + idShift, 32);
         heap.Edge(HeapBuilder.Root, "shortcut", "global", global).Edge(global, "property", "store", store).Edge(store, "property", "items", array);
-        for (int j = 0; j < 20 * (step + 1); j++) heap.Element(array, j, heap.Add("object", "Item", (uint)(10_001 + 2 * j), 50));
+        for (int j = 0; j < 20 * (step + 1); j++) heap.Element(array, j, heap.Add("object", "Item", (uint)(10_001 + 2 * j) + idShift, 50));
+        if (idShift > 0) heap.Edge(global, "property", "session", heap.Add("object", $"Session{idShift}", 3, 16));
+        if (withScript) heap.Edge(global, "property", "handler", heap.Closure("handle", 5_001 + idShift, 7, "/srv/app.js", 12));
         return heap;
+    }
+
+    /// <summary>Sessions: per snapshot, the id shift of its inspector session.</summary>
+    private static LeakSeries Add(LeakSeries series, uint[] sessions, out bool lastAdded)
+    {
+        lastAdded = true;
+        for (int k = 0; k < sessions.Length && lastAdded; k++)
+        {
+            var (analysis, digest) = Process(k, sessions[k], withScript: true).Analyze($"s{k + 1}");
+            lastAdded = series.Add(analysis, digest, $"s{k + 1}", k == sessions.Length - 1);
+        }
+        return series;
+    }
+
+    private static string Describe(LeakReport report) =>
+        $"{report.Matching} {report.NewObjects} {report.NewBytes}: " + string.Join("; ", report.Suspects.Select(x =>
+            $"{x.Kind} {x.Severity} {x.Title} {x.PropertyPath} {string.Join(',', x.Counts ?? [])} {string.Join(',', x.Bytes)} {x.AccumulationPoint?.Id}"));
+
+    [Theory]
+    [InlineData(new uint[] { 0, 0, 0 })]
+    [InlineData(new uint[] { 0, 100_000, 100_000 })]
+    [InlineData(new uint[] { 0, 100_000, 200_000 })]
+    public void Add_DeferredPathCensuses_SameReportAsMadeAtOnce(uint[] sessions)
+    {
+        // One session, a new one from the second snapshot on, a new one for each: the first snapshot's census is made
+        // from the graph kept until the second shows it is needed.
+        var deferred = Add(new LeakSeries(deferPathCensuses: true), sessions, out bool complete);
+        var atOnce = Add(new LeakSeries(), sessions, out _);
+
+        complete.ShouldBeTrue();
+        var report = deferred.Detect();
+        report.Matching.ShouldBe(sessions[1] == 0 ? SnapshotMatching.Ids : SnapshotMatching.Paths);
+        report.Suspects.ShouldNotBeEmpty();
+        Describe(report).ShouldBe(Describe(atOnce.Detect()));
+    }
+
+    [Fact]
+    public void Add_DeferredAndANewSessionOnlyAtTheLast_ReturnsFalseAndAddsNothing()
+    {
+        // s1 and s2 share ids, so s1 was released without its census; s3 (a new session) needs it.
+        var series = Add(new LeakSeries(deferPathCensuses: true), [0, 0, 100_000], out bool complete);
+
+        complete.ShouldBeFalse();
+        series.Count.ShouldBe(2);
+        series.IsComplete.ShouldBeFalse();
+        Add(new LeakSeries(), [0, 0, 100_000], out _).Detect().Matching.ShouldBe(SnapshotMatching.Paths);
     }
 
     /// <summary>(root) --global--> Window@3 --cache--> Map@101 … and Report objects at the Items' ids: another process.</summary>
