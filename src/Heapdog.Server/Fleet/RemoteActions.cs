@@ -70,7 +70,12 @@ public static class RemoteActions
                 continue;
             }
             if (record.State == RemoteJobState.Running && record.Kind == "capture") uploading.Add(record.Id);
-            if (record.State == RemoteJobState.Running) job.Report($"running on {record.Host} (taken up again after the server restarted)", 0.02);
+            job.Report(record.State switch
+            {
+                RemoteJobState.Queued => $"waiting for the agent of {record.Host}",
+                RemoteJobState.Running => $"running on {record.Host} (taken up again after the server restarted)",
+                _ => "analysing the uploaded snapshot (taken up again after the server restarted)",
+            }, record.State == RemoteJobState.Queued ? 0 : null);
             Run(fleet, jobs, library, store, remote);
             takenUp++;
         }
@@ -108,13 +113,13 @@ public static class RemoteActions
         {
             if (remote.Record.State == RemoteJobState.Queued) remote.Job.Report($"waiting for the agent of {remote.Host}", 0);
             if (remote.Record.State is RemoteJobState.Queued or RemoteJobState.Running) await fleet.Jobs.WaitAsync(remote, ct);
+            if (remote.Record.State == RemoteJobState.Uploaded) Analyze(library, store, remote, ct);
+            // The job ends as recorded, at the time recorded, so a restarted server shows it the same.
             var record = remote.Record;
-            return record.State switch
-            {
-                RemoteJobState.Failed => throw new HeapdogException(ErrorKind.ProcessUnavailable, record.Error ?? $"failed on {remote.Host}"),
-                RemoteJobState.Done => record.Result,
-                _ => Analyze(library, store, remote, ct),
-            };
+            remote.Job.EndAs(record.State, record.Error, record.Result, record.EndedMs ?? RemoteJob.Now);
+            return record.State == RemoteJobState.Failed
+                ? throw new HeapdogException(ErrorKind.ProcessUnavailable, record.Error ?? $"failed on {remote.Host}")
+                : record.Result;
         }
         finally
         {
@@ -125,7 +130,7 @@ public static class RemoteActions
 
     /// <summary>A capture's snapshot, uploaded whole and checked: registered in the library (once, whatever the restarts),
     /// analysed, and the job's result recorded.</summary>
-    private static string Analyze(SnapshotLibrary library, IDashboardStore store, RemoteJob remote, CancellationToken ct)
+    private static void Analyze(SnapshotLibrary library, IDashboardStore store, RemoteJob remote, CancellationToken ct)
     {
         var record = remote.Record;
         string path = record.UploadPath!;
@@ -148,7 +153,6 @@ public static class RemoteActions
         string result = JsonSerializer.Serialize(new RemoteCaptureResult(snapshot.Id, remote.Host, record.UploadBytes, record.Sha256!),
             ServerJsonContext.Default.RemoteCaptureResult);
         remote.Save(r => r with { State = RemoteJobState.Done, Result = result, EndedMs = RemoteJob.Now });
-        return result;
     }
 
     /// <summary>A job that failed or was cancelled: recorded so, its partial upload deleted. Not when the server is
