@@ -1,3 +1,4 @@
+using Heapdog.Monitoring.Store;
 using Heapdog.Monitoring.Analysis;
 
 namespace Heapdog.Monitoring.Sampling;
@@ -22,6 +23,8 @@ public sealed class ProcessTrack(WatchedProcess process)
             return null;
         }
     }
+    /// <summary>Where the process runs, as last read and stored (null: in no container, or not told yet).</summary>
+    public ProcessPlace? Place { get; internal set; }
     public Verdict? Verdict { get; internal set; }
     public bool Exited { get; internal set; }
     public long ExitedAtMs { get; internal set; } = -1;

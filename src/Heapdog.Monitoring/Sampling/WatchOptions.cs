@@ -24,6 +24,9 @@ public sealed record WatchOptions
     /// <summary>Where the kubelet keeps pod logs, to name the pod a process runs in (<see cref="Heapdog.Processes.KubeletPods.Root"/>:
     /// null means <c>HEAPDOG_PODS_ROOT</c>, else <c>/var/log/pods</c>).</summary>
     public string? PodsRoot { get; init; }
+    /// <summary>How often each watched process's container and pod are read again (they are read when it is first seen):
+    /// what could not be told then, the kubelet's pod tree mounted or written later, is taken up.</summary>
+    public TimeSpan PlaceEvery { get; init; } = TimeSpan.FromMinutes(1);
     /// <summary>The longest wait between write retries while the store cannot be written.</summary>
     public TimeSpan StoreRetryMax { get; init; } = TimeSpan.FromSeconds(10);
 }

@@ -51,6 +51,7 @@ public sealed class Watcher(WatchOptions options, ISampleStore store, ProcessSam
         long startMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var lastDiscovery = TimeSpan.Zero;
         var lastVerdicts = TimeSpan.Zero;
+        var lastPlaces = TimeSpan.Zero;
         var lastRetention = TimeSpan.Zero;
         int round = 0;
         while (true)
@@ -71,6 +72,11 @@ public sealed class Watcher(WatchOptions options, ISampleStore store, ProcessSam
             bool verdicts = round > 0 && (clock.Elapsed - lastVerdicts >= options.VerdictEvery || last);
             await RoundAsync(now, round, verdicts, ct);
             if (verdicts) lastVerdicts = clock.Elapsed;
+            if (clock.Elapsed - lastPlaces >= options.PlaceEvery)
+            {
+                ReadPlacesAgain(now);
+                lastPlaces = clock.Elapsed;
+            }
             // A long watch (a dashboard that runs for weeks) rolls old samples up as it goes, not only at start:
             // otherwise raw rows pile up and every long-range chart reads all of them.
             if (clock.Elapsed - lastRetention >= RetentionEvery && TryWrite(now, () => store.ApplyRetention(options.Retention, now)))
@@ -181,7 +187,24 @@ public sealed class Watcher(WatchOptions options, ISampleStore store, ProcessSam
         if (!TryWrite(now, () => row = store.UpsertProcess(info.Identity, info.Comm, info.CommandLineText, info.StartTime.ToUnixTimeMilliseconds(),
                 _pm2Names.GetValueOrDefault(info.Pid), now, place)) || row is null)
             return;
-        _tracks[info.Identity] = new ProcessTrack(row);
+        _tracks[info.Identity] = new ProcessTrack(row) { Place = place };
+    }
+
+    /// <summary>Reads each watched process's container and pod again, and stores them where they changed: what the first
+    /// look could not tell (the kubelet's pod tree mounted or written later) is taken up. A value once stored is kept
+    /// when a later look cannot tell it (the store's upsert), so only a place that was told is written.</summary>
+    private void ReadPlacesAgain(long now)
+    {
+        string podsRoot = KubeletPods.Root(options.PodsRoot);
+        foreach (var (identity, track) in _tracks)
+        {
+            // The pid must still be this process: a pid reused since is found exited at the next round.
+            if (ProcessReader.TryRead(identity.Pid) is not { } info || info.Identity != identity) continue;
+            if (ProcessPlace.Read(identity.Pid, podsRoot) is not { } place || place == track.Place) continue;
+            var p = track.Process;
+            if (TryWrite(now, () => store.UpsertProcess(identity, p.Name, p.CommandLine, p.StartTimeMs, p.Pm2Name, now, place)))
+                track.Place = place;
+        }
     }
 
     /// <summary>

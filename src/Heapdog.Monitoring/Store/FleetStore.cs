@@ -215,6 +215,35 @@ public sealed class FleetStore(string path) : IFleetStore
         return map;
     }
 
+    public void SaveRemoteJob(RemoteJobRecord job) => Writing(() =>
+    {
+        using var c = Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = RemoteJobRows.Upsert('$');
+        foreach (var (n, v) in RemoteJobRows.Values(job)) cmd.Parameters.AddWithValue("$" + n, v ?? DBNull.Value);
+        return cmd.ExecuteNonQuery();
+    });
+
+    public IReadOnlyList<RemoteJobRecord> RemoteJobs()
+    {
+        using var c = Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = RemoteJobRows.Select;
+        using var r = cmd.ExecuteReader();
+        var list = new List<RemoteJobRecord>();
+        while (r.Read()) list.Add(RemoteJobRows.Read(r));
+        return list;
+    }
+
+    public int PruneRemoteJobs(int keepEnded) => Writing(() =>
+    {
+        using var c = Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = RemoteJobRows.Prune('$');
+        cmd.Parameters.AddWithValue("$keep", keepEnded);
+        return cmd.ExecuteNonQuery();
+    });
+
     private static object? Scalar(SqliteConnection c, SqliteTransaction t, string sql, params (string Name, object Value)[] parameters)
     {
         using var cmd = c.CreateCommand();

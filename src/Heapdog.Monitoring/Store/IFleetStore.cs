@@ -4,7 +4,8 @@ namespace Heapdog.Monitoring.Store;
 
 /// <summary>
 /// The fleet's operations on the server's store (docs/fleet.md): agent tokens (hashes only), the hosts that report, the
-/// batches agents ship (each applied once, in one transaction), and the verdicts they shipped. One implementation per
+/// batches agents ship (each applied once, in one transaction), the verdicts they shipped, and the remote jobs they run
+/// for users (kept so that a restarted server takes them up again). One implementation per
 /// store engine, beside that engine's <see cref="IDashboardStore"/>.
 /// </summary>
 public interface IFleetStore
@@ -29,4 +30,13 @@ public interface IFleetStore
 
     /// <summary>The latest verdict an agent shipped for each of its processes, as JSON, by the server's process id.</summary>
     IReadOnlyDictionary<long, string> Verdicts();
+
+    /// <summary>Records a remote job as it stands now: added the first time, replaced after (by its id).</summary>
+    void SaveRemoteJob(RemoteJobRecord job);
+
+    /// <summary>Every remote job kept, oldest first.</summary>
+    IReadOnlyList<RemoteJobRecord> RemoteJobs();
+
+    /// <summary>Forgets the ended remote jobs but the newest <paramref name="keepEnded"/>; returns how many it forgot.</summary>
+    int PruneRemoteJobs(int keepEnded);
 }

@@ -99,5 +99,26 @@ internal static class PostgresMigrations
         // SQLite's step 5 makes the agent's shipping state, which lives in the agent's own buffer, always a SQLite file:
         // a server's store has no use for it. The step is recorded all the same, so both stores count the same versions.
         (5, ""),
+        (6, """
+            CREATE TABLE remote_jobs (
+                id BIGINT PRIMARY KEY,
+                host TEXT NOT NULL,
+                process_id BIGINT,
+                kind TEXT NOT NULL,
+                pid INTEGER NOT NULL,
+                start_time_ms BIGINT NOT NULL,
+                request TEXT NOT NULL,
+                state TEXT NOT NULL,
+                attempts INTEGER NOT NULL,
+                created_ms BIGINT NOT NULL,
+                ended_ms BIGINT,
+                error TEXT,
+                result TEXT,
+                upload_offset BIGINT NOT NULL,
+                upload_path TEXT,
+                upload_bytes BIGINT NOT NULL,
+                sha256 TEXT,
+                snapshot_id BIGINT);
+            """),
     ];
 }

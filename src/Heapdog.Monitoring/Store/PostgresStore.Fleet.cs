@@ -191,4 +191,18 @@ public sealed partial class PostgresStore : IFleetStore
         while (r.Read()) map[r.GetInt64(0)] = r.GetString(1);
         return map;
     });
+
+    // Idempotent: the row is keyed by the job's id and replaced whole.
+    public void SaveRemoteJob(RemoteJobRecord job) => Run("write", idempotent: true, c => Exec(c, null, RemoteJobRows.Upsert('@'), RemoteJobRows.Values(job)));
+
+    public IReadOnlyList<RemoteJobRecord> RemoteJobs() => Run("read", idempotent: true, c =>
+    {
+        using var cmd = Command(c, null, RemoteJobRows.Select);
+        using var r = cmd.ExecuteReader();
+        var list = new List<RemoteJobRecord>();
+        while (r.Read()) list.Add(RemoteJobRows.Read(r));
+        return list;
+    });
+
+    public int PruneRemoteJobs(int keepEnded) => Run("write", idempotent: true, c => Exec(c, null, RemoteJobRows.Prune('@'), ("keep", keepEnded)));
 }

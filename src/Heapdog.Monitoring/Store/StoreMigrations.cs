@@ -109,6 +109,27 @@ internal static class StoreMigrations
                 key TEXT PRIMARY KEY,
                 value TEXT NOT NULL);
             """)),
+        new(6, "remote jobs kept across restarts", (c, t) => Exec(c, t, """
+            CREATE TABLE remote_jobs (
+                id INTEGER PRIMARY KEY,
+                host TEXT NOT NULL,
+                process_id INTEGER,
+                kind TEXT NOT NULL,
+                pid INTEGER NOT NULL,
+                start_time_ms INTEGER NOT NULL,
+                request TEXT NOT NULL,
+                state TEXT NOT NULL,
+                attempts INTEGER NOT NULL,
+                created_ms INTEGER NOT NULL,
+                ended_ms INTEGER,
+                error TEXT,
+                result TEXT,
+                upload_offset INTEGER NOT NULL,
+                upload_path TEXT,
+                upload_bytes INTEGER NOT NULL,
+                sha256 TEXT,
+                snapshot_id INTEGER);
+            """)),
     ];
 
     public static int Latest => Steps[^1].Version;

@@ -76,11 +76,10 @@ public static class FleetApi
             if (Owned(fleet, context, host) is { } refused) return refused;
             try
             {
-                fleet.Jobs.Running(host, id);
-                return TypedResults.Ok(fleet.Uploads.State(id));
+                return TypedResults.Ok(fleet.Jobs.Offset(host, id));
             }
             catch (HeapdogException e) { return Problems.Of(e); }
-        }).WithSummary("How much of a capture's snapshot the server holds: the offset to resume at");
+        }).WithSummary("How much of a capture's snapshot the server holds: the offset to resume at (`complete` once the whole was checked)");
 
         agent.MapPut("/uploads/{id:digits}", async Task<Results<Ok<UploadState>, ProblemHttpResult>> (HttpContext context, long id, string host,
             long offset, long total, string sha256, CancellationToken ct) =>
@@ -88,9 +87,7 @@ public static class FleetApi
             if (Owned(fleet, context, host) is { } refused) return refused;
             try
             {
-                var remote = fleet.Jobs.Running(host, id);
-                long at = await fleet.Uploads.AppendAsync(id, offset, sha256, context.Request.Body, ct);
-                remote.Job.Report("uploading the snapshot", 0.02 + 0.48 * Math.Min(1, (double)at / Math.Max(1, total)));
+                long at = await fleet.Jobs.AppendAsync(host, id, offset, total, sha256, context.Request.Body, ct);
                 return TypedResults.Ok(new UploadState(id, at, false));
             }
             catch (HeapdogException e) when (e.Kind == ErrorKind.OutputExists)
@@ -108,13 +105,7 @@ public static class FleetApi
             if (Owned(fleet, context, host) is { } refused) return refused;
             try
             {
-                var remote = fleet.Jobs.Running(host, id);
-                string path = remote.Job.Kind == "capture" ? library.NewPath($"{host}-pid{remote.Request.Pid}") : throw new HeapdogException(ErrorKind.BadRequest, $"job {id} uploads nothing");
-                await fleet.Uploads.CompleteAsync(id, bytes, sha256, path, ct);
-                remote.UploadedPath = path;
-                remote.UploadedBytes = bytes;
-                remote.Sha256 = sha256.ToLowerInvariant();
-                remote.Ended.TrySetResult(new AgentJobUpdate("uploaded", 1, Done: true));
+                await fleet.Jobs.CompleteUploadAsync(host, id, bytes, sha256, remote => library.NewPath($"{host}-pid{remote.Request.Pid}"), ct);
                 return TypedResults.NoContent();
             }
             catch (HeapdogException e) { return Problems.Of(e); }

@@ -101,6 +101,7 @@ public sealed class DashboardHost : IAsyncDisposable
 
             sessions = new InspectorSessions(probe);
             var fleet = new FleetState(Stores.FleetOf(sampleStore), library.Directory);
+            RemoteActions.Restore(fleet, jobs, library, store, line => error.WriteLine("heapdog: " + line));
             var app = DashboardServer.Build(options, store, live, library, jobs, sessions, watcher.StoreState, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), fleet);
             try
             {

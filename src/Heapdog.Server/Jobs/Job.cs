@@ -5,9 +5,10 @@ namespace Heapdog.Server.Jobs;
 /// <summary>
 /// A long piece of work started by a request (upload, capture, analysis, hunt, sample), polled by the UI. The work
 /// reports its phase and progress; the fields are read by other threads, so they change under a lock and are read as
-/// one consistent copy through <see cref="View"/>.
+/// one consistent copy through <see cref="View"/>. A job of an earlier run of the server (a remote job kept in the
+/// store) is made again with its id and start time.
 /// </summary>
-public sealed class Job(long id, string kind, long? processId)
+public sealed class Job(long id, string kind, long? processId, long? startedMs = null)
 {
     private readonly Lock _gate = new();
     private readonly List<long> _snapshotIds = [];
@@ -21,7 +22,7 @@ public sealed class Job(long id, string kind, long? processId)
     public long Id { get; } = id;
     public string Kind { get; } = kind;
     public long? ProcessId { get; } = processId;
-    public long StartedMs { get; } = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+    public long StartedMs { get; } = startedMs ?? DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
     public CancellationTokenSource Cancellation { get; } = new();
     public bool Finished { get { lock (_gate) return _endedMs >= 0; } }
 
@@ -53,7 +54,14 @@ public sealed class Job(long id, string kind, long? processId)
         lock (_gate) End(cancelled ? "cancelled" : "failed", error, null);
     }
 
-    private void End(string state, string? error, JsonElement? result)
+    /// <summary>Ends the job as it ended in an earlier run of the server: <paramref name="state"/> done, failed or cancelled.</summary>
+    public void EndAs(string state, string? error, string? resultJson, long endedMs)
+    {
+        JsonElement? result = resultJson is null ? null : JsonDocument.Parse(resultJson).RootElement.Clone();
+        lock (_gate) End(state, error, result, endedMs);
+    }
+
+    private void End(string state, string? error, JsonElement? result, long? endedMs = null)
     {
         if (_endedMs >= 0) return;
         _state = state;
@@ -61,7 +69,7 @@ public sealed class Job(long id, string kind, long? processId)
         _result = result;
         _phase = state;
         if (state == "done") _fraction = 1;
-        _endedMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        _endedMs = endedMs ?? DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
     }
 
     /// <summary>The job as docs/api.md describes it: one consistent copy.</summary>

@@ -21,8 +21,8 @@ namespace Heapdog.Workflows.Fleet;
 /// Runs the remote actions the server hands this agent (docs/fleet.md), one at a time, on this host, through the same
 /// workflows and safety checks as <c>heapdog snapshot</c>, <c>hunt</c> and <c>sample</c>. The agent asks for work with one
 /// long-held outbound request; it never listens. A capture's snapshot is uploaded in chunks from the file (never whole in
-/// memory), resuming at the server's offset after a dropped connection or a restart of the agent: the upload in flight
-/// is kept in the buffer's state.
+/// memory), resuming at the server's offset after a dropped connection, a restart of the server (which keeps its jobs
+/// and partial uploads) or a restart of the agent: the upload in flight is kept in the buffer's state.
 /// </summary>
 public sealed class AgentJobRunner(AgentOptions options, SampleStore buffer, FleetClient client, Action<string> log)
 {
@@ -160,6 +160,10 @@ public sealed class AgentJobRunner(AgentOptions options, SampleStore buffer, Fle
         var upload = PendingUpload.Parse(saved);
         if (!File.Exists(upload.Path))
         {
+            // The server waits for this snapshot (across its own restarts too): tell it, rather than leave the job hanging.
+            string error = $"the snapshot taken for this job is gone from the agent's work directory ({upload.Path})";
+            log($"job {upload.JobId}: {error}");
+            await SendEndAsync(upload.JobId, new AgentJobUpdate("failed", null, Done: true, Error: error, ErrorKind: ErrorKind.OutputFailed.ToString()), ct);
             buffer.SetAgentState(UploadKey, "");
             return;
         }
@@ -240,7 +244,7 @@ public sealed class AgentJobRunner(AgentOptions options, SampleStore buffer, Fle
             }
             catch (HeapdogException e) when (e.Kind == ErrorKind.NotFound)
             {
-                return; // the job was cancelled or the server restarted: nobody waits for it
+                return; // the job was cancelled, or ended otherwise: nobody waits for it
             }
         }
     }

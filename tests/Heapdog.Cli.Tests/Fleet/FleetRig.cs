@@ -56,7 +56,8 @@ internal sealed class FleetRig : IDisposable
         else
         {
             database = postgres.CreateDatabase();
-            store = ["--store", postgres.Url(database)];
+            // Snapshots in the test's directory, as beside a SQLite file: not in the user's data directory.
+            store = ["--store", postgres.Url(database), "--snapshots", Path.Combine(dir.Path, "snapshots")];
             environment["PGPASSWORD"] = postgres.Password;
         }
         string[] args = [.. store, "--pid", System.Environment.ProcessId.ToString(CultureInfo.InvariantCulture), .. more];

@@ -171,6 +171,40 @@ public abstract class FleetStoreContractTests : IDisposable
         fleet.Tokens().ShouldHaveSingleItem().LastUsedMs.ShouldBe(T0 + 5);
     }
 
+    [ContractFact]
+    public void SaveRemoteJob_ChangedAndReopened_ReadBackAsLastSaved()
+    {
+        var queued = new RemoteJobRecord(7, "h1", 3, "capture", 100, T0 - 60_000, "{\"id\":7}", RemoteJobState.Queued, 0, T0);
+        var uploading = queued with { State = RemoteJobState.Running, Attempts = 1, UploadOffset = 4 << 20 };
+        var hunt = new RemoteJobRecord(8, "h2", null, "hunt", 200, T0, "{\"id\":8}", RemoteJobState.Done, 1, T0 + 1, T0 + 2, null, "{\"leaks\":[]}");
+        using (var store = Open())
+        {
+            var fleet = Stores.FleetOf(store);
+            fleet.SaveRemoteJob(queued);
+            fleet.SaveRemoteJob(hunt);
+            fleet.SaveRemoteJob(uploading);
+        }
+
+        using var again = Open();
+        var uploaded = uploading with { State = RemoteJobState.Uploaded, UploadPath = "/s/a.heapsnapshot", UploadBytes = 5 << 20, Sha256 = "ab", SnapshotId = 4 };
+        Stores.FleetOf(again).RemoteJobs().ShouldBe([uploading, hunt]);
+        Stores.FleetOf(again).SaveRemoteJob(uploaded);
+        Stores.FleetOf(again).RemoteJobs().ShouldBe([uploaded, hunt]);
+    }
+
+    [ContractFact]
+    public void PruneRemoteJobs_ManyEnded_NewestEndedAndEveryUnfinishedKept()
+    {
+        using var store = Open();
+        var fleet = Stores.FleetOf(store);
+        string[] states = [RemoteJobState.Done, RemoteJobState.Running, RemoteJobState.Failed, RemoteJobState.Cancelled, RemoteJobState.Queued, RemoteJobState.Done];
+        for (int i = 0; i < states.Length; i++)
+            fleet.SaveRemoteJob(new RemoteJobRecord(i + 1, "h1", null, "hunt", 100, T0, "{}", states[i], 0, T0));
+
+        fleet.PruneRemoteJobs(2).ShouldBe(2);
+        fleet.RemoteJobs().Select(j => j.Id).ShouldBe([2L, 4, 5, 6]);
+    }
+
     public void Dispose()
     {
         foreach (var s in _opened) s.Dispose();
