@@ -100,14 +100,5 @@ table=$(awk '
   }' "$dir/results.txt")
 echo "$table"
 if [ "${README:-0}" = 1 ]; then
-  TABLE="$table" python3 - "$root/bench/README.md" <<'PY'
-import os, re, sys
-path = sys.argv[1]
-text = open(path, encoding="utf-8").read()
-block = "<!-- analyze-table -->\n" + os.environ["TABLE"] + "\n<!-- /analyze-table -->"
-new, count = re.subn(r"<!-- analyze-table -->.*?<!-- /analyze-table -->", lambda m: block, text, flags=re.S)
-if count != 1:
-    sys.exit("bench/README.md has no analyze-table markers")
-open(path, "w", encoding="utf-8").write(new)
-PY
+  printf '%s\n' "$table" | python3 "$root/bench/readme-table.py" "$root/bench/README.md" analyze
 fi

@@ -93,14 +93,5 @@ table=$(awk '
   }' "$results")
 echo "$table"
 if [ "${README:-0}" = 1 ]; then
-  TABLE="$table" python3 - "$root/bench/README.md" <<'PY'
-import os, re, sys
-path = sys.argv[1]
-text = open(path, encoding="utf-8").read()
-block = "<!-- leaks-table -->\n" + os.environ["TABLE"] + "\n<!-- /leaks-table -->"
-new, count = re.subn(r"<!-- leaks-table -->.*?<!-- /leaks-table -->", lambda m: block, text, flags=re.S)
-if count != 1:
-    sys.exit("bench/README.md has no leaks-table markers")
-open(path, "w", encoding="utf-8").write(new)
-PY
+  printf '%s\n' "$table" | python3 "$root/bench/readme-table.py" "$root/bench/README.md" leaks
 fi
