@@ -34,12 +34,14 @@ public sealed partial class LeakDetector
                 var allocatedAt = StacksOf(_classAllocations?.GetValueOrDefault(cls));
                 location ??= AllocationLocation(allocatedAt);
                 // Strings, numbers and internal arrays come and go with any work a service does: their counts say
-                // little, so V8's own kinds are rated by bytes alone.
+                // little, so V8's own kinds are rated by bytes alone, and only a steady growth is more than low (a
+                // request caught in flight by one snapshot makes one interval jump).
                 bool primitive = c.Name.StartsWith('(');
+                var severity = primitive && !SeverityRule.GrewSteadily(bytes) ? Severity.Low : SeverityRule.Rate(kind, primitive ? null : counts, bytes, _analysis.TotalSize);
                 var suspect = new Suspect
                 {
                     Kind = kind,
-                    Severity = SeverityRule.Rate(kind, primitive ? null : counts, bytes, _analysis.TotalSize),
+                    Severity = severity,
                     Title = $"{c.Name} instances",
                     Explanation = "",
                     AccumulationPoint = _snapshot.NodeTypes[holder] == _types.Synthetic ? null : Ref(holder),

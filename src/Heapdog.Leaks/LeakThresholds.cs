@@ -36,6 +36,14 @@ public static class LeakThresholds
     /// <summary>Intervals needed for <b>high</b>: one interval is not a trend, so two snapshots give at most medium.</summary>
     public const int HighMinIntervals = 2;
 
+    /// <summary>
+    /// For V8's own kinds rated by bytes (strings, arrays): the least growth of any interval, as a share of the average
+    /// interval's, for more than <b>low</b>. A snapshot can be taken in the middle of a request (the inspector
+    /// interrupts running JavaScript), so one interval can jump by that request's temporaries: +1 kB then +95 kB is
+    /// one request caught in flight, not a trend.
+    /// </summary>
+    public const double SteadyIntervalShare = 0.25;
+
     // ---- groups ---------------------------------------------------------------------------------------------------
 
     /// <summary>

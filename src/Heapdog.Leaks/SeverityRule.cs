@@ -39,6 +39,17 @@ public static class SeverityRule
     /// <summary>The least growth, first to last, for a class to be reported on its own: a medium rate over one interval.</summary>
     public static long MinClassGrowth(bool handles) => handles ? LeakThresholds.MediumHandleCount : LeakThresholds.MediumCount;
 
+    /// <summary>True when every interval grew by at least <see cref="LeakThresholds.SteadyIntervalShare"/> of the
+    /// average interval's growth (and the series grew every interval).</summary>
+    public static bool GrewSteadily(long[] series)
+    {
+        if (!GrewEveryInterval(series)) return false;
+        double least = LeakThresholds.SteadyIntervalShare * (series[^1] - series[0]) / (series.Length - 1);
+        for (int k = 1; k < series.Length; k++)
+            if (series[k] - series[k - 1] < least) return false;
+        return true;
+    }
+
     /// <summary>True when every snapshot is above the one before (and there are at least two).</summary>
     public static bool GrewEveryInterval(long[] series)
     {

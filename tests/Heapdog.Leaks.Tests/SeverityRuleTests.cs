@@ -40,5 +40,14 @@ public sealed class SeverityRuleTests
     [InlineData("1", false)] // one snapshot is no interval
     public void GrewEveryInterval_Table(string series, bool expected) => SeverityRule.GrewEveryInterval(Series(series)).ShouldBe(expected);
 
+    [Theory]
+    [InlineData("439000,440000,535000", false)] // a request's temporaries caught by the last snapshot
+    [InlineData("100,200,300", true)]
+    [InlineData("100,130,300", true)] // the smaller interval is 30 % of the average (100)
+    [InlineData("100,120,300", false)] // 20 %
+    [InlineData("100,300,200", false)] // fell
+    [InlineData("100,200", true)] // one interval is its own average
+    public void GrewSteadily_Table(string series, bool expected) => SeverityRule.GrewSteadily(Series(series)).ShouldBe(expected);
+
     private static long[] Series(string text) => text.Split(',').Select(long.Parse).ToArray();
 }
