@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Heapdog.Cli.CommandLine;
 
 namespace Heapdog.Cli.Tests;
@@ -37,6 +38,29 @@ public sealed class LeaksCommandTests(SnapshotFixtures fixtures)
         top.GetProperty("growth").GetProperty("counts").EnumerateArray().Select(e => e.GetInt64()).ShouldBe([1400L, 2800L, 4200L]);
         var order = suspects.Select(s => s.GetProperty("severity").GetString() switch { "high" => 2, "medium" => 1, _ => 0 }).ToList();
         order.ShouldBe(order.OrderByDescending(x => x).ToList());
+    }
+
+    [Fact]
+    public void Leaks_Verbose_EachSnapshotsPhasesTimedInItsOwnLane()
+    {
+        var snapshots = Snapshots("listeners");
+        var (exit, _, stderr) = Run(["leaks", .. snapshots, "--json", "--verbose"]);
+
+        exit.ShouldBe(0, stderr);
+        // Two snapshots are worked on at once: each phase is logged once when it starts and once, timed, when it ends,
+        // named by its file, never cut short by the other file's phases.
+        var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var started = lines.Where(l => l.EndsWith("...", StringComparison.Ordinal)).Select(l => l[..^3]).ToList();
+        var ended = lines.Where(l => Regex.IsMatch(l, @": \d+ ms$")).Select(l => l[..l.LastIndexOf(": ", StringComparison.Ordinal)]).ToList();
+        started.ShouldBeUnique();
+        ended.OrderBy(l => l, StringComparer.Ordinal).ShouldBe(started.OrderBy(l => l, StringComparer.Ordinal));
+        foreach (string file in snapshots.Select(Path.GetFileName)!)
+        {
+            started.ShouldContain($"Reading {file}");
+            started.ShouldContain($"{file}: Building retainers");
+            started.ShouldContain($"Summarising {file}");
+        }
+        started[^1].ShouldBe("Finding leak suspects");
     }
 
     [Fact]

@@ -68,4 +68,46 @@ public sealed class StatusLineTests
         lines[1].ShouldStartWith("Reading a: ");
         lines[2].ShouldBe("Building dominator tree...");
     }
+
+    [Fact]
+    public void Report_LaneBesideTheCommand_PhasesTimedApartAndNamed()
+    {
+        var error = new StringWriter();
+        var line = new StatusLine(error, interactive: false) { LogPhaseTimes = true };
+
+        line.Report("Building retainers", -1, lane: "s1.heapsnapshot");
+        line.Report("Reading s2.heapsnapshot", 0.5, lane: "s2.heapsnapshot");
+        line.Report("Building retainers", -1, lane: "s1.heapsnapshot");
+        line.Report("Building dominator tree", -1, lane: "s1.heapsnapshot");
+        line.EndLane("s1.heapsnapshot");
+        line.Report("Building retainers", -1, lane: "s2.heapsnapshot");
+
+        var lines = error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        lines.Length.ShouldBe(7);
+        lines[0].ShouldBe("s1.heapsnapshot: Building retainers...");
+        lines[1].ShouldBe("Reading s2.heapsnapshot...");
+        lines[2].ShouldMatch(@"^s1\.heapsnapshot: Building retainers: \d+ ms$");
+        lines[3].ShouldBe("s1.heapsnapshot: Building dominator tree...");
+        lines[4].ShouldMatch(@"^s1\.heapsnapshot: Building dominator tree: \d+ ms$");
+        lines[5].ShouldMatch(@"^Reading s2\.heapsnapshot: \d+ ms$");
+        lines[6].ShouldBe("s2.heapsnapshot: Building retainers...");
+    }
+
+    [Fact]
+    public void Clear_WithPhaseTimes_LogsEveryOpenPhase()
+    {
+        var error = new StringWriter();
+        var line = new StatusLine(error, interactive: false) { LogPhaseTimes = true };
+
+        line.Report("Calculating statistics", -1);
+        line.Report("Reading s3.heapsnapshot", 0.5, lane: "s3.heapsnapshot");
+        line.Interrupt();
+        line.Report("Calculating statistics", -1);
+        line.Clear();
+
+        var lines = error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        lines.Length.ShouldBe(4);
+        lines[2..].ShouldContain(l => l.StartsWith("Calculating statistics: ", StringComparison.Ordinal));
+        lines[2..].ShouldContain(l => l.StartsWith("Reading s3.heapsnapshot: ", StringComparison.Ordinal));
+    }
 }

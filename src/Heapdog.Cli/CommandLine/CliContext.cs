@@ -42,7 +42,7 @@ public sealed class CliContext : IWorkProgress
     public void Notice(string line)
     {
         if (Quiet && !line.StartsWith("warning", StringComparison.Ordinal)) return;
-        Progress.Clear();
+        Progress.Interrupt();
         Error.WriteLine("heapdog: " + line);
     }
 
@@ -50,9 +50,23 @@ public sealed class CliContext : IWorkProgress
     public void Info(string line)
     {
         if (Quiet) return;
-        Progress.Clear();
+        Progress.Interrupt();
         Error.WriteLine(line);
     }
 
     public void Clear() => Progress.Clear();
+
+    IWorkProgress IWorkProgress.Beside(string lane) => new Lane(this, lane);
+
+    /// <summary>Work beside the command's own (a snapshot read ahead): its phases are timed in a lane of their own.</summary>
+    private sealed class Lane(CliContext context, string name) : IWorkProgress
+    {
+        public void Report(string phase, double fraction) => context.Progress.Report(phase, fraction, name);
+
+        public void ReportBytes(string phase, long done, long total) => context.Progress.ReportBytes(phase, done, total, name);
+
+        public void Notice(string line) => context.Notice(line);
+
+        public void Clear() => context.Progress.EndLane(name);
+    }
 }

@@ -53,7 +53,6 @@ public static class LeaksCommand
         }
         var clock = Stopwatch.StartNew();
         var report = LeakFinder.FromFiles(paths, context, cancellation);
-        context.Progress.Report("Writing the report", -1);
         context.Progress.Clear();
         var maps = new SourceMapResolver(); // one per command: each script's map is read once for all outputs
         if (options.Html is { } htmlFile) AtomicFile.Write(htmlFile.FullName, writer => LeaksHtml.Write(report, writer, maps), options.Force);

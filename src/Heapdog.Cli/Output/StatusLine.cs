@@ -7,7 +7,9 @@ namespace Heapdog.Cli.Output;
 /// Progress on stderr for long phases, drawn only on a terminal: one line rewritten in place (at most ~10 times a
 /// second), a bar with the bytes done and the time left when they are known. When stderr is redirected it prints
 /// nothing, so logs hold warnings and errors alone; with <see cref="LogPhaseTimes"/> (<c>--verbose</c>) each phase is
-/// logged there as a plain line when it starts and with its duration when it ends.
+/// logged there as a plain line when it starts and with its duration when it ends. Work running beside the command's
+/// own (the next snapshot read ahead on a second core) reports in its own lane: its phases are timed apart and logged
+/// with the lane's name, so two files' phases never end each other.
 /// </summary>
 public sealed class StatusLine(TextWriter writer, bool interactive, Func<int>? width = null)
 {
@@ -15,10 +17,10 @@ public sealed class StatusLine(TextWriter writer, bool interactive, Func<int>? w
 
     private readonly Lock _gate = new();
     private readonly Func<int> _width = width ?? TerminalWidth;
-    private string? _phase;
+    // The phase each lane is in and since when; "" is the command's own lane.
+    private readonly Dictionary<string, (string Phase, long Start)> _lanes = [];
     private int _lastWidth;
     private long _lastTicks;
-    private long _phaseStart;
 
     public bool Enabled { get; set; } = true;
 
@@ -26,32 +28,31 @@ public sealed class StatusLine(TextWriter writer, bool interactive, Func<int>? w
     public bool LogPhaseTimes { get; set; }
 
     /// <summary>Reports <paramref name="fraction"/> (0..1, or negative when unknown) of <paramref name="phase"/>.</summary>
-    public void Report(string phase, double fraction) => Draw(phase, fraction, -1, 0);
+    public void Report(string phase, double fraction, string lane = "") => Draw(lane, phase, fraction, -1, 0);
 
     /// <summary>Reports <paramref name="done"/> of <paramref name="total"/> bytes (total 0 or less: unknown).</summary>
-    public void ReportBytes(string phase, long done, long total) =>
-        Draw(phase, total > 0 ? Math.Min(1.0, (double)done / total) : -1, done, total);
+    public void ReportBytes(string phase, long done, long total, string lane = "") =>
+        Draw(lane, phase, total > 0 ? Math.Min(1.0, (double)done / total) : -1, done, total);
 
-    private void Draw(string phase, double fraction, long done, long total)
+    private void Draw(string lane, string phase, double fraction, long done, long total)
     {
         if (!Enabled) return;
         lock (_gate)
         {
             long now = Environment.TickCount64;
-            if (phase != _phase)
+            if (!_lanes.TryGetValue(lane, out var current) || current.Phase != phase)
             {
-                if (LogPhaseTimes && _phase is not null) writer.WriteLine($"\r{_phase}: {now - _phaseStart} ms".PadRight(_lastWidth + 1));
-                if (LogPhaseTimes && !interactive) writer.WriteLine($"{phase}...");
-                _phaseStart = now;
+                EndPhase(lane, now);
+                if (LogPhaseTimes && !interactive) writer.WriteLine($"{Label(lane, phase)}...");
+                _lanes[lane] = current = (phase, now);
             }
             else if (!interactive || (now - _lastTicks < 100 && fraction < 1))
             {
                 return;
             }
-            _phase = phase;
             if (!interactive) return;
             _lastTicks = now;
-            string text = Render(phase, fraction, done, total, TimeSpan.FromMilliseconds(now - _phaseStart));
+            string text = Render(Label(lane, phase), fraction, done, total, TimeSpan.FromMilliseconds(now - current.Start));
             int max = Math.Max(20, _width() - 1);
             if (text.Length > max) text = text[..max];
             writer.Write('\r' + text.PadRight(_lastWidth));
@@ -76,8 +77,30 @@ public sealed class StatusLine(TextWriter writer, bool interactive, Func<int>? w
         return text;
     }
 
-    /// <summary>Removes the status line so the next output starts on a clean line.</summary>
+    /// <summary>The work of <paramref name="lane"/> is over: its last phase is logged with its duration.</summary>
+    public void EndLane(string lane)
+    {
+        lock (_gate)
+        {
+            EndPhase(lane, Environment.TickCount64);
+            _lanes.Remove(lane);
+        }
+    }
+
+    /// <summary>Nothing is in progress any more: every open phase is logged with its duration, the line removed.</summary>
     public void Clear()
+    {
+        lock (_gate)
+        {
+            long now = Environment.TickCount64;
+            foreach (string lane in _lanes.Keys) EndPhase(lane, now);
+            _lanes.Clear();
+            Interrupt();
+        }
+    }
+
+    /// <summary>Removes the status line so another line can be printed; the phases go on.</summary>
+    public void Interrupt()
     {
         lock (_gate)
         {
@@ -87,9 +110,19 @@ public sealed class StatusLine(TextWriter writer, bool interactive, Func<int>? w
                 writer.Flush();
             }
             _lastWidth = 0;
-            _phase = null;
         }
     }
+
+    /// <summary>Logs the end of <paramref name="lane"/>'s phase, when there is one and phases are logged.</summary>
+    private void EndPhase(string lane, long now)
+    {
+        if (LogPhaseTimes && _lanes.TryGetValue(lane, out var open))
+            writer.WriteLine($"\r{Label(lane, open.Phase)}: {now - open.Start} ms".PadRight(_lastWidth + 1));
+    }
+
+    /// <summary>A phase as logged: with its lane's name in front, unless the phase already names it.</summary>
+    private static string Label(string lane, string phase) =>
+        lane.Length == 0 || phase.Contains(lane, StringComparison.Ordinal) ? phase : $"{lane}: {phase}";
 
     private static int TerminalWidth()
     {

@@ -56,11 +56,20 @@ public static class LeakFinder
         }
     }
 
+    /// <summary>Reads and summarises one file in a progress lane of its own: two files are worked on at once.</summary>
     private static LeakInput OpenFile(string path, IWorkProgress progress, CancellationToken cancellation)
     {
-        var analysis = SnapshotOpener.Open(path, progress, cancellation);
-        progress.Report($"Summarising {Path.GetFileName(path)}", -1);
-        return new LeakInput(analysis, SnapshotDigest.Create(analysis, path), $"'{path}'");
+        var lane = progress.Beside(path == SnapshotOpener.Stdin ? "stdin" : Path.GetFileName(path));
+        try
+        {
+            var analysis = SnapshotOpener.Open(path, lane, cancellation);
+            lane.Report($"Summarising {Path.GetFileName(path)}", -1);
+            return new LeakInput(analysis, SnapshotDigest.Create(analysis, path), $"'{path}'");
+        }
+        finally
+        {
+            lane.Clear();
+        }
     }
 
     /// <summary>The report, or null when <paramref name="series"/> refused a snapshot for want of a deferred path census.</summary>
@@ -83,9 +92,18 @@ public static class LeakFinder
     }
 
     /// <summary>Progress reported from the thread reading ahead as well: one call at a time reaches the sink.</summary>
-    private sealed class SharedProgress(IWorkProgress inner) : IWorkProgress
+    private sealed class SharedProgress(IWorkProgress inner, Lock gate) : IWorkProgress
     {
-        private readonly Lock _gate = new();
+        private readonly Lock _gate = gate;
+
+        public SharedProgress(IWorkProgress inner) : this(inner, new Lock())
+        {
+        }
+
+        public IWorkProgress Beside(string lane)
+        {
+            lock (_gate) return new SharedProgress(inner.Beside(lane), _gate);
+        }
 
         public void Report(string phase, double fraction)
         {

@@ -18,4 +18,11 @@ public interface IWorkProgress
 
     /// <summary>Nothing is in progress any more (before results are printed).</summary>
     void Clear();
+
+    /// <summary>
+    /// The sink for work running beside the caller's (the next snapshot, read ahead on a second core), named by
+    /// <paramref name="lane"/>: its phases are timed apart from the caller's, and <see cref="Clear"/> on it says only
+    /// that this work is over. By default this same sink.
+    /// </summary>
+    IWorkProgress Beside(string lane) => this;
 }
