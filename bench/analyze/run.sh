@@ -6,7 +6,8 @@
 #         41M ≈ 4 GB, 100M ≈ 10 GB). Default: 50 300 1200.
 # Env: BENCH_DIR (default: a "heapdog-bench" folder in the temp dir; snapshots are cached there), RUNS (default 3),
 #      BIG_RUNS (runs on synthetic snapshots, default 1),
-#      PEERS=0 to skip the peers, README=1 to also replace the table in bench/README.md (between its
+#      NATIVE=1 to also time the NativeAOT binary (what the tarball and the npm package ship; slow to publish) as
+#      "heapdog (native)", PEERS=0 to skip the peers, README=1 to also replace the table in bench/README.md (between its
 #      "analyze-table" markers), TABLE_ONLY=1 to print the table of the last run's results again without running.
 # Peers are not run on synthetic snapshots over 2 GB: DevTools' worker keeps the string table in one JS string and
 # stops with "Invalid string length" once the strings pass ~512 MB (these files have more), and memlab needs 3–5×
@@ -23,6 +24,10 @@ mkdir -p "$dir"
 if [ "${TABLE_ONLY:-0}" != 1 ]; then
   dotnet publish "$root/src/Heapdog.Cli" -c Release -o "$dir/heapdog" --nologo -v q >/dev/null
   heapdog="$dir/heapdog/heapdog"
+  if [ "${NATIVE:-0}" = 1 ]; then
+    linker=(); command -v clang >/dev/null 2>&1 || linker=(-p:CppCompilerAndLinker=gcc)
+    dotnet publish "$root/src/Heapdog.Cli" -c Release -r linux-x64 -o "$dir/heapdog-native" --nologo -v q "${linker[@]}" >/dev/null
+  fi
   if [[ " ${sizes[*]} " == *M\ * ]]; then
     dotnet build "$root/bench/synth/SynthSnapshot" -c Release -o "$dir/synth" --nologo -v q >/dev/null
   fi
@@ -53,6 +58,7 @@ if [ "${TABLE_ONLY:-0}" != 1 ]; then
     bytes=$(stat -L -c %s "$snap")
     echo "snapshot $size $bytes" >> "$dir/results.txt"
     measure "heapdog $size" "$heapdog" analyze "$snap" --json
+    if [ "${NATIVE:-0}" = 1 ]; then measure "native $size" "$dir/heapdog-native/heapdog" analyze "$snap" --json; fi
     if [ "${PEERS:-1}" = 1 ]; then
       if [[ "$size" == *M ]] && [ "$bytes" -gt 2000000000 ]; then
         echo "devtools $size SKIPPED strings over 512 MB: fails with \"Invalid string length\"" >> "$dir/results.txt"
@@ -77,25 +83,28 @@ table=$(awk '
     return c % 2 ? v[(c + 1) / 2] : (v[c / 2] + v[c / 2 + 1]) / 2
   }
   END {
+    tool["heapdog"] = "heapdog"; tool["native"] = "heapdog (native)"; tool["devtools"] = "devtools"; tool["memlab"] = "memlab"
     print "| snapshot | tool | median wall | median CPU | median peak RSS | RSS / file | runs |"
     print "|---|---|---:|---:|---:|---:|---:|"
     for (s = 1; s <= n; s++) {
       size = order[s]; best = 0; bestc = 0; label = size ~ /M$/ ? "synthetic " size " nodes" : size " MB"
       file = bytes[size] >= 2e9 ? sprintf("%.2f GB", bytes[size] / 1e9) : sprintf("%.0f MB", bytes[size] / 1e6)
-      split("heapdog devtools memlab", names, " ")
-      for (t = 1; t <= 3; t++) {
+      split("heapdog native devtools memlab", names, " ")
+      for (t = 1; t <= 4; t++) {
         key = names[t] " " size
         if (!cnt[key]) {
-          if (why[key] != "") printf "| %s (%s) | %s | %s | | | | |\n", label, file, names[t], why[key]
+          if (why[key] != "") printf "| %s (%s) | %s | %s | | | | |\n", label, file, tool[names[t]], why[key]
           continue
         }
         w = median(wall, key, cnt[key]); r = median(rss, key, cnt[key]); c = median(cpu, key, cnt[key])
         med[key] = w; medc[key] = c
-        if (names[t] != "heapdog" && (best == 0 || w < best)) best = w
-        if (names[t] != "heapdog" && (bestc == 0 || c < bestc)) bestc = c
-        printf "| %s (%s) | %s | %.2f s | %.2f s | %.0f MiB | %.2f× | %d |\n", label, file, names[t], w, c, r / 1024, r * 1024 / bytes[size], cnt[key]
+        if (t > 2 && (best == 0 || w < best)) best = w
+        if (t > 2 && (bestc == 0 || c < bestc)) bestc = c
+        printf "| %s (%s) | %s | %.2f s | %.2f s | %.0f MiB | %.2f× | %d |\n", label, file, tool[names[t]], w, c, r / 1024, r * 1024 / bytes[size], cnt[key]
       }
-      if (best > 0) printf "| | **heapdog speed-up over the fastest peer** | **%.1f×** | **%.1f×** | | | |\n", best / med["heapdog " size], bestc / medc["heapdog " size]
+      for (t = 1; t <= 2; t++)
+        if (best > 0 && med[names[t] " " size] > 0)
+          printf "| | **%s speed-up over the fastest peer** | **%.1f×** | **%.1f×** | | | |\n", tool[names[t]], best / med[names[t] " " size], bestc / medc[names[t] " " size]
     }
   }' "$dir/results.txt")
 echo "$table"
