@@ -73,15 +73,10 @@ if [ "${TABLE_ONLY:-0}" != 1 ]; then
 
 fi
 
-table=$(awk '
+table=$(awk "$(cat "$root/bench/median.awk")"'
   $1 == "snapshot" { bytes[$2] = $3; order[++n] = $2; next }
   $3 == "FAILED" || $3 == "SKIPPED" { why[$1 " " $2] = $3 ": " substr($0, index($0, $3) + length($3) + 1); next }
   { key = $1 " " $2; k = ++cnt[key]; wall[key, k] = $3; rss[key, k] = $4; cpu[key, k] = $5 }
-  function median(arr, key, c,    i, j, t, v) {
-    for (i = 1; i <= c; i++) v[i] = arr[key, i]
-    for (i = 1; i <= c; i++) for (j = i + 1; j <= c; j++) if (v[j] < v[i]) { t = v[i]; v[i] = v[j]; v[j] = t }
-    return c % 2 ? v[(c + 1) / 2] : (v[c / 2] + v[c / 2 + 1]) / 2
-  }
   END {
     tool["heapdog"] = "heapdog"; tool["native"] = "heapdog (native)"; tool["devtools"] = "devtools"; tool["memlab"] = "memlab"
     print "| snapshot | tool | median wall | median CPU | median peak RSS | RSS / file | runs |"

@@ -63,13 +63,8 @@ done
 
 echo "analyze: $(( $(stat -L -c %s "$snap") / 1000000 )) MB; leaks: 3 × $(( $(stat -L -c %s "$dir/series-10/s2.heapsnapshot") / 1000000 )) MB; $runs runs each; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-awk '
+awk "$(cat "$root/bench/median.awk")"'
   { key = $1 " " $2; if (!(key in cnt)) order[++n] = key; k = ++cnt[key]; wall[key, k] = $3; cpu[key, k] = $4; rss[key, k] = $5 }
-  function median(arr, key, c,    i, j, t, v) {
-    for (i = 1; i <= c; i++) v[i] = arr[key, i]
-    for (i = 1; i <= c; i++) for (j = i + 1; j <= c; j++) if (v[j] + 0 < v[i] + 0) { t = v[i]; v[i] = v[j]; v[j] = t }
-    return c % 2 ? v[(c + 1) / 2] : (v[c / 2] + v[c / 2 + 1]) / 2
-  }
   END {
     print "| form | command | median wall | median CPU | median peak RSS | runs |"
     print "|---|---|---:|---:|---:|---:|"
