@@ -65,12 +65,7 @@ public sealed partial class ShortestPaths
     public static ShortestPaths ComputePreferred(HeapSnapshot snapshot, CancellationToken cancellation = default)
     {
         int n = snapshot.NodeCount;
-        var parentNode = new int[n];
-        var parentEdge = new int[n];
-        var depth = new int[n];
-        Array.Fill(depth, Unreachable);
-        Array.Fill(parentNode, -1);
-        Array.Fill(parentEdge, -1);
+        var (parentNode, parentEdge, depth) = Unreached(n);
         var edgePenalty = EdgeTypePenalties(snapshot.Meta);
         var nodePenalty = NodeTypePenalties(snapshot.Meta);
         var registryNames = ListenerRegistryNames(snapshot);

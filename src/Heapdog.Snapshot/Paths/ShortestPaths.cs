@@ -26,6 +26,18 @@ public sealed partial class ShortestPaths
 
     public const int Unreachable = -1;
 
+    /// <summary>The per-node results before a search: every node unreached, with no parent node or edge.</summary>
+    private static (int[] ParentNode, int[] ParentEdge, int[] Depth) Unreached(int n)
+    {
+        var parentNode = new int[n];
+        var parentEdge = new int[n];
+        var depth = new int[n];
+        Array.Fill(parentNode, -1);
+        Array.Fill(parentEdge, -1);
+        Array.Fill(depth, Unreachable);
+        return (parentNode, parentEdge, depth);
+    }
+
     /// <summary>Number of edges from the root to <paramref name="node"/>, or <see cref="Unreachable"/>.</summary>
     public int Depth(int node) => _depth[node];
 
@@ -36,12 +48,7 @@ public sealed partial class ShortestPaths
     public static ShortestPaths Compute(HeapSnapshot snapshot, IReadOnlySet<int>? ignored = null, CancellationToken cancellation = default)
     {
         int n = snapshot.NodeCount;
-        var parentNode = new int[n];
-        var parentEdge = new int[n];
-        var depth = new int[n];
-        Array.Fill(depth, Unreachable);
-        Array.Fill(parentNode, -1);
-        Array.Fill(parentEdge, -1);
+        var (parentNode, parentEdge, depth) = Unreached(n);
         int weak = snapshot.Meta.EdgeType("weak");
         int synthetic = snapshot.Meta.NodeType("synthetic");
         var firstEdge = snapshot.FirstEdge;
