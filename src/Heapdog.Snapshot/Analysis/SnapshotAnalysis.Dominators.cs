@@ -127,57 +127,61 @@ public sealed partial class SnapshotAnalysis
         ReleaseTransientMemory();
         cancellation.ThrowIfCancellationRequested();
 
-        // Semidominators, in decreasing DFS order. `label` holds, along compressed paths, the number with the least semi.
+        // Semidominators, in decreasing DFS order. A retainer numbered below the node is not linked yet: it is its own
+        // candidate, with no memory read. One numbered above is linked: its candidate is the least semidominator on
+        // its compressed path, kept beside its ancestor (one cache line per step instead of three arrays).
         var semi = new int[n + 1];
-        var label = new int[n + 1];
-        var ancestor = new int[n + 1];
-        for (int i = 1; i <= n; i++) { semi[i] = i; label[i] = i; }
+        var links = new Link[n + 1];
+        semi[1] = 1;
+        links[1].MinSemi = 1;
         var compressStack = new int[64];
         for (int i = n; i >= 2; i--)
         {
             int w = vertex[i];
-            int best = semi[i];
+            int best = i;
             bool orphan = true;
             for (int r = retainerFirst[w], end = retainerFirst[w + 1]; r < end; r++)
             {
                 if (!essentialRetainer.Get(r)) continue;
                 orphan = false;
                 int v = retainerNodes[r];
-                int u;
-                if (ancestor[v] == 0) u = v;
-                else
+                if (v <= i)
                 {
-                    Compress(v, ancestor, label, semi, ref compressStack);
-                    u = label[v];
+                    if (v < best) best = v;
+                    continue;
                 }
-                if (semi[u] < best) best = semi[u];
+                if (links[links[v].Ancestor].Ancestor != 0) Compress(v, links, ref compressStack);
+                int candidate = links[v].MinSemi;
+                if (candidate < best) best = candidate;
             }
-            semi[i] = orphan ? 1 : best;
-            ancestor[i] = parent[i];
+            if (orphan) best = 1;
+            semi[i] = best;
+            links[i].MinSemi = best;
+            links[i].Ancestor = parent[i];
             if ((i & 0xFFFFF) == 0) cancellation.ThrowIfCancellationRequested();
         }
+        links = null!;
 
         // Immediate dominators: the nearest ancestor of the DFS parent whose number is at most the semidominator.
-        var idom = ancestor; // reuse: ancestor is no longer needed
-        idom[1] = 1;
+        // Computed in increasing order into parent itself: parent[i] is read only at step i, idom[d] only for d < i.
+        var idom = parent;
         for (int i = 2; i <= n; i++)
         {
             int d = parent[i];
             while (d > semi[i]) d = idom[d];
             idom[i] = d;
         }
+        idom[1] = 1;
 
         for (long r = 0; r < retainerNodes.Length; r++) retainerNodes[r] = vertex[retainerNodes[r]];
 
         // Free what is no longer needed before allocating the results, to keep the peak low.
         semi = null!;
-        label = null!;
-        parent = null!;
         ReleaseTransientMemory();
         var dominators = new int[n];
         for (int i = 1; i <= n; i++) dominators[vertex[i]] = vertex[idom[i]];
         idom = null!;
-        ancestor = null!;
+        parent = null!;
         ReleaseTransientMemory();
         var retained = new long[n];
         var sizes = s.SelfSizes;
@@ -194,21 +198,28 @@ public sealed partial class SnapshotAnalysis
 
     private int[]? _dfsStack;
 
-    private static void Compress(int v, int[] ancestor, int[] label, int[] semi, ref int[] stack)
+    /// <summary>Per DFS number: its ancestor in the linked forest (0 while unlinked) and the least semidominator on the path to it.</summary>
+    private struct Link
+    {
+        public int Ancestor;
+        public int MinSemi;
+    }
+
+    private static void Compress(int v, Link[] links, ref int[] stack)
     {
         int top = 0;
-        while (ancestor[ancestor[v]] != 0)
+        while (links[links[v].Ancestor].Ancestor != 0)
         {
             if (top == stack.Length) Array.Resize(ref stack, stack.Length * 2);
             stack[top++] = v;
-            v = ancestor[v];
+            v = links[v].Ancestor;
         }
         while (top > 0)
         {
             int w = stack[--top];
-            int a = ancestor[w];
-            if (semi[label[a]] < semi[label[w]]) label[w] = label[a];
-            ancestor[w] = ancestor[a];
+            int a = links[w].Ancestor;
+            if (links[a].MinSemi < links[w].MinSemi) links[w].MinSemi = links[a].MinSemi;
+            links[w].Ancestor = links[a].Ancestor;
         }
     }
 
