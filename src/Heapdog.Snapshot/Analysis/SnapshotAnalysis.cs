@@ -81,6 +81,7 @@ public sealed partial class SnapshotAnalysis
             _ => true,
         };
 
+        analysis._known = KnownStrings.Find(snapshot.Strings); // before the threads that read it start
         // Page ownership and essential edges here; the retainer counts and the shallow-size transfer on the other
         // core: they read only forward edges, and the transfer writes only SelfSizes, which nothing here reads.
         Phase(twoCores ? "Building retainers and shallow sizes" : "Building retainers");
@@ -97,7 +98,11 @@ public sealed partial class SnapshotAnalysis
             analysis.ComputeEssentialEdges();
             analysis._pageOwned = [];
         }
-        if (twoCores) Together(Essential, CountAndTransfer, cancellation);
+        if (twoCores)
+        {
+            Together(Essential, CountAndTransfer, cancellation);
+            ReleaseTransientMemory(); // both sides' scratch, before the retainers take their 4 bytes per edge
+        }
         else
         {
             Essential();
