@@ -232,7 +232,11 @@ public sealed partial class SnapshotAnalysis
         return false;
     }
 
-    /// <summary>Dominator tree children lists by a counting sort over <see cref="Dominators"/>.</summary>
+    /// <summary>
+    /// Dominator tree children lists by a counting sort over <see cref="Dominators"/>, without a cursor array: each
+    /// child goes just below its dominator's end, walking nodes downwards, so the ends become the starts (children
+    /// in increasing order) and one shift turns them into <see cref="FirstDominated"/>.
+    /// </summary>
     private void BuildDominatorTree()
     {
         int n = Snapshot.NodeCount, root = RootOrdinal;
@@ -240,10 +244,11 @@ public sealed partial class SnapshotAnalysis
         var first = new int[n + 1];
         for (int v = 0; v < n; v++) if (v != root) first[dominators[v] + 1]++;
         for (int i = 0; i < n; i++) first[i + 1] += first[i];
-        var fill = new int[n];
-        Array.Copy(first, fill, n);
         var children = new int[Math.Max(0, n - 1)];
-        for (int v = 0; v < n; v++) if (v != root) children[fill[dominators[v]]++] = v;
+        for (int v = n - 1; v >= 0; v--) if (v != root) children[--first[dominators[v] + 1]] = v;
+        // first[d + 1] is now the start of d's children: shift down by one, the end of the last is all of them.
+        for (int i = 0; i < n; i++) first[i] = first[i + 1];
+        first[n] = children.Length;
         FirstDominated = first;
         DominatedNodes = children;
     }

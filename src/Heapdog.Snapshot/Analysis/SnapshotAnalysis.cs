@@ -11,6 +11,16 @@ public readonly record struct AnalysisProgress(string Phase, double Fraction);
 /// (<see cref="FirstDominated"/> + <see cref="DominatedNodes"/>) 8 = 32 bytes, plus 8 (sorted ids and ordinals) once
 /// <see cref="FindById"/> is first called; per edge: <see cref="Retainers"/>.Nodes 4 bytes + 1 bit for "essential"
 /// (the retaining edge itself is found on demand, not stored). Per-class and per-string tables are not per node.
+/// <para>
+/// Scratch while it runs, on top of the graph (17–22 bytes per node, 9 per edge), per node: the first phase 17
+/// (page ownership 1 + its stack 4, retainer counts 4, shallow-size owners 4 + worklist 4, both cores at once), then
+/// the retainer fill 4 beside the retainers' 4 per edge + 1 bit and the essential edges' 1 bit per edge; the
+/// dominator tree 20 (DFS: numbers, vertex, parent, next edge, stack; then vertex, parent, semidominators, ancestor +
+/// least semidominator), then its results 12 + the tree's 8; distances and class names up to 12 (distances + BFS
+/// queue, then distances + class-name strings + class ids), of which 8 stay. Beside the dominators that peaks at
+/// 20 + 12 = 32 bytes per node; when the machine's free memory (or the GC's hard limit, or the container's) cannot
+/// hold that with a quarter to spare, distances and class names run first instead: 8 + 20 = 28 (see -v).
+/// </para>
 /// </summary>
 public sealed partial class SnapshotAnalysis
 {
@@ -118,7 +128,7 @@ public sealed partial class SnapshotAnalysis
 
         // Distances and class names need neither dominators nor each other's results, only the graph and the
         // strings; the dominator tree needs neither of them: they run on the other core alongside it, when their
-        // 16 bytes per node fit in the memory left beside the dominators' (see the summary above).
+        // bytes fit in the memory left beside the dominators' (see the summary above).
         bool alongside = twoCores && (concurrency == AnalysisConcurrency.Parallel || FitsAlongside(snapshot.NodeCount));
         void Dominators()
         {
@@ -139,13 +149,15 @@ public sealed partial class SnapshotAnalysis
         }
         else
         {
-            Phase("Building dominator tree");
-            Dominators();
-            ReleaseTransientMemory();
+            // First: their scratch is gone before the dominators' 20 bytes per node come, and the 8 they keep sit
+            // beside those rather than the 12 of the dominators' results beside their 12 of scratch.
             Phase(twoCores
-                ? "Calculating distances and class names (after the dominator tree: too little memory to run them alongside)"
+                ? "Calculating distances and class names (before the dominator tree: too little memory to run them alongside)"
                 : "Calculating distances and class names");
             DistancesAndClasses();
+            ReleaseTransientMemory();
+            Phase("Building dominator tree");
+            Dominators();
         }
 
         // Both only read what is built by now (no strings are added any more).
@@ -177,15 +189,15 @@ public sealed partial class SnapshotAnalysis
     }
 
     /// <summary>
-    /// Whether distances and class names (16 bytes per node) can run beside the dominator tree (20 bytes per node
-    /// of scratch, then 12 of results): all of it must fit in what the machine (or the GC's hard limit, or the
-    /// container) still has free, with a quarter to spare. Checked after a full collection, so the load is current.
+    /// Whether distances and class names (up to 12 bytes per node) can run beside the dominator tree (up to 20): the
+    /// 32 bytes per node must fit in what the machine (or the GC's hard limit, or the container) still has free, with
+    /// a quarter to spare. Checked after a full collection, so the load is current.
     /// </summary>
     private static bool FitsAlongside(int nodeCount)
     {
         var memory = GC.GetGCMemoryInfo();
         long free = memory.TotalAvailableMemoryBytes - memory.MemoryLoadBytes;
-        long needed = (long)nodeCount * (20 + 12 + 16);
+        long needed = (long)nodeCount * (20 + 12);
         return needed + needed / 4 <= free;
     }
 
