@@ -55,26 +55,28 @@ public sealed partial class SnapshotAnalysis
         var essentialRetainer = Retainers.Essential;
 
         // DFS numbers start at 1; 0 means "not visited". Arrays indexed by DFS number unless named *ByNode.
-        var numberByNode = new int[n];
+        var numberByNode = new int[n + 1]; // + 1: it becomes the semidominators' array below
         var vertex = new int[n + 1];      // DFS number -> node
         var parent = new int[n + 1];      // DFS number -> parent's DFS number
-        var nextEdge = new int[n];        // per node: next edge to look at during the DFS
+        // The semidominator pass's links, borrowed by the DFS first (the same 8 bytes per node, one allocation for
+        // both, so nothing freed in between has to be found room for again): per node, the next edge to look at
+        // (in Ancestor); per depth, the DFS stack (in MinSemi).
+        var links = new Link[n + 1];
         int count = 0;
 
         void Dfs(int start, int parentNumber)
         {
-            // Walks with an explicit stack of nodes; nextEdge remembers where each node's scan stopped.
-            var stack = _dfsStack ??= new int[Math.Max(16, n)];
+            // Walks with an explicit stack of nodes; the next edge remembers where each node's scan stopped.
             int top = 0;
             numberByNode[start] = ++count;
             vertex[count] = start;
             parent[count] = parentNumber;
-            nextEdge[start] = firstEdge[start];
-            stack[top++] = start;
+            links[start].Ancestor = firstEdge[start];
+            links[top++].MinSemi = start;
             while (top > 0)
             {
-                int v = stack[top - 1];
-                int e = nextEdge[v], end = firstEdge[v + 1];
+                int v = links[top - 1].MinSemi;
+                int e = links[v].Ancestor, end = firstEdge[v + 1];
                 int pushed = -1;
                 for (; e < end; e++)
                 {
@@ -84,13 +86,13 @@ public sealed partial class SnapshotAnalysis
                     numberByNode[w] = ++count;
                     vertex[count] = w;
                     parent[count] = numberByNode[v];
-                    nextEdge[w] = firstEdge[w];
+                    links[w].Ancestor = firstEdge[w];
                     pushed = w;
                     e++;
                     break;
                 }
-                nextEdge[v] = e;
-                if (pushed >= 0) stack[top++] = pushed;
+                links[v].Ancestor = e;
+                if (pushed >= 0) links[top++].MinSemi = pushed;
                 else top--;
             }
         }
@@ -117,21 +119,19 @@ public sealed partial class SnapshotAnalysis
                 parent[count] = 1;
             }
         }
-        _dfsStack = null;
-        nextEdge = null!;
-        // The semidominator pass wants retainers by DFS number: renumber them in place, so numberByNode need not stay
-        // alongside semi, label and ancestor (4 bytes per node less at the analysis' peak). Restored below; a
-        // cancellation in between leaves them renumbered, but then the analysis is never handed out.
+        Array.Clear(links);
+        // The semidominator pass wants retainers by DFS number: renumber them in place, so numberByNode's memory can
+        // hold the semidominators (4 bytes per node less at the analysis' peak). Restored below; a cancellation in
+        // between leaves them renumbered, but then the analysis is never handed out.
         for (long r = 0; r < retainerNodes.Length; r++) retainerNodes[r] = numberByNode[retainerNodes[r]];
-        numberByNode = null!;
-        ReleaseTransientMemory();
         cancellation.ThrowIfCancellationRequested();
 
         // Semidominators, in decreasing DFS order. A retainer numbered below the node is not linked yet: it is its own
         // candidate, with no memory read. One numbered above is linked: its candidate is the least semidominator on
         // its compressed path, kept beside its ancestor (one cache line per step instead of three arrays).
-        var semi = new int[n + 1];
-        var links = new Link[n + 1];
+        var semi = numberByNode;
+        numberByNode = null!;
+        Array.Clear(semi);
         semi[1] = 1;
         links[1].MinSemi = 1;
         var compressStack = new int[64];
@@ -195,8 +195,6 @@ public sealed partial class SnapshotAnalysis
         Dominators = dominators;
         RetainedSizes = retained;
     }
-
-    private int[]? _dfsStack;
 
     /// <summary>Per DFS number: its ancestor in the linked forest (0 while unlinked) and the least semidominator on the path to it.</summary>
     private struct Link
