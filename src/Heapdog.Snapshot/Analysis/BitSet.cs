@@ -22,4 +22,7 @@ internal sealed class BitSet
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Set(int index) => _words[index >> 6] |= 1UL << index;
+
+    /// <summary>Sets a bit in a word that another thread may be setting bits in too.</summary>
+    public void SetAtomic(int index) => Interlocked.Or(ref _words[index >> 6], 1UL << index);
 }

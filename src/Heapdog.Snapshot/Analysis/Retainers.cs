@@ -37,26 +37,75 @@ public sealed class Retainers
     /// <summary>Retainers saved earlier (Caching/AnalysisIndex), as they were built.</summary>
     internal static Retainers Restore(int[] first, int[] nodes, BitSet essential) => new(first, nodes, essential);
 
-    internal static Retainers Build(HeapSnapshot snapshot, BitSet essentialEdges)
+    /// <summary>
+    /// Counts each node's retainers (the counting sort's first pass). Needs only the targets, so it can run before
+    /// the essential edges are known.
+    /// </summary>
+    internal static int[] CountRetainers(HeapSnapshot snapshot)
     {
-        var (firstEdge, targets) = (snapshot.FirstEdge, snapshot.EdgeTargets);
-        int n = firstEdge.Length - 1, m = targets.Length;
+        var targets = snapshot.EdgeTargets;
+        int n = snapshot.NodeCount;
         var first = new int[n + 1];
-        for (int e = 0; e < m; e++) first[targets[e] + 1]++;
+        for (int e = 0; e < targets.Length; e++) first[targets[e] + 1]++;
         for (int i = 0; i < n; i++) first[i + 1] += first[i];
-        var fill = new int[n];
-        Array.Copy(first, fill, n);
+        return first;
+    }
+
+    /// <summary>
+    /// The counting sort's second pass over <paramref name="first"/> (from <see cref="CountRetainers"/>). With
+    /// <paramref name="parallel"/>, two threads each walk every edge but fill only the slots of their half of the
+    /// targets (halves of equal slot counts): the random writes, which dominate, are split, and each target's slots
+    /// are still filled in edge order, so the arrays are the same either way.
+    /// </summary>
+    internal static Retainers Build(HeapSnapshot snapshot, int[] first, BitSet essentialEdges, bool parallel)
+    {
+        int n = snapshot.NodeCount, m = snapshot.EdgeCount;
         var nodes = new int[m];
         var essential = new BitSet(m);
+        if (!parallel || n < 2)
+        {
+            Fill(snapshot, first, essentialEdges, nodes, essential, 0, n, -1);
+            return new Retainers(first, nodes, essential);
+        }
+        // Split where half the slots are; the bit word holding the first slot of the upper half is shared.
+        int middle = Array.BinarySearch(first, 0, n + 1, m / 2);
+        if (middle < 0) middle = ~middle;
+        middle = Math.Clamp(middle, 0, n);
+        int sharedWord = first[middle] >> 6;
+        var upper = Task.Run(() => Fill(snapshot, first, essentialEdges, nodes, essential, middle, n, sharedWord));
+        try
+        {
+            Fill(snapshot, first, essentialEdges, nodes, essential, 0, middle, sharedWord);
+        }
+        finally
+        {
+            ((IAsyncResult)upper).AsyncWaitHandle.WaitOne();
+        }
+        upper.GetAwaiter().GetResult();
+        return new Retainers(first, nodes, essential);
+    }
+
+    /// <summary>Fills the slots of targets <c>from .. to</c>, in source and edge order.</summary>
+    private static void Fill(HeapSnapshot snapshot, int[] first, BitSet essentialEdges, int[] nodes, BitSet essential,
+        int from, int to, int sharedWord)
+    {
+        var (firstEdge, targets) = (snapshot.FirstEdge, snapshot.EdgeTargets);
+        int n = snapshot.NodeCount;
+        var fill = new int[to - from];
+        Array.Copy(first, from, fill, 0, to - from);
+        uint width = (uint)(to - from);
         for (int src = 0; src < n; src++)
         {
             for (int e = firstEdge[src], end = firstEdge[src + 1]; e < end; e++)
             {
-                int slot = fill[targets[e]]++;
+                uint target = (uint)(targets[e] - from);
+                if (target >= width) continue;
+                int slot = fill[target]++;
                 nodes[slot] = src;
-                if (essentialEdges.Get(e)) essential.Set(slot);
+                if (!essentialEdges.Get(e)) continue;
+                if (slot >> 6 == sharedWord) essential.SetAtomic(slot);
+                else essential.Set(slot);
             }
         }
-        return new Retainers(first, nodes, essential);
     }
 }

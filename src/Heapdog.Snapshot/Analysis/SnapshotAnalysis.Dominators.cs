@@ -55,26 +55,28 @@ public sealed partial class SnapshotAnalysis
         var essentialRetainer = Retainers.Essential;
 
         // DFS numbers start at 1; 0 means "not visited". Arrays indexed by DFS number unless named *ByNode.
-        var numberByNode = new int[n];
+        var numberByNode = new int[n + 1]; // + 1: it becomes the semidominators' array below
         var vertex = new int[n + 1];      // DFS number -> node
         var parent = new int[n + 1];      // DFS number -> parent's DFS number
-        var nextEdge = new int[n];        // per node: next edge to look at during the DFS
+        // The semidominator pass's links, borrowed by the DFS first (the same 8 bytes per node, one allocation for
+        // both, so nothing freed in between has to be found room for again): per node, the next edge to look at
+        // (in Ancestor); per depth, the DFS stack (in MinSemi).
+        var links = new Link[n + 1];
         int count = 0;
 
         void Dfs(int start, int parentNumber)
         {
-            // Walks with an explicit stack of nodes; nextEdge remembers where each node's scan stopped.
-            var stack = _dfsStack ??= new int[Math.Max(16, n)];
+            // Walks with an explicit stack of nodes; the next edge remembers where each node's scan stopped.
             int top = 0;
             numberByNode[start] = ++count;
             vertex[count] = start;
             parent[count] = parentNumber;
-            nextEdge[start] = firstEdge[start];
-            stack[top++] = start;
+            links[start].Ancestor = firstEdge[start];
+            links[top++].MinSemi = start;
             while (top > 0)
             {
-                int v = stack[top - 1];
-                int e = nextEdge[v], end = firstEdge[v + 1];
+                int v = links[top - 1].MinSemi;
+                int e = links[v].Ancestor, end = firstEdge[v + 1];
                 int pushed = -1;
                 for (; e < end; e++)
                 {
@@ -84,13 +86,13 @@ public sealed partial class SnapshotAnalysis
                     numberByNode[w] = ++count;
                     vertex[count] = w;
                     parent[count] = numberByNode[v];
-                    nextEdge[w] = firstEdge[w];
+                    links[w].Ancestor = firstEdge[w];
                     pushed = w;
                     e++;
                     break;
                 }
-                nextEdge[v] = e;
-                if (pushed >= 0) stack[top++] = pushed;
+                links[v].Ancestor = e;
+                if (pushed >= 0) links[top++].MinSemi = pushed;
                 else top--;
             }
         }
@@ -117,67 +119,69 @@ public sealed partial class SnapshotAnalysis
                 parent[count] = 1;
             }
         }
-        _dfsStack = null;
-        nextEdge = null!;
-        // The semidominator pass wants retainers by DFS number: renumber them in place, so numberByNode need not stay
-        // alongside semi, label and ancestor (4 bytes per node less at the analysis' peak). Restored below; a
-        // cancellation in between leaves them renumbered, but then the analysis is never handed out.
+        Array.Clear(links);
+        // The semidominator pass wants retainers by DFS number: renumber them in place, so numberByNode's memory can
+        // hold the semidominators (4 bytes per node less at the analysis' peak). Restored below; a cancellation in
+        // between leaves them renumbered, but then the analysis is never handed out.
         for (long r = 0; r < retainerNodes.Length; r++) retainerNodes[r] = numberByNode[retainerNodes[r]];
-        numberByNode = null!;
-        ReleaseTransientMemory();
         cancellation.ThrowIfCancellationRequested();
 
-        // Semidominators, in decreasing DFS order. `label` holds, along compressed paths, the number with the least semi.
-        var semi = new int[n + 1];
-        var label = new int[n + 1];
-        var ancestor = new int[n + 1];
-        for (int i = 1; i <= n; i++) { semi[i] = i; label[i] = i; }
+        // Semidominators, in decreasing DFS order. A retainer numbered below the node is not linked yet: it is its own
+        // candidate, with no memory read. One numbered above is linked: its candidate is the least semidominator on
+        // its compressed path, kept beside its ancestor (one cache line per step instead of three arrays).
+        var semi = numberByNode;
+        numberByNode = null!;
+        Array.Clear(semi);
+        semi[1] = 1;
+        links[1].MinSemi = 1;
         var compressStack = new int[64];
         for (int i = n; i >= 2; i--)
         {
             int w = vertex[i];
-            int best = semi[i];
+            int best = i;
             bool orphan = true;
             for (int r = retainerFirst[w], end = retainerFirst[w + 1]; r < end; r++)
             {
                 if (!essentialRetainer.Get(r)) continue;
                 orphan = false;
                 int v = retainerNodes[r];
-                int u;
-                if (ancestor[v] == 0) u = v;
-                else
+                if (v <= i)
                 {
-                    Compress(v, ancestor, label, semi, ref compressStack);
-                    u = label[v];
+                    if (v < best) best = v;
+                    continue;
                 }
-                if (semi[u] < best) best = semi[u];
+                if (links[links[v].Ancestor].Ancestor != 0) Compress(v, links, ref compressStack);
+                int candidate = links[v].MinSemi;
+                if (candidate < best) best = candidate;
             }
-            semi[i] = orphan ? 1 : best;
-            ancestor[i] = parent[i];
+            if (orphan) best = 1;
+            semi[i] = best;
+            links[i].MinSemi = best;
+            links[i].Ancestor = parent[i];
             if ((i & 0xFFFFF) == 0) cancellation.ThrowIfCancellationRequested();
         }
+        links = null!;
 
         // Immediate dominators: the nearest ancestor of the DFS parent whose number is at most the semidominator.
-        var idom = ancestor; // reuse: ancestor is no longer needed
-        idom[1] = 1;
+        // Computed in increasing order into parent itself: parent[i] is read only at step i, idom[d] only for d < i.
+        var idom = parent;
         for (int i = 2; i <= n; i++)
         {
             int d = parent[i];
             while (d > semi[i]) d = idom[d];
             idom[i] = d;
         }
+        idom[1] = 1;
 
         for (long r = 0; r < retainerNodes.Length; r++) retainerNodes[r] = vertex[retainerNodes[r]];
 
         // Free what is no longer needed before allocating the results, to keep the peak low.
         semi = null!;
-        label = null!;
-        parent = null!;
         ReleaseTransientMemory();
         var dominators = new int[n];
         for (int i = 1; i <= n; i++) dominators[vertex[i]] = vertex[idom[i]];
         idom = null!;
-        ancestor = null!;
+        parent = null!;
         ReleaseTransientMemory();
         var retained = new long[n];
         var sizes = s.SelfSizes;
@@ -192,23 +196,28 @@ public sealed partial class SnapshotAnalysis
         RetainedSizes = retained;
     }
 
-    private int[]? _dfsStack;
+    /// <summary>Per DFS number: its ancestor in the linked forest (0 while unlinked) and the least semidominator on the path to it.</summary>
+    private struct Link
+    {
+        public int Ancestor;
+        public int MinSemi;
+    }
 
-    private static void Compress(int v, int[] ancestor, int[] label, int[] semi, ref int[] stack)
+    private static void Compress(int v, Link[] links, ref int[] stack)
     {
         int top = 0;
-        while (ancestor[ancestor[v]] != 0)
+        while (links[links[v].Ancestor].Ancestor != 0)
         {
             if (top == stack.Length) Array.Resize(ref stack, stack.Length * 2);
             stack[top++] = v;
-            v = ancestor[v];
+            v = links[v].Ancestor;
         }
         while (top > 0)
         {
             int w = stack[--top];
-            int a = ancestor[w];
-            if (semi[label[a]] < semi[label[w]]) label[w] = label[a];
-            ancestor[w] = ancestor[a];
+            int a = links[w].Ancestor;
+            if (links[a].MinSemi < links[w].MinSemi) links[w].MinSemi = links[a].MinSemi;
+            links[w].Ancestor = links[a].Ancestor;
         }
     }
 
@@ -221,7 +230,11 @@ public sealed partial class SnapshotAnalysis
         return false;
     }
 
-    /// <summary>Dominator tree children lists by a counting sort over <see cref="Dominators"/>.</summary>
+    /// <summary>
+    /// Dominator tree children lists by a counting sort over <see cref="Dominators"/>, without a cursor array: each
+    /// child goes just below its dominator's end, walking nodes downwards, so the ends become the starts (children
+    /// in increasing order) and one shift turns them into <see cref="FirstDominated"/>.
+    /// </summary>
     private void BuildDominatorTree()
     {
         int n = Snapshot.NodeCount, root = RootOrdinal;
@@ -229,10 +242,11 @@ public sealed partial class SnapshotAnalysis
         var first = new int[n + 1];
         for (int v = 0; v < n; v++) if (v != root) first[dominators[v] + 1]++;
         for (int i = 0; i < n; i++) first[i + 1] += first[i];
-        var fill = new int[n];
-        Array.Copy(first, fill, n);
         var children = new int[Math.Max(0, n - 1)];
-        for (int v = 0; v < n; v++) if (v != root) children[fill[dominators[v]]++] = v;
+        for (int v = n - 1; v >= 0; v--) if (v != root) children[--first[dominators[v] + 1]] = v;
+        // first[d + 1] is now the start of d's children: shift down by one, the end of the last is all of them.
+        for (int i = 0; i < n; i++) first[i] = first[i + 1];
+        first[n] = children.Length;
         FirstDominated = first;
         DominatedNodes = children;
     }

@@ -74,7 +74,7 @@ public sealed partial class SnapshotAnalysis
         var worklist = new int[n];
         int top = 0;
         var nodeTypes = s.NodeTypes;
-        int externalStringData = FindString("system / ExternalStringData");
+        int externalStringData = Known.ExternalStringData;
         for (int i = 0; i < n; i++)
         {
             int t = nodeTypes[i];
@@ -129,14 +129,10 @@ public sealed partial class SnapshotAnalysis
         s.ShallowSizesTransferred = true;
     }
 
-    private int FindString(string value)
-    {
-        var bytes = System.Text.Encoding.UTF8.GetBytes(value);
-        var strings = Snapshot.Strings;
-        for (int i = 0; i < strings.Count; i++)
-            if (strings.EqualsAscii(i, bytes)) return i;
-        return -1;
-    }
+    private KnownStrings? _known;
+
+    /// <summary>Found on first use (a benign race: two threads would find the same indexes).</summary>
+    private KnownStrings Known => _known ??= KnownStrings.Find(Snapshot.Strings);
 
     /// <summary>
     /// DevTools' distances: BFS from the user roots (distance 1), then from the root for what is left (system
@@ -200,9 +196,9 @@ public sealed partial class SnapshotAnalysis
     /// <summary>DevTools' distance filter (JSHeapSnapshot.calculateDistances), checked only where it can apply.</summary>
     private readonly struct DistanceFilter(SnapshotAnalysis analysis, HashSet<int> pendingPairs, BitSet? ignored)
     {
-        private readonly int _nativeContext = analysis.FindString("system / NativeContext");
-        private readonly int _sloppyFunctionMap = analysis.FindString("sloppy_function_map");
-        private readonly int _mapDescriptors = analysis.FindString("(map descriptors)");
+        private readonly int _nativeContext = analysis.Known.NativeContext;
+        private readonly int _sloppyFunctionMap = analysis.Known.SloppyFunctionMap;
+        private readonly int _mapDescriptors = analysis.Known.MapDescriptors;
 
         public bool HasIgnored => ignored is not null;
 

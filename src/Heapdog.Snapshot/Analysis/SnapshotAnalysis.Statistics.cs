@@ -14,9 +14,9 @@ public sealed partial class SnapshotAnalysis
         var sizes = s.SelfSizes;
         var types = s.NodeTypes;
         var names = s.NodeNames;
-        int bufferData = FindString("system / JSArrayBufferData");
-        int arrayName = FindString("Array");
-        int elementsName = FindString("elements");
+        int bufferData = Known.JSArrayBufferData;
+        int arrayName = Known.Array;
+        int elementsName = Known.Elements;
         long native = s.Meta.ExtraNativeBytes, typedArrays = 0, code = 0, stringBytes = 0, jsArrays = 0, system = 0;
         for (int v = 0; v < s.NodeCount; v++)
         {
