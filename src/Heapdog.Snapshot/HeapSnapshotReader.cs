@@ -21,6 +21,12 @@ public static class HeapSnapshotReader
     /// </summary>
     internal static long MapStringsFromBytes { get; set; } = 1L << 30;
 
+    /// <summary>
+    /// Files from this size on have their <c>nodes</c> and <c>edges</c> read on every core
+    /// (<see cref="ParallelNumberReader"/>); below it starting the threads costs more than it saves.
+    /// </summary>
+    internal static long ParallelFromBytes { get; set; } = 8L << 20;
+
     public static HeapSnapshot Read(string path, IProgress<double>? progress = null, CancellationToken cancellation = default,
         SnapshotLimits? limits = null)
     {
@@ -37,7 +43,8 @@ public static class HeapSnapshotReader
         {
             // The string table points into the mapped file rather than copying its text (see StringTable).
             var file = stream.Length >= MapStringsFromBytes ? MappedFile.TryMap(stream) : null;
-            var snapshot = ReadCore(stream, progress, cancellation, limits, DefaultBufferSize, file);
+            var parallel = stream.Length >= ParallelFromBytes ? new ParallelSource(stream.SafeFileHandle, stream.Length, cancellation) : null;
+            var snapshot = ReadCore(stream, progress, cancellation, limits, DefaultBufferSize, file, parallel);
             snapshot.FileSize = stream.Length;
             return snapshot;
         }
@@ -45,23 +52,29 @@ public static class HeapSnapshotReader
 
     public static HeapSnapshot Read(Stream stream, IProgress<double>? progress = null, CancellationToken cancellation = default,
         SnapshotLimits? limits = null, int bufferSize = DefaultBufferSize) =>
-        ReadCore(stream, progress, cancellation, limits, bufferSize, null);
+        ReadCore(stream, progress, cancellation, limits, bufferSize, null, null);
 
-    /// <summary>Reads <paramref name="stream"/>; <paramref name="file"/>, when given, maps the same file from byte 0.</summary>
+    /// <summary>The file behind the stream, for reading sections on every core; null for other streams.</summary>
+    private sealed record ParallelSource(Microsoft.Win32.SafeHandles.SafeFileHandle File, long Length, CancellationToken Cancellation);
+
+    /// <summary>
+    /// Reads <paramref name="stream"/>; <paramref name="file"/>, when given, maps the same file from byte 0, and
+    /// <paramref name="parallel"/>, when given, is the same file read in parallel.
+    /// </summary>
     private static HeapSnapshot ReadCore(Stream stream, IProgress<double>? progress, CancellationToken cancellation,
-        SnapshotLimits? limits, int bufferSize, MappedFile? file)
+        SnapshotLimits? limits, int bufferSize, MappedFile? file, ParallelSource? parallel)
     {
         limits ??= SnapshotLimits.Default;
         long length = stream.CanSeek ? stream.Length : -1;
         Action<long>? onRefill = progress is null || length <= 0 ? null : offset => progress.Report(Math.Min(1.0, (double)offset / length));
         var reader = new ByteReader(stream, Math.Max(bufferSize, 256), cancellation, onRefill);
-        var snapshot = ReadDocument(reader, limits, length, file);
+        var snapshot = ReadDocument(reader, limits, length, file, parallel);
         if (length >= 0) snapshot.FileSize = length;
         progress?.Report(1.0);
         return snapshot;
     }
 
-    private static HeapSnapshot ReadDocument(ByteReader reader, SnapshotLimits limits, long length, MappedFile? file)
+    private static HeapSnapshot ReadDocument(ByteReader reader, SnapshotLimits limits, long length, MappedFile? file, ParallelSource? parallel)
     {
         int first = reader.PeekToken();
         if (first < 0) reader.Fail("the file is empty, not a heap snapshot");
@@ -90,6 +103,14 @@ public static class HeapSnapshotReader
                     break;
                 case "nodes":
                     if (snapshot is null) reader.FailAt("'nodes' comes before the 'snapshot' header", keyOffset);
+                    if (parallel is not null && ParallelNumberReader.TryReadNodes(reader, parallel.File, parallel.Length, snapshot, nodeRoles!, parallel.Cancellation))
+                    {
+                        // Read, counted and summed as the serial path below checks them.
+                        snapshot.FirstEdge[snapshot.NodeCount] = snapshot.EdgeCount;
+                        nodesEndOffset = reader.Offset;
+                        sawNodes = true;
+                        break;
+                    }
                     var nodeSink = new NodeSink(snapshot, nodeRoles!);
                     long nodeElements = NumberArrayReader.Read(reader, ref nodeSink, "nodes");
                     if (nodeElements != (long)snapshot.NodeCount * nodeRoles!.Length)
@@ -102,6 +123,12 @@ public static class HeapSnapshotReader
                     break;
                 case "edges":
                     if (snapshot is null) reader.FailAt("'edges' comes before the 'snapshot' header", keyOffset);
+                    if (parallel is not null && ParallelNumberReader.TryReadEdges(reader, parallel.File, parallel.Length, snapshot, edgeRoles!, parallel.Cancellation))
+                    {
+                        edgesEndOffset = reader.Offset;
+                        sawEdges = true;
+                        break;
+                    }
                     var edgeSink = new EdgeSink(snapshot, edgeRoles!);
                     long edgeElements = NumberArrayReader.Read(reader, ref edgeSink, "edges");
                     if (edgeElements != (long)snapshot.EdgeCount * edgeRoles!.Length)

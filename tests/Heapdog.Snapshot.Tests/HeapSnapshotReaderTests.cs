@@ -9,7 +9,7 @@ public sealed class HeapSnapshotReaderTests(SnapshotFixtures fixtures)
 {
     // Every kind of string escape, a lone surrogate, unknown node type names, an unknown top-level section
     // (before and after the arrays) and a location.
-    private static readonly string Sample = new SnapshotBuilder() is var b
+    internal static readonly string Sample = new SnapshotBuilder() is var b
         && b.AddNode("synthetic", "(GC roots)", 0) is var gcRoots
         && b.AddNode("object", "Obj \"quoted\" \\ \n\t\u00e9 \u6f22 \ud83d\ude00", 32) is var obj
         && b.AddNode("string", "lone \ud800 surrogate", 24) is var str
@@ -20,7 +20,7 @@ public sealed class HeapSnapshotReaderTests(SnapshotFixtures fixtures)
             .Replace("\"locations\":[]", $"\"locations\":[{obj * 7},4,10,2]")
         : throw new InvalidOperationException();
 
-    private static string Fingerprint(HeapSnapshot s)
+    internal static string Fingerprint(HeapSnapshot s)
     {
         var sb = new StringBuilder();
         sb.Append(s.NodeCount).Append('/').Append(s.EdgeCount).Append('/');
@@ -258,7 +258,7 @@ public sealed class HeapSnapshotReaderTests(SnapshotFixtures fixtures)
         if (json.Length > 0) ex.ByteOffset.ShouldBeInRange(0, json.Length, name);
     }
 
-    private static string Mutate(string json, string mutation)
+    internal static string Mutate(string json, string mutation)
     {
         int close = mutation.IndexOf('>');
         string section = mutation[1..close], values = mutation[(close + 1)..];

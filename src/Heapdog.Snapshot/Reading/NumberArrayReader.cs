@@ -91,13 +91,13 @@ internal static class NumberArrayReader
         return index + t.Count;
     }
 
-    private readonly record struct Tokenized(int Count, string? Error, int ErrorAt);
+    internal readonly record struct Tokenized(int Count, string? Error, int ErrorAt);
 
     /// <summary>
     /// Parses <c>(ws* digits ws* ',')*</c>, and when <paramref name="endsWithValue"/> one more <c>ws* digits ws*</c>
     /// without a comma (the element before <c>]</c>). Stops at the first malformed byte and says what and where.
     /// </summary>
-    private static Tokenized Tokenize(ReadOnlySpan<byte> s, uint[] output, bool endsWithValue)
+    internal static Tokenized Tokenize(ReadOnlySpan<byte> s, uint[] output, bool endsWithValue)
     {
         int count = 0;
         int pos = 0;
