@@ -43,7 +43,7 @@ public static class HeapSnapshotReader
         {
             // The string table points into the mapped file rather than copying its text (see StringTable).
             var file = stream.Length >= MapStringsFromBytes ? MappedFile.TryMap(stream) : null;
-            var parallel = stream.Length >= ParallelFromBytes ? new ParallelSource(stream.SafeFileHandle, stream.Length, cancellation) : null;
+            var parallel = stream.Length >= ParallelFromBytes ? new ParallelSource(path, stream.SafeFileHandle, stream.Length, cancellation) : null;
             var snapshot = ReadCore(stream, progress, cancellation, limits, DefaultBufferSize, file, parallel);
             snapshot.FileSize = stream.Length;
             return snapshot;
@@ -55,7 +55,7 @@ public static class HeapSnapshotReader
         ReadCore(stream, progress, cancellation, limits, bufferSize, null, null);
 
     /// <summary>The file behind the stream, for reading sections on every core; null for other streams.</summary>
-    private sealed record ParallelSource(Microsoft.Win32.SafeHandles.SafeFileHandle File, long Length, CancellationToken Cancellation);
+    private sealed record ParallelSource(string Path, Microsoft.Win32.SafeHandles.SafeFileHandle File, long Length, CancellationToken Cancellation);
 
     /// <summary>
     /// Reads <paramref name="stream"/>; <paramref name="file"/>, when given, maps the same file from byte 0, and
@@ -68,13 +68,16 @@ public static class HeapSnapshotReader
         long length = stream.CanSeek ? stream.Length : -1;
         Action<long>? onRefill = progress is null || length <= 0 ? null : offset => progress.Report(Math.Min(1.0, (double)offset / length));
         var reader = new ByteReader(stream, Math.Max(bufferSize, 256), cancellation, onRefill);
-        var snapshot = ReadDocument(reader, limits, length, file, parallel);
+        // The strings, last in V8's files, are parsed on another thread meanwhile.
+        using var strings = parallel is null ? null : StringsAhead.Start(parallel.Path, parallel.Length, limits, file, cancellation);
+        var snapshot = ReadDocument(reader, limits, length, file, parallel, strings);
         if (length >= 0) snapshot.FileSize = length;
         progress?.Report(1.0);
         return snapshot;
     }
 
-    private static HeapSnapshot ReadDocument(ByteReader reader, SnapshotLimits limits, long length, MappedFile? file, ParallelSource? parallel)
+    private static HeapSnapshot ReadDocument(ByteReader reader, SnapshotLimits limits, long length, MappedFile? file, ParallelSource? parallel,
+        StringsAhead? stringsAhead)
     {
         int first = reader.PeekToken();
         if (first < 0) reader.Fail("the file is empty, not a heap snapshot");
@@ -142,7 +145,7 @@ public static class HeapSnapshotReader
                     sawLocations = true;
                     break;
                 case "strings":
-                    strings = ReadStrings(reader, limits, file);
+                    strings = stringsAhead?.TryTake(reader) ?? ReadStrings(reader, limits, file);
                     break;
                 case "trace_function_infos":
                     traceFunctions = new IntListSink();
@@ -328,7 +331,7 @@ public static class HeapSnapshotReader
         return (long)d;
     }
 
-    private static StringTable ReadStrings(ByteReader reader, SnapshotLimits limits, MappedFile? file)
+    internal static StringTable ReadStrings(ByteReader reader, SnapshotLimits limits, MappedFile? file)
     {
         var builder = new StringTableBuilder(file);
         reader.Expect((byte)'[', "to open 'strings'");

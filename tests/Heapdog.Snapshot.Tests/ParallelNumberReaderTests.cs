@@ -5,8 +5,8 @@ using Heapdog.Snapshot.Tests.Infrastructure;
 namespace Heapdog.Snapshot.Tests;
 
 /// <summary>
-/// The node and edge arrays of a file read in slices on every core must give exactly what the serial stream reader
-/// gives: the same arrays, or the same error at the same byte offset. Small block sizes put the seams between slices
+/// The node and edge arrays of a file read in slices on every core, and its strings parsed ahead from the end, must
+/// give exactly what the serial stream reader gives: the same arrays and strings, or the same error at the same byte offset. Small block sizes put the seams between slices
 /// everywhere (inside a number, on a comma, between records, at the last element).
 /// </summary>
 [Collection(SnapshotCollection.Name)]
@@ -29,11 +29,14 @@ public sealed class ParallelNumberReaderTests(SnapshotFixtures fixtures) : IDisp
         File.WriteAllBytes(_path, data);
         HeapSnapshotReader.ParallelFromBytes = 0;
         ParallelNumberReader.BlockSize = blockSize;
-        long before = Interlocked.Read(ref ParallelNumberReader.SectionsRead);
+        long before = Interlocked.Read(ref ParallelNumberReader.SectionsRead), stringsBefore = Interlocked.Read(ref StringsAhead.Taken);
         string outcome = Outcome(() => HeapSnapshotReader.Read(_path));
-        // A snapshot read whole had both arrays read in slices, not left to the serial reader.
+        // A snapshot read whole had both arrays read in slices and its strings parsed ahead, not left to the serial reader.
         if (!outcome.StartsWith("error", StringComparison.Ordinal))
+        {
             (Interlocked.Read(ref ParallelNumberReader.SectionsRead) - before).ShouldBeGreaterThanOrEqualTo(2, $"block size {blockSize}");
+            (Interlocked.Read(ref StringsAhead.Taken) - stringsBefore).ShouldBeGreaterThanOrEqualTo(1, $"block size {blockSize}");
+        }
         return outcome;
     }
 
