@@ -20,8 +20,12 @@ namespace Heapdog.Snapshot.Reading;
 /// </summary>
 internal static class ParallelNumberReader
 {
-    /// <summary>Bytes per block: each slice's bytes and values fit in the cache while it is tokenised and stored.</summary>
-    internal static int BlockSize { get; set; } = 1 << 20;
+    /// <summary>
+    /// Bytes per block: each slice's bytes and values fit in the cache while it is tokenised and stored. A block and
+    /// its seam search, and so any slice, stay within 1 MiB: the pooled buffers are then of the pool's 1 MiB and 2 MiB
+    /// sizes, not the next power of two up.
+    /// </summary>
+    internal static int BlockSize { get; set; } = (1 << 20) - SeamSearch;
 
     /// <summary>Sections read here rather than left to the serial reader, since the process started: for tests.</summary>
     internal static long SectionsRead;
@@ -82,6 +86,16 @@ internal static class ParallelNumberReader
     /// </summary>
     private readonly record struct Slices(long[] First, long[] Sums, int Count);
 
+    /// <summary>
+    /// Buffers for one array: a pool of its own, as many as there are cores, garbage once the array is read (the
+    /// shared pool would keep a few per core for the rest of the process).
+    /// </summary>
+    private sealed class Buffers
+    {
+        public readonly ArrayPool<byte> Bytes = ArrayPool<byte>.Create(1 << 20, Environment.ProcessorCount);
+        public readonly ArrayPool<uint> Values = ArrayPool<uint>.Create(1 << 19, Environment.ProcessorCount);
+    }
+
     /// <summary>A block's commas before any ']', the offset of its ']' (or -1), and its seam (or -1 when none is near).</summary>
     private readonly record struct BlockScan(int Commas, long Close, long Seam);
 
@@ -91,6 +105,7 @@ internal static class ParallelNumberReader
         if (expected == 0 || reader.PeekToken() != '[') return null;
         long start = reader.Offset + 1;
         int blockSize = BlockSize;
+        var buffers = new Buffers();
 
         // 1. Commas and seams per block, a round of blocks at a time until the one holding ']'.
         var seams = new List<long> { start };
@@ -102,7 +117,7 @@ internal static class ParallelNumberReader
             int blocks = (int)Math.Min(BlocksPerRound, (fileLength - roundStart + blockSize - 1) / blockSize);
             var scans = new BlockScan[blocks];
             long round = roundStart;
-            Run(blocks, cancellation, i => scans[i] = Scan(file, fileLength, round + (long)i * blockSize, blockSize));
+            Run(blocks, cancellation, i => scans[i] = Scan(file, fileLength, round + (long)i * blockSize, blockSize, buffers));
             for (int i = 0; i < blocks && end < 0; i++)
             {
                 if (roundStart != start || i > 0)
@@ -132,7 +147,7 @@ internal static class ParallelNumberReader
         {
             if (Volatile.Read(ref failed) != 0) return;
             if (!ReadSlice(file, seamOffsets[k], seamOffsets[k + 1], seamOffsets[k + 1] == end, firstElements[k], firstElements[k + 1],
-                    fieldCount, prototype, out sums[k]))
+                    fieldCount, prototype, buffers, out sums[k]))
                 Volatile.Write(ref failed, 1);
         });
         if (failed != 0) return null;
@@ -142,11 +157,11 @@ internal static class ParallelNumberReader
     }
 
     /// <summary>Counts the commas of the block at <paramref name="offset"/> up to a ']', and finds its seam.</summary>
-    private static BlockScan Scan(SafeFileHandle file, long fileLength, long offset, int blockSize)
+    private static BlockScan Scan(SafeFileHandle file, long fileLength, long offset, int blockSize, Buffers buffers)
     {
         int length = (int)Math.Min(blockSize, fileLength - offset);
         int readLength = (int)Math.Min((long)length + SeamSearch, fileLength - offset);
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(readLength);
+        byte[] buffer = buffers.Bytes.Rent(readLength);
         try
         {
             var bytes = buffer.AsSpan(0, ReadFully(file, buffer.AsSpan(0, readLength), offset));
@@ -158,20 +173,21 @@ internal static class ParallelNumberReader
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            buffers.Bytes.Return(buffer);
         }
     }
 
     /// <summary>Tokenises and stores the bytes <paramref name="from"/> .. <paramref name="to"/>, elements <paramref name="firstElement"/> .. <paramref name="endElement"/>.</summary>
     private static bool ReadSlice<TSink>(SafeFileHandle file, long from, long to, bool last, long firstElement, long endElement, int fieldCount,
-        TSink sink, out long sum) where TSink : struct, IRangeSink
+        TSink sink, Buffers buffers, out long sum) where TSink : struct, IRangeSink
     {
         sum = 0;
         int length = (int)(to - from);
         // An empty slice holds nothing only when the seams around it agree.
         if (length == 0) return firstElement == endElement;
-        byte[] bytes = ArrayPool<byte>.Shared.Rent(length);
-        uint[] values = ArrayPool<uint>.Shared.Rent(length / 2 + 2);
+        byte[] bytes = buffers.Bytes.Rent(length);
+        // n elements take at least 2n - 1 bytes.
+        uint[] values = buffers.Values.Rent((length + 1) / 2);
         try
         {
             if (ReadFully(file, bytes.AsSpan(0, length), from) != length) return false;
@@ -184,8 +200,8 @@ internal static class ParallelNumberReader
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(bytes);
-            ArrayPool<uint>.Shared.Return(values);
+            buffers.Bytes.Return(bytes);
+            buffers.Values.Return(values);
         }
     }
 
