@@ -429,15 +429,13 @@ public static class HeapSnapshotReader
     private static void SortByOrdinal(ref int[] ordinals, ref SourceLocation[] locations, int nodeCount)
     {
         int n = ordinals.Length;
+        if (IsSorted(ordinals)) return;
         int[] ordinalsOut = new int[n];
         var locationsOut = new SourceLocation[n];
         var counts = new int[(1 << 16) + 1];
         int passes = nodeCount - 1 > 0xFFFF ? 2 : 1;
-        for (int pass = 0, shift = 0; pass < passes; pass++, shift += 16)
+        for (int pass = 0, shift = 0; pass < passes && (pass == 0 || !IsSorted(ordinals)); pass++, shift += 16)
         {
-            bool sorted = true;
-            for (int i = 1; i < n && sorted; i++) sorted = ordinals[i - 1] <= ordinals[i];
-            if (sorted) return;
             Array.Clear(counts);
             foreach (int ordinal in ordinals) counts[((ordinal >> shift) & 0xFFFF) + 1]++;
             for (int d = 1; d < counts.Length; d++) counts[d] += counts[d - 1];
@@ -450,5 +448,12 @@ public static class HeapSnapshotReader
             (ordinals, ordinalsOut) = (ordinalsOut, ordinals);
             (locations, locationsOut) = (locationsOut, locations);
         }
+    }
+
+    private static bool IsSorted(int[] values)
+    {
+        for (int i = 1; i < values.Length; i++)
+            if (values[i - 1] > values[i]) return false;
+        return true;
     }
 }
