@@ -383,18 +383,40 @@ public static class HeapSnapshotReader
     {
         int stringCount = snapshot.Strings.Count;
         var names = snapshot.NodeNames;
-        for (int i = 0; i < names.Length; i++)
-            if (unchecked((uint)names[i]) >= (uint)stringCount)
-                throw new SnapshotFormatException($"node {i:N0} names string {names[i]:N0}, but there are only {stringCount:N0} strings", nodesEnd);
+        int i = FirstFound(names.Length, (from, to) =>
+        {
+            for (int k = from; k < to; k++)
+                if (unchecked((uint)names[k]) >= (uint)stringCount) return k;
+            return -1;
+        });
+        if (i >= 0) throw new SnapshotFormatException($"node {i:N0} names string {names[i]:N0}, but there are only {stringCount:N0} strings", nodesEnd);
         int element = snapshot.Meta.EdgeType("element"), hidden = snapshot.Meta.EdgeType("hidden");
         var types = snapshot.EdgeTypes;
         var edgeNames = snapshot.EdgeNames;
-        for (int e = 0; e < edgeNames.Length; e++)
+        int e = FirstFound(edgeNames.Length, (from, to) =>
         {
-            int t = types[e];
-            if (t != element && t != hidden && unchecked((uint)edgeNames[e]) >= (uint)stringCount)
-                throw new SnapshotFormatException($"edge {e:N0} names string {edgeNames[e]:N0}, but there are only {stringCount:N0} strings", edgesEnd);
-        }
+            for (int k = from; k < to; k++)
+            {
+                int t = types[k];
+                if (t != element && t != hidden && unchecked((uint)edgeNames[k]) >= (uint)stringCount) return k;
+            }
+            return -1;
+        });
+        if (e >= 0) throw new SnapshotFormatException($"edge {e:N0} names string {edgeNames[e]:N0}, but there are only {stringCount:N0} strings", edgesEnd);
+    }
+
+    /// <summary>
+    /// The lowest index in 0 .. <paramref name="count"/> that <paramref name="firstIn"/> finds in its range, or -1:
+    /// ranges of a million checked on every core, so the first in file order is the one reported.
+    /// </summary>
+    private static int FirstFound(int count, Func<int, int, int> firstIn)
+    {
+        const int Range = 1 << 20;
+        var found = new int[(count + Range - 1) / Range];
+        Parallel.For(0, found.Length, r => found[r] = firstIn(r * Range, (int)Math.Min(count, (long)(r + 1) * Range)));
+        foreach (int at in found)
+            if (at >= 0) return at;
+        return -1;
     }
 
     private static SourceLocations BuildLocations(HeapSnapshot snapshot, IntListSink raw, long offset)
