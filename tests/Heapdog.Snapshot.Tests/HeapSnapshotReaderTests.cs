@@ -303,6 +303,25 @@ public sealed class HeapSnapshotReaderTests(SnapshotFixtures fixtures)
         ex.Message.ShouldContain("not one of the 1 in meta.node_types in 'nodes' at element");
     }
 
+    [Theory]
+    [InlineData(new[] { 1_048_575, 1_048_600, 1_099_999 }, 1_048_575)]
+    [InlineData(new[] { 1_099_999, 1_048_600 }, 1_048_600)]
+    public void Read_StringIndexOutOfRangeInSeveralRanges_LowestNodeReported(int[] badNodes, int reported)
+    {
+        // Over a million nodes, so the indexes are checked in more than one range in parallel: the first bad node
+        // in file order is named, whichever range finishes first.
+        string json = new SnapshotBuilder().Build();
+        int start = json.IndexOf("\"nodes\":[", StringComparison.Ordinal) + 9, end = json.IndexOf(']', start);
+        string root = json[start..end];
+        const int count = 1_100_000;
+        var nodes = new StringBuilder(root);
+        for (int i = 1; i < count; i++)
+            nodes.Append(",\n").Append(root[..root.IndexOf(',')]).Append(',').Append(badNodes.Contains(i) ? 99 : 0).Append(",3,0,0,0,0");
+        json = json[..start].Replace("\"node_count\":1,", $"\"node_count\":{count},") + nodes + json[end..];
+        var ex = Should.Throw<SnapshotFormatException>(() => SnapshotBuilder.Read(json));
+        ex.Message.ShouldStartWith($"node {reported:N0} names string 99, but there are only");
+    }
+
     [Fact]
     public void Read_HeaderDeclaringMoreThanTheFileHolds_RefusedBeforeAllocating()
     {
