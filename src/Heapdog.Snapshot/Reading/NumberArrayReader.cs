@@ -223,7 +223,7 @@ internal static class NumberArrayReader
             if (!BitConverter.IsLittleEndian) word = BinaryPrimitives.ReverseEndianness(word);
             // A byte is a digit when its high nibble is 3 and adding 6 keeps it so; a carry out of a non-digit byte
             // can only disturb the bytes after it, past the first non-digit, which is all this looks for.
-            ulong notDigit = ((word & 0xF0F0F0F0F0F0F0F0UL) ^ Zeros) | (((word + 0x0606060606060606UL) & 0xF0F0F0F0F0F0F0F0UL) ^ Zeros);
+            ulong notDigit = ((word & 0xF0F0F0F0F0F0F0F0UL) ^ Zeros) | ((unchecked(word + 0x0606060606060606UL) & 0xF0F0F0F0F0F0F0F0UL) ^ Zeros);
             int length = BitOperations.TrailingZeroCount(notDigit) >> 3;
             if (length == 0) break;
             ulong value;
@@ -261,9 +261,14 @@ internal static class NumberArrayReader
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong EightDigits(ulong word)
     {
-        ulong digits = word & 0x0F0F0F0F0F0F0F0FUL;
-        digits = (digits * 2561) >> 8;
-        digits = ((digits & 0x00FF00FF00FF00FFUL) * 6553601) >> 16;
-        return ((digits & 0x0000FFFF0000FFFFUL) * 42949672960001UL) >> 32;
+        // The products carry out of the top on purpose (only the bits shifted down are kept): unchecked even where
+        // overflow checks are on (Debug builds).
+        unchecked
+        {
+            ulong digits = word & 0x0F0F0F0F0F0F0F0FUL;
+            digits = (digits * 2561) >> 8;
+            digits = ((digits & 0x00FF00FF00FF00FFUL) * 6553601) >> 16;
+            return ((digits & 0x0000FFFF0000FFFFUL) * 42949672960001UL) >> 32;
+        }
     }
 }
