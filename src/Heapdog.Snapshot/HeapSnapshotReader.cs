@@ -21,6 +21,12 @@ public static class HeapSnapshotReader
     /// </summary>
     internal static long MapStringsFromBytes { get; set; } = 1L << 30;
 
+    /// <summary>
+    /// Files from this size on have their <c>nodes</c> and <c>edges</c> read on every core
+    /// (<see cref="ParallelNumberReader"/>); below it starting the threads costs more than it saves.
+    /// </summary>
+    internal static long ParallelFromBytes { get; set; } = 8L << 20;
+
     public static HeapSnapshot Read(string path, IProgress<double>? progress = null, CancellationToken cancellation = default,
         SnapshotLimits? limits = null)
     {
@@ -37,7 +43,8 @@ public static class HeapSnapshotReader
         {
             // The string table points into the mapped file rather than copying its text (see StringTable).
             var file = stream.Length >= MapStringsFromBytes ? MappedFile.TryMap(stream) : null;
-            var snapshot = ReadCore(stream, progress, cancellation, limits, DefaultBufferSize, file);
+            var parallel = stream.Length >= ParallelFromBytes ? new ParallelSource(path, stream.SafeFileHandle, stream.Length, cancellation) : null;
+            var snapshot = ReadCore(stream, progress, cancellation, limits, DefaultBufferSize, file, parallel);
             snapshot.FileSize = stream.Length;
             return snapshot;
         }
@@ -45,23 +52,32 @@ public static class HeapSnapshotReader
 
     public static HeapSnapshot Read(Stream stream, IProgress<double>? progress = null, CancellationToken cancellation = default,
         SnapshotLimits? limits = null, int bufferSize = DefaultBufferSize) =>
-        ReadCore(stream, progress, cancellation, limits, bufferSize, null);
+        ReadCore(stream, progress, cancellation, limits, bufferSize, null, null);
 
-    /// <summary>Reads <paramref name="stream"/>; <paramref name="file"/>, when given, maps the same file from byte 0.</summary>
+    /// <summary>The file behind the stream, for reading sections on every core; null for other streams.</summary>
+    private sealed record ParallelSource(string Path, Microsoft.Win32.SafeHandles.SafeFileHandle File, long Length, CancellationToken Cancellation);
+
+    /// <summary>
+    /// Reads <paramref name="stream"/>; <paramref name="file"/>, when given, maps the same file from byte 0, and
+    /// <paramref name="parallel"/>, when given, is the same file read in parallel.
+    /// </summary>
     private static HeapSnapshot ReadCore(Stream stream, IProgress<double>? progress, CancellationToken cancellation,
-        SnapshotLimits? limits, int bufferSize, MappedFile? file)
+        SnapshotLimits? limits, int bufferSize, MappedFile? file, ParallelSource? parallel)
     {
         limits ??= SnapshotLimits.Default;
         long length = stream.CanSeek ? stream.Length : -1;
         Action<long>? onRefill = progress is null || length <= 0 ? null : offset => progress.Report(Math.Min(1.0, (double)offset / length));
         var reader = new ByteReader(stream, Math.Max(bufferSize, 256), cancellation, onRefill);
-        var snapshot = ReadDocument(reader, limits, length, file);
+        // The strings, last in V8's files, are parsed on another thread meanwhile.
+        using var strings = parallel is null ? null : StringsAhead.Start(parallel.Path, parallel.Length, limits, file, cancellation);
+        var snapshot = ReadDocument(reader, limits, length, file, parallel, strings);
         if (length >= 0) snapshot.FileSize = length;
         progress?.Report(1.0);
         return snapshot;
     }
 
-    private static HeapSnapshot ReadDocument(ByteReader reader, SnapshotLimits limits, long length, MappedFile? file)
+    private static HeapSnapshot ReadDocument(ByteReader reader, SnapshotLimits limits, long length, MappedFile? file, ParallelSource? parallel,
+        StringsAhead? stringsAhead)
     {
         int first = reader.PeekToken();
         if (first < 0) reader.Fail("the file is empty, not a heap snapshot");
@@ -90,6 +106,14 @@ public static class HeapSnapshotReader
                     break;
                 case "nodes":
                     if (snapshot is null) reader.FailAt("'nodes' comes before the 'snapshot' header", keyOffset);
+                    if (parallel is not null && ParallelNumberReader.TryReadNodes(reader, parallel.File, parallel.Length, snapshot, nodeRoles!, parallel.Cancellation))
+                    {
+                        // Read, counted and summed as the serial path below checks them.
+                        snapshot.FirstEdge[snapshot.NodeCount] = snapshot.EdgeCount;
+                        nodesEndOffset = reader.Offset;
+                        sawNodes = true;
+                        break;
+                    }
                     var nodeSink = new NodeSink(snapshot, nodeRoles!);
                     long nodeElements = NumberArrayReader.Read(reader, ref nodeSink, "nodes");
                     if (nodeElements != (long)snapshot.NodeCount * nodeRoles!.Length)
@@ -102,6 +126,12 @@ public static class HeapSnapshotReader
                     break;
                 case "edges":
                     if (snapshot is null) reader.FailAt("'edges' comes before the 'snapshot' header", keyOffset);
+                    if (parallel is not null && ParallelNumberReader.TryReadEdges(reader, parallel.File, parallel.Length, snapshot, edgeRoles!, parallel.Cancellation))
+                    {
+                        edgesEndOffset = reader.Offset;
+                        sawEdges = true;
+                        break;
+                    }
                     var edgeSink = new EdgeSink(snapshot, edgeRoles!);
                     long edgeElements = NumberArrayReader.Read(reader, ref edgeSink, "edges");
                     if (edgeElements != (long)snapshot.EdgeCount * edgeRoles!.Length)
@@ -115,7 +145,7 @@ public static class HeapSnapshotReader
                     sawLocations = true;
                     break;
                 case "strings":
-                    strings = ReadStrings(reader, limits, file);
+                    strings = stringsAhead?.TryTake(reader) ?? ReadStrings(reader, limits, file);
                     break;
                 case "trace_function_infos":
                     traceFunctions = new IntListSink();
@@ -301,7 +331,7 @@ public static class HeapSnapshotReader
         return (long)d;
     }
 
-    private static StringTable ReadStrings(ByteReader reader, SnapshotLimits limits, MappedFile? file)
+    internal static StringTable ReadStrings(ByteReader reader, SnapshotLimits limits, MappedFile? file)
     {
         var builder = new StringTableBuilder(file);
         reader.Expect((byte)'[', "to open 'strings'");
@@ -353,18 +383,40 @@ public static class HeapSnapshotReader
     {
         int stringCount = snapshot.Strings.Count;
         var names = snapshot.NodeNames;
-        for (int i = 0; i < names.Length; i++)
-            if (unchecked((uint)names[i]) >= (uint)stringCount)
-                throw new SnapshotFormatException($"node {i:N0} names string {names[i]:N0}, but there are only {stringCount:N0} strings", nodesEnd);
+        int i = FirstFound(names.Length, (from, to) =>
+        {
+            for (int k = from; k < to; k++)
+                if (unchecked((uint)names[k]) >= (uint)stringCount) return k;
+            return -1;
+        });
+        if (i >= 0) throw new SnapshotFormatException($"node {i:N0} names string {names[i]:N0}, but there are only {stringCount:N0} strings", nodesEnd);
         int element = snapshot.Meta.EdgeType("element"), hidden = snapshot.Meta.EdgeType("hidden");
         var types = snapshot.EdgeTypes;
         var edgeNames = snapshot.EdgeNames;
-        for (int e = 0; e < edgeNames.Length; e++)
+        int e = FirstFound(edgeNames.Length, (from, to) =>
         {
-            int t = types[e];
-            if (t != element && t != hidden && unchecked((uint)edgeNames[e]) >= (uint)stringCount)
-                throw new SnapshotFormatException($"edge {e:N0} names string {edgeNames[e]:N0}, but there are only {stringCount:N0} strings", edgesEnd);
-        }
+            for (int k = from; k < to; k++)
+            {
+                int t = types[k];
+                if (t != element && t != hidden && unchecked((uint)edgeNames[k]) >= (uint)stringCount) return k;
+            }
+            return -1;
+        });
+        if (e >= 0) throw new SnapshotFormatException($"edge {e:N0} names string {edgeNames[e]:N0}, but there are only {stringCount:N0} strings", edgesEnd);
+    }
+
+    /// <summary>
+    /// The lowest index in 0 .. <paramref name="count"/> that <paramref name="firstIn"/> finds in its range, or -1:
+    /// ranges of a million checked on every core, so the first in file order is the one reported.
+    /// </summary>
+    private static int FirstFound(int count, Func<int, int, int> firstIn)
+    {
+        const int Range = 1 << 20;
+        var found = new int[(count + Range - 1) / Range];
+        Parallel.For(0, found.Length, r => found[r] = firstIn(r * Range, (int)Math.Min(count, (long)(r + 1) * Range)));
+        foreach (int at in found)
+            if (at >= 0) return at;
+        return -1;
     }
 
     private static SourceLocations BuildLocations(HeapSnapshot snapshot, IntListSink raw, long offset)
@@ -388,6 +440,42 @@ public static class HeapSnapshotReader
             ordinals[i] = nodeOffset / nodeFieldCount;
             locations[i] = new SourceLocation(raw.Values[b + script], raw.Values[b + line], raw.Values[b + column]);
         }
-        return new SourceLocations(ordinals, locations);
+        SortByOrdinal(ref ordinals, ref locations, snapshot.NodeCount);
+        return SourceLocations.FromSorted(ordinals, locations);
+    }
+
+    /// <summary>
+    /// Sorts locations by node ordinal, a 16-bit digit per pass, stable (V8 writes them in an order of its own): a
+    /// comparison sort of a real snapshot's hundreds of thousands took longer than reading them.
+    /// </summary>
+    private static void SortByOrdinal(ref int[] ordinals, ref SourceLocation[] locations, int nodeCount)
+    {
+        int n = ordinals.Length;
+        if (IsSorted(ordinals)) return;
+        int[] ordinalsOut = new int[n];
+        var locationsOut = new SourceLocation[n];
+        var counts = new int[(1 << 16) + 1];
+        int passes = nodeCount - 1 > 0xFFFF ? 2 : 1;
+        for (int pass = 0, shift = 0; pass < passes && (pass == 0 || !IsSorted(ordinals)); pass++, shift += 16)
+        {
+            Array.Clear(counts);
+            foreach (int ordinal in ordinals) counts[((ordinal >> shift) & 0xFFFF) + 1]++;
+            for (int d = 1; d < counts.Length; d++) counts[d] += counts[d - 1];
+            for (int i = 0; i < n; i++)
+            {
+                int at = counts[(ordinals[i] >> shift) & 0xFFFF]++;
+                ordinalsOut[at] = ordinals[i];
+                locationsOut[at] = locations[i];
+            }
+            (ordinals, ordinalsOut) = (ordinalsOut, ordinals);
+            (locations, locationsOut) = (locationsOut, locations);
+        }
+    }
+
+    private static bool IsSorted(int[] values)
+    {
+        for (int i = 1; i < values.Length; i++)
+            if (values[i - 1] > values[i]) return false;
+        return true;
     }
 }

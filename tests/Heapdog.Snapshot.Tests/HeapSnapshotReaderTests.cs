@@ -9,7 +9,7 @@ public sealed class HeapSnapshotReaderTests(SnapshotFixtures fixtures)
 {
     // Every kind of string escape, a lone surrogate, unknown node type names, an unknown top-level section
     // (before and after the arrays) and a location.
-    private static readonly string Sample = new SnapshotBuilder() is var b
+    internal static readonly string Sample = new SnapshotBuilder() is var b
         && b.AddNode("synthetic", "(GC roots)", 0) is var gcRoots
         && b.AddNode("object", "Obj \"quoted\" \\ \n\t\u00e9 \u6f22 \ud83d\ude00", 32) is var obj
         && b.AddNode("string", "lone \ud800 surrogate", 24) is var str
@@ -20,7 +20,7 @@ public sealed class HeapSnapshotReaderTests(SnapshotFixtures fixtures)
             .Replace("\"locations\":[]", $"\"locations\":[{obj * 7},4,10,2]")
         : throw new InvalidOperationException();
 
-    private static string Fingerprint(HeapSnapshot s)
+    internal static string Fingerprint(HeapSnapshot s)
     {
         var sb = new StringBuilder();
         sb.Append(s.NodeCount).Append('/').Append(s.EdgeCount).Append('/');
@@ -258,7 +258,7 @@ public sealed class HeapSnapshotReaderTests(SnapshotFixtures fixtures)
         if (json.Length > 0) ex.ByteOffset.ShouldBeInRange(0, json.Length, name);
     }
 
-    private static string Mutate(string json, string mutation)
+    internal static string Mutate(string json, string mutation)
     {
         int close = mutation.IndexOf('>');
         string section = mutation[1..close], values = mutation[(close + 1)..];
@@ -301,6 +301,25 @@ public sealed class HeapSnapshotReaderTests(SnapshotFixtures fixtures)
         string shortened = text[..firstComma] + text[text.IndexOf(']', list)..];
         var ex = Should.Throw<SnapshotFormatException>(() => SnapshotBuilder.Read(shortened));
         ex.Message.ShouldContain("not one of the 1 in meta.node_types in 'nodes' at element");
+    }
+
+    [Theory]
+    [InlineData(new[] { 1_048_575, 1_048_600, 1_099_999 }, 1_048_575)]
+    [InlineData(new[] { 1_099_999, 1_048_600 }, 1_048_600)]
+    public void Read_StringIndexOutOfRangeInSeveralRanges_LowestNodeReported(int[] badNodes, int reported)
+    {
+        // Over a million nodes, so the indexes are checked in more than one range in parallel: the first bad node
+        // in file order is named, whichever range finishes first.
+        string json = new SnapshotBuilder().Build();
+        int start = json.IndexOf("\"nodes\":[", StringComparison.Ordinal) + 9, end = json.IndexOf(']', start);
+        string root = json[start..end];
+        const int count = 1_100_000;
+        var nodes = new StringBuilder(root);
+        for (int i = 1; i < count; i++)
+            nodes.Append(",\n").Append(root[..root.IndexOf(',')]).Append(',').Append(badNodes.Contains(i) ? 99 : 0).Append(",3,0,0,0,0");
+        json = json[..start].Replace("\"node_count\":1,", $"\"node_count\":{count},") + nodes + json[end..];
+        var ex = Should.Throw<SnapshotFormatException>(() => SnapshotBuilder.Read(json));
+        ex.Message.ShouldStartWith($"node {reported:N0} names string 99, but there are only");
     }
 
     [Fact]

@@ -54,6 +54,19 @@ internal sealed class ByteReader
         return Len - Pos;
     }
 
+    /// <summary>
+    /// Moves to <paramref name="offset"/> of a seekable stream, dropping what is buffered: for a section read past the
+    /// buffer (<see cref="ParallelNumberReader"/>).
+    /// </summary>
+    public void Seek(long offset)
+    {
+        _stream.Position = offset;
+        _base = offset;
+        Pos = 0;
+        Len = 0;
+        Eof = false;
+    }
+
     /// <summary>Skips whitespace and returns the next byte without consuming it, or -1 at the end of the stream.</summary>
     public int PeekToken()
     {

@@ -15,8 +15,22 @@ internal enum FieldRole : byte
     EdgeTarget,
 }
 
-/// <summary>Stores <c>nodes</c> elements into the per-field arrays and builds <c>FirstEdge</c> as it goes.</summary>
-internal struct NodeSink(HeapSnapshot snapshot, FieldRole[] roles) : INumberSink
+/// <summary>A sink that can take a slice of its array starting at any element, for <see cref="ParallelNumberReader"/>.</summary>
+internal interface IRangeSink : INumberSink
+{
+    /// <summary>Makes the next <see cref="INumberSink.AddRange"/> start at element <paramref name="index"/>, with its own running sum from 0.</summary>
+    void StartAt(long index, int fieldCount);
+
+    /// <summary>The running sum of what this sink adds up (node edge counts; 0 for edges).</summary>
+    long Sum { get; }
+}
+
+/// <summary>
+/// Stores <c>nodes</c> elements into the per-field arrays and builds <c>FirstEdge</c> as it goes. Started part way
+/// (<see cref="StartAt"/>), <c>FirstEdge</c> holds offsets from the slice's own first edge; the caller adds the sum of
+/// the slices before it.
+/// </summary>
+internal struct NodeSink(HeapSnapshot snapshot, FieldRole[] roles) : IRangeSink
 {
     private readonly long _limit = (long)snapshot.NodeCount * roles.Length;
     private readonly int _typeOffset = Array.IndexOf(roles, FieldRole.Type);
@@ -36,6 +50,15 @@ internal struct NodeSink(HeapSnapshot snapshot, FieldRole[] roles) : INumberSink
     public string Problem { get; private set; } = "";
 
     public readonly long EdgeSum => _edgeSum;
+
+    public readonly long Sum => _edgeSum;
+
+    public void StartAt(long index, int fieldCount)
+    {
+        _field = (int)(index % fieldCount);
+        _ordinal = (int)(index / fieldCount);
+        _edgeSum = 0;
+    }
 
     public int AddRange(long firstIndex, ReadOnlySpan<uint> values)
     {
@@ -106,11 +129,11 @@ internal struct NodeSink(HeapSnapshot snapshot, FieldRole[] roles) : INumberSink
                         if (v != 0)
                         {
                             if (v > int.MaxValue) { Problem = $"trace node id {v} is out of range"; return k - 1; }
-                            (snapshot.TraceNodeIds ??= new int[snapshot.NodeCount])[ordinal] = (int)v;
+                            EnsureTraceNodeIds(snapshot)[ordinal] = (int)v;
                         }
                         break;
                     case FieldRole.Detachedness:
-                        if (v != 0) (snapshot.Detachedness ??= new byte[snapshot.NodeCount])[ordinal] = (byte)Math.Min(v, 255u);
+                        if (v != 0) EnsureDetachedness(snapshot)[ordinal] = (byte)Math.Min(v, 255u);
                         break;
                 }
                 if (++field == fieldCount)
@@ -125,10 +148,24 @@ internal struct NodeSink(HeapSnapshot snapshot, FieldRole[] roles) : INumberSink
         if (take < values.Length) { Problem = tooMany; return take; }
         return -1;
     }
+
+    // The optional arrays are made on first use, by whichever slice meets a non-zero value first: under a lock, so
+    // slices read in parallel share one array.
+    private static int[] EnsureTraceNodeIds(HeapSnapshot snapshot)
+    {
+        if (snapshot.TraceNodeIds is { } ids) return ids;
+        lock (snapshot) return snapshot.TraceNodeIds ??= new int[snapshot.NodeCount];
+    }
+
+    private static byte[] EnsureDetachedness(HeapSnapshot snapshot)
+    {
+        if (snapshot.Detachedness is { } values) return values;
+        lock (snapshot) return snapshot.Detachedness ??= new byte[snapshot.NodeCount];
+    }
 }
 
 /// <summary>Stores <c>edges</c> elements, turning <c>to_node</c> offsets into validated ordinals.</summary>
-internal struct EdgeSink(HeapSnapshot snapshot, FieldRole[] roles) : INumberSink
+internal struct EdgeSink(HeapSnapshot snapshot, FieldRole[] roles) : IRangeSink
 {
     private readonly long _limit = (long)snapshot.EdgeCount * roles.Length;
     private readonly int _typeOffset = Array.IndexOf(roles, FieldRole.Type);
@@ -140,6 +177,14 @@ internal struct EdgeSink(HeapSnapshot snapshot, FieldRole[] roles) : INumberSink
     private int _edge;
 
     public string Problem { get; private set; } = "";
+
+    public readonly long Sum => 0;
+
+    public void StartAt(long index, int fieldCount)
+    {
+        _field = (int)(index % fieldCount);
+        _edge = (int)(index / fieldCount);
+    }
 
     public int AddRange(long firstIndex, ReadOnlySpan<uint> values)
     {
