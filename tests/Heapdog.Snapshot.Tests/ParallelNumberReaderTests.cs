@@ -145,6 +145,24 @@ public sealed class ParallelNumberReaderTests(SnapshotFixtures fixtures) : IDisp
     }
 
     [Fact]
+    public void Read_EdgeCountsNotAddingUp_SameErrorAsTheSerialReader()
+    {
+        // Every slice reads cleanly; only the edge counts' sum, checked after all slices, gives the attempt up. The
+        // serial reader must then start at the array's '[' again.
+        byte[] data = File.ReadAllBytes(fixtures.Get("small.js"));
+        string text = Encoding.Latin1.GetString(data);
+        int at = text.IndexOf("\"nodes\":[", StringComparison.Ordinal) + "\"nodes\":[".Length;
+        for (int comma = 0; comma < 4; comma++) at = text.IndexOf(',', at) + 1; // the root's edge_count
+        while (data[at] is (byte)' ' or (byte)'\n') at++;
+        data[at] = data[at] == (byte)'9' ? (byte)'8' : (byte)'9';
+
+        string serial = ReadStream(data);
+
+        serial.ShouldContain("edge count");
+        ReadFile(data, 2_048).ShouldBe(serial);
+    }
+
+    [Fact]
     public void Read_TruncatedRealSnapshot_SameErrorAsTheSerialReader()
     {
         byte[] data = File.ReadAllBytes(fixtures.Get("small.js"));

@@ -45,7 +45,7 @@ internal static class ParallelNumberReader
         if (slices is null) return Abandon(snapshot);
 
         // Each slice wrote FirstEdge from 0 at its first edge count: add the edge counts of the slices before it.
-        var (first, sums, count) = slices.Value;
+        var (first, sums, count, end) = slices.Value;
         var bases = new long[count];
         long total = 0;
         for (int k = 0; k < count; k++)
@@ -65,13 +65,21 @@ internal static class ParallelNumberReader
             var span = firstEdge.AsSpan((int)from, (int)(to - from));
             for (int i = 0; i < span.Length; i++) span[i] += add;
         });
+        reader.Seek(end + 1);
+        Interlocked.Increment(ref SectionsRead);
         return true;
     }
 
     /// <summary>Reads <c>edges</c> into the snapshot; false (reader untouched) when the serial reader must read it.</summary>
     public static bool TryReadEdges(ByteReader reader, SafeFileHandle file, long fileLength, HeapSnapshot snapshot, FieldRole[] roles,
-        CancellationToken cancellation) =>
-        TryRead(reader, file, fileLength, (long)snapshot.EdgeCount * roles.Length, roles.Length, new EdgeSink(snapshot, roles), cancellation) is not null;
+        CancellationToken cancellation)
+    {
+        if (TryRead(reader, file, fileLength, (long)snapshot.EdgeCount * roles.Length, roles.Length, new EdgeSink(snapshot, roles), cancellation)
+            is not { } slices) return false;
+        reader.Seek(slices.End + 1);
+        Interlocked.Increment(ref SectionsRead);
+        return true;
+    }
 
     /// <summary>Drops what a given-up attempt may have made that the serial reader only makes when it meets it.</summary>
     private static bool Abandon(HeapSnapshot snapshot)
@@ -82,9 +90,11 @@ internal static class ParallelNumberReader
     }
 
     /// <summary>
-    /// The slices read: slice k holds elements <c>First[k]</c> .. <c>First[k + 1]</c>, and its sink summed to <c>Sums[k]</c>.
+    /// The slices read: slice k holds elements <c>First[k]</c> .. <c>First[k + 1]</c>, and its sink summed to <c>Sums[k]</c>;
+    /// the array's <c>]</c> is at <c>End</c>. The reader is moved past it by the caller once every check has passed, so
+    /// that a given-up attempt leaves it where the serial reader must start.
     /// </summary>
-    private readonly record struct Slices(long[] First, long[] Sums, int Count);
+    private readonly record struct Slices(long[] First, long[] Sums, int Count, long End);
 
     /// <summary>
     /// Buffers for one array: a pool of its own, as many as there are cores, garbage once the array is read (the
@@ -151,9 +161,7 @@ internal static class ParallelNumberReader
                 Volatile.Write(ref failed, 1);
         });
         if (failed != 0) return null;
-        reader.Seek(end + 1);
-        Interlocked.Increment(ref SectionsRead);
-        return new Slices(firstElements, sums, count);
+        return new Slices(firstElements, sums, count, end);
     }
 
     /// <summary>Counts the commas of the block at <paramref name="offset"/> up to a ']', and finds its seam.</summary>
