@@ -440,42 +440,6 @@ public static class HeapSnapshotReader
             ordinals[i] = nodeOffset / nodeFieldCount;
             locations[i] = new SourceLocation(raw.Values[b + script], raw.Values[b + line], raw.Values[b + column]);
         }
-        SortByOrdinal(ref ordinals, ref locations, snapshot.NodeCount);
-        return SourceLocations.FromSorted(ordinals, locations);
-    }
-
-    /// <summary>
-    /// Sorts locations by node ordinal, a 16-bit digit per pass, stable (V8 writes them in an order of its own): a
-    /// comparison sort of a real snapshot's hundreds of thousands took longer than reading them.
-    /// </summary>
-    private static void SortByOrdinal(ref int[] ordinals, ref SourceLocation[] locations, int nodeCount)
-    {
-        int n = ordinals.Length;
-        if (IsSorted(ordinals)) return;
-        int[] ordinalsOut = new int[n];
-        var locationsOut = new SourceLocation[n];
-        var counts = new int[(1 << 16) + 1];
-        int passes = nodeCount - 1 > 0xFFFF ? 2 : 1;
-        for (int pass = 0, shift = 0; pass < passes && (pass == 0 || !IsSorted(ordinals)); pass++, shift += 16)
-        {
-            Array.Clear(counts);
-            foreach (int ordinal in ordinals) counts[((ordinal >> shift) & 0xFFFF) + 1]++;
-            for (int d = 1; d < counts.Length; d++) counts[d] += counts[d - 1];
-            for (int i = 0; i < n; i++)
-            {
-                int at = counts[(ordinals[i] >> shift) & 0xFFFF]++;
-                ordinalsOut[at] = ordinals[i];
-                locationsOut[at] = locations[i];
-            }
-            (ordinals, ordinalsOut) = (ordinalsOut, ordinals);
-            (locations, locationsOut) = (locationsOut, locations);
-        }
-    }
-
-    private static bool IsSorted(int[] values)
-    {
-        for (int i = 1; i < values.Length; i++)
-            if (values[i - 1] > values[i]) return false;
-        return true;
+        return SourceLocations.SortedByOrdinal(ordinals, locations, snapshot.NodeCount);
     }
 }
