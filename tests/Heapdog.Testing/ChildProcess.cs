@@ -13,6 +13,17 @@ public abstract class ChildProcess : IDisposable
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// The lines of a child's stdout and stderr reach a test through the thread pool. Tests that act on a line within a
+    /// deadline (stop a target once "writing" shows, before the write ends) must not wait for the pool to grow while
+    /// other tests in the same host keep its threads busy with in-process analyses: it starts large enough here.
+    /// </summary>
+    static ChildProcess()
+    {
+        ThreadPool.GetMinThreads(out int workers, out int io);
+        ThreadPool.SetMinThreads(Math.Max(workers, 32), Math.Max(io, 32));
+    }
+
     // The last characters of each stream quoted in a failure message.
     private const int QuotedChars = 4000;
 

@@ -22,7 +22,9 @@ internal sealed class StringsAhead : IDisposable
     {
         _cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         var token = _cancel.Token;
-        _task = Task.Run(() => Parse(path, length, limits, file, token), token);
+        // A thread of its own, not one of the pool's: the parse lasts as long as the arrays' reading, and the pool's
+        // threads are the ones that reading, and the host around it (a server's requests), need meanwhile.
+        _task = Task.Factory.StartNew(() => Parse(path, length, limits, file, token), token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
     public static StringsAhead Start(string path, long length, SnapshotLimits limits, MappedFile? file, CancellationToken cancellation) =>
